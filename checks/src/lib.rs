@@ -1,0 +1,26 @@
+//! Host knowledge for rootless-doctor.
+//!
+//! Everything the doctor knows about rootless containers lives here: the report
+//! model ([`model`]), the seams through which the host is read ([`host`],
+//! [`subject`], [`probe`]), the registry of checks ([`registry`]) and one module
+//! per check family. Checks gather facts through the seams and judge them in
+//! pure functions; nothing in this crate prints.
+
+pub mod accounts;
+pub mod capabilities;
+pub mod cgroup;
+pub mod distro;
+pub mod host;
+pub mod idmap;
+pub mod model;
+pub mod mount;
+pub mod os_release;
+pub mod probe;
+pub mod registry;
+pub mod runtime;
+pub mod subid;
+pub mod subject;
+pub mod userns;
+
+pub use model::{Evidence, Outcome, Remediation, Status};
+pub use registry::{CheckDef, CheckResult, Context, HOST_CHECKS};
