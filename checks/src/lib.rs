@@ -14,6 +14,7 @@ pub mod host;
 pub mod idmap;
 pub mod model;
 pub mod mount;
+pub mod mountinfo;
 pub mod os_release;
 pub mod probe;
 pub mod registry;

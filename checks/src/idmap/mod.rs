@@ -8,6 +8,8 @@ use crate::model::Outcome;
 use crate::probe::ProbeKind;
 use crate::registry::{CheckDef, Context};
 
+mod multi_map;
+
 pub static NEWUIDMAP: CheckDef = CheckDef {
     id: "idmap.newuidmap",
     title: "newuidmap helper",
@@ -35,7 +37,7 @@ pub static MULTI_MAP: CheckDef = CheckDef {
                   subordinate range -> 1..65535) written by newuidmap and newgidmap, as runc \
                   and podman do.",
     probes: &[ProbeKind::MultiMap],
-    run: multi_map,
+    run: multi_map::run,
 };
 
 fn newuidmap(_ctx: &Context<'_>) -> Outcome {
@@ -43,9 +45,5 @@ fn newuidmap(_ctx: &Context<'_>) -> Outcome {
 }
 
 fn newgidmap(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
-}
-
-fn multi_map(_ctx: &Context<'_>) -> Outcome {
     Outcome::skip("not implemented yet")
 }

@@ -8,6 +8,8 @@ use crate::model::Outcome;
 use crate::probe::ProbeKind;
 use crate::registry::{CheckDef, Context};
 
+mod create;
+
 pub static CLONE_SYSCTL: CheckDef = CheckDef {
     id: "userns.clone-sysctl",
     title: "unprivileged user namespace sysctl",
@@ -42,7 +44,7 @@ pub static CREATE: CheckDef = CheckDef {
                   to 0; on failure the errno is mapped to its cause (sysctl, limit reached, \
                   seccomp filter, nesting depth, AppArmor).",
     probes: &[ProbeKind::UsernsCreate],
-    run: create,
+    run: create::run,
 };
 
 fn clone_sysctl(_ctx: &Context<'_>) -> Outcome {
@@ -54,9 +56,5 @@ fn max_namespaces(_ctx: &Context<'_>) -> Outcome {
 }
 
 fn apparmor(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
-}
-
-fn create(_ctx: &Context<'_>) -> Outcome {
     Outcome::skip("not implemented yet")
 }
