@@ -1,1 +1,9 @@
+//! The integration tests: the built binary, run as a user would run it.
+//!
+//! One test binary (`autotests = false`); each module is a feature area.
+//! `harness` has the fluent [`harness::Test`] builder for fixture hosts.
 
+mod cli;
+mod fixture_hosts;
+mod harness;
+mod json_contract;

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod capabilities;
 pub mod cgroup;
+pub mod container;
 pub mod distro;
 pub mod host;
 pub mod idmap;

@@ -1,0 +1,97 @@
+//! Command-line arguments: what the user can ask for, validated but not acted on.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Tells exactly why rootless containers fail on this machine, and how to fix it.
+#[derive(Debug, Parser)]
+#[command(name = "rootless-doctor", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+    #[command(flatten)]
+    pub(crate) global: Global,
+}
+
+/// What to do; a bare `rootless-doctor` is `check`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Diagnose this host for rootless containers (the default).
+    Check,
+    /// One line per check: its id, then its title.
+    List,
+}
+
+/// Options shared by every command; they work before or after it.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// Diagnose this user (name or uid); another user than yourself needs root.
+    #[arg(long, global = true, value_name = "NAME|UID")]
+    pub(crate) user: Option<String>,
+    /// Run only these checks (comma-separated ids).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "IDS")]
+    pub(crate) only: Vec<String>,
+    /// Leave out these checks (comma-separated ids).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "IDS")]
+    pub(crate) skip: Vec<String>,
+    /// Exit 1 when any check ends at or above this status.
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Fail)]
+    pub(crate) fail_on: FailOn,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// When to colour the human report.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// Seconds each live probe may take before it is killed.
+    #[arg(long, global = true, default_value_t = 5.0, value_name = "SECS",
+          value_parser = parse_timeout)]
+    pub(crate) timeout: f64,
+    /// Judge from files and settings only; run no live probe.
+    #[arg(long, global = true)]
+    pub(crate) no_probe: bool,
+    /// Show evidence for every check, not only for problems.
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+    /// Testing: read the host's files under this directory instead of `/`
+    /// (implies --no-probe unless --test-probes replays probe results).
+    #[arg(long, global = true, hide = true, value_name = "DIR")]
+    pub(crate) test_root: Option<PathBuf>,
+    /// Testing: replay live probe outcomes from this JSON file.
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub(crate) test_probes: Option<PathBuf>,
+}
+
+/// The gate for exit code 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Fail,
+    Warn,
+    Never,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
+}
+
+/// Colour policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if secs.is_finite() && secs > 0.0 && secs <= 3600.0 {
+        Ok(secs)
+    } else {
+        Err(format!("'{text}' is not between 0 and 3600 seconds"))
+    }
+}

@@ -1,0 +1,249 @@
+//! The JSON report, schema_version 1 (docs/report.schema.json).
+//!
+//! Wire types are separate from the model so the contract changes only on
+//! purpose. Optional values are `null`, never absent.
+
+use crate::report::Report;
+use checks::capabilities::Capabilities;
+use checks::{Evidence, Remediation, Status};
+use serde::Serialize;
+
+/// The version of this document's shape.
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct WireReport<'a> {
+    schema_version: u32,
+    tool: WireTool,
+    host: WireHost<'a>,
+    subject: WireSubject<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capabilities: Option<WireCapabilities>,
+    summary: WireSummary,
+    checks: Vec<WireCheck<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireTool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct WireHost<'a> {
+    kernel_release: &'a str,
+    arch: &'a str,
+    hostname: &'a str,
+    os_release: WireOsRelease<'a>,
+    running_as_root: bool,
+    in_container: bool,
+}
+
+#[derive(Serialize)]
+struct WireOsRelease<'a> {
+    id: &'a str,
+    id_like: &'a [String],
+    version_id: Option<&'a str>,
+    pretty_name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WireSubject<'a> {
+    name: &'a str,
+    uid: u32,
+    gid: u32,
+}
+
+#[derive(Serialize)]
+struct WireCapabilities {
+    userns: Option<bool>,
+    single_id: Option<bool>,
+    multi_id: Option<bool>,
+    bind_mount: Option<bool>,
+    overlay: Option<&'static str>,
+    cgroup: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WireSummary {
+    pass: usize,
+    warn: usize,
+    fail: usize,
+    skip: usize,
+    error: usize,
+    exit_code: u8,
+}
+
+#[derive(Serialize)]
+struct WireCheck<'a> {
+    id: &'static str,
+    category: &'static str,
+    title: &'static str,
+    status: &'static str,
+    message: &'a str,
+    evidence: Vec<WireEvidence<'a>>,
+    remediation: Vec<WireRemediation<'a>>,
+    skip_reason: Option<&'a str>,
+    duration_ms: f64,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum WireEvidence<'a> {
+    File {
+        path: &'a str,
+        line: Option<u32>,
+        text: &'a str,
+    },
+    Setting {
+        name: &'a str,
+        value: &'a str,
+    },
+    Command {
+        argv: &'a [String],
+        exit_code: Option<i32>,
+        stderr: &'a str,
+    },
+    Probe {
+        name: &'a str,
+        ok: bool,
+        errno: Option<&'a str>,
+        detail: &'a str,
+    },
+    Fact {
+        name: &'a str,
+        value: &'a str,
+    },
+}
+
+#[derive(Serialize)]
+struct WireRemediation<'a> {
+    summary: &'a str,
+    commands: &'a [String],
+    requires_root: bool,
+    persistent: bool,
+}
+
+impl<'a> From<&'a Evidence> for WireEvidence<'a> {
+    fn from(evidence: &'a Evidence) -> Self {
+        match evidence {
+            Evidence::File { path, line, text } => WireEvidence::File {
+                path,
+                line: *line,
+                text,
+            },
+            Evidence::Setting { name, value } => WireEvidence::Setting { name, value },
+            Evidence::Command {
+                argv,
+                exit_code,
+                stderr,
+            } => WireEvidence::Command {
+                argv,
+                exit_code: *exit_code,
+                stderr,
+            },
+            Evidence::Probe {
+                name,
+                ok,
+                errno,
+                detail,
+            } => WireEvidence::Probe {
+                name,
+                ok: *ok,
+                errno: errno.as_deref(),
+                detail,
+            },
+            Evidence::Fact { name, value } => WireEvidence::Fact { name, value },
+        }
+    }
+}
+
+impl<'a> From<&'a Remediation> for WireRemediation<'a> {
+    fn from(fix: &'a Remediation) -> Self {
+        WireRemediation {
+            summary: &fix.summary,
+            commands: &fix.commands,
+            requires_root: fix.requires_root,
+            persistent: fix.persistent,
+        }
+    }
+}
+
+impl From<&Capabilities> for WireCapabilities {
+    fn from(caps: &Capabilities) -> Self {
+        WireCapabilities {
+            userns: caps.userns,
+            single_id: caps.single_id,
+            multi_id: caps.multi_id,
+            bind_mount: caps.bind_mount,
+            overlay: caps.overlay.map(|o| o.as_str()),
+            cgroup: caps.cgroup.clone(),
+        }
+    }
+}
+
+/// Renders the report as one pretty-printed JSON document.
+pub(crate) fn render(report: &Report) -> String {
+    let host = &report.host;
+    let wire = WireReport {
+        schema_version: SCHEMA_VERSION,
+        tool: WireTool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        host: WireHost {
+            kernel_release: &host.kernel_release,
+            arch: &host.arch,
+            hostname: &host.hostname,
+            os_release: WireOsRelease {
+                id: &host.os_release.id,
+                id_like: &host.os_release.id_like,
+                version_id: host.os_release.version_id.as_deref(),
+                pretty_name: host.os_release.pretty_name.as_deref(),
+            },
+            running_as_root: host.running_as_root,
+            in_container: host.container.is_some(),
+        },
+        subject: WireSubject {
+            name: &report.subject.name,
+            uid: report.subject.uid,
+            gid: report.subject.gid,
+        },
+        capabilities: report.capabilities.as_ref().map(WireCapabilities::from),
+        summary: WireSummary {
+            pass: report.count(Status::Pass),
+            warn: report.count(Status::Warn),
+            fail: report.count(Status::Fail),
+            skip: report.count(Status::Skip),
+            error: report.count(Status::Error),
+            exit_code: report.exit_code,
+        },
+        checks: report
+            .results
+            .iter()
+            .map(|r| WireCheck {
+                id: r.def.id,
+                category: r.def.category(),
+                title: r.def.title,
+                status: r.outcome.status.as_str(),
+                message: &r.outcome.message,
+                evidence: r.outcome.evidence.iter().map(WireEvidence::from).collect(),
+                remediation: r
+                    .outcome
+                    .remediation
+                    .iter()
+                    .map(WireRemediation::from)
+                    .collect(),
+                skip_reason: r.outcome.skip_reason.as_deref(),
+                duration_ms: (r.duration.as_secs_f64() * 1e6).round() / 1e3,
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&wire).unwrap_or_else(|e| {
+        format!(
+            "{{\"schema_version\": {SCHEMA_VERSION}, \"error\": \"cannot serialise report: {e}\"}}"
+        )
+    });
+    text.push('\n');
+    text
+}
