@@ -5,5 +5,7 @@
 
 mod cli;
 mod fixture_hosts;
+mod ground_truth;
 mod harness;
 mod json_contract;
+mod live;
