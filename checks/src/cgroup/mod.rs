@@ -1,7 +1,14 @@
 //! cgroups: whether resource limits are available to rootless containers.
+//!
+//! [`layout`] tells the hierarchy (v2, hybrid, v1) from the mount table and is
+//! shared with `runtime.oci-runtime`; [`delegation`] judges what the subject's
+//! systemd user manager may use.
 
 use crate::model::Outcome;
 use crate::registry::{CheckDef, Context};
+
+pub mod delegation;
+pub mod layout;
 
 pub static DELEGATION: CheckDef = CheckDef {
     id: "cgroup.delegation",
@@ -10,9 +17,10 @@ pub static DELEGATION: CheckDef = CheckDef {
                   user slice; v1, hybrid or undelegated is a warning (resource limits \
                   unavailable), not a failure.",
     probes: &[],
-    run: delegation,
+    run: run_delegation,
 };
 
-fn delegation(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn run_delegation(ctx: &Context<'_>) -> Outcome {
+    let facts = delegation::gather(ctx.host, ctx.subject);
+    delegation::judge(&facts, &ctx.distro)
 }

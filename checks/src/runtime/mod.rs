@@ -1,7 +1,15 @@
 //! The runtime environment: XDG_RUNTIME_DIR and the installed OCI runtimes.
+//!
+//! [`xdg`] judges the directory runc and crun keep their state in; [`oci`]
+//! finds runc, crun and youki, learns their versions through [`version`] and
+//! knows their rootless limits on this host's cgroup layout.
 
 use crate::model::Outcome;
 use crate::registry::{CheckDef, Context};
+
+pub mod oci;
+pub mod version;
+pub mod xdg;
 
 pub static XDG_RUNTIME_DIR: CheckDef = CheckDef {
     id: "runtime.xdg-runtime-dir",
@@ -21,10 +29,10 @@ pub static OCI_RUNTIME: CheckDef = CheckDef {
     run: oci_runtime,
 };
 
-fn xdg_runtime_dir(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn xdg_runtime_dir(ctx: &Context<'_>) -> Outcome {
+    xdg::judge(&xdg::gather(ctx.host, ctx.subject))
 }
 
-fn oci_runtime(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn oci_runtime(ctx: &Context<'_>) -> Outcome {
+    oci::judge(&oci::gather(ctx.host, ctx.subject), &ctx.distro)
 }

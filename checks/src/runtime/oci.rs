@@ -1,0 +1,751 @@
+//! `runtime.oci-runtime`: which OCI runtimes are installed, and whether they can
+//! run rootless containers here.
+//!
+//! Each of runc, crun and youki is looked up on the subject's PATH, then in the
+//! usual system directories (Debian installs runc in /usr/sbin, which a user's
+//! PATH lacks; podman and docker find it there anyway). On the real host its
+//! version comes from `NAME --version`, run only when the binary is owned by
+//! root (or by the subject when the subject runs the doctor) and not writable
+//! by others; on a fixture host the version stays unknown. The judge knows the
+//! version limits the reference documents:
+//!
+//! * crun refuses a v1/v2 hybrid host whose v2 side has controllers
+//!   ("cgroups in hybrid mode not supported, drop all controllers from cgroupv2");
+//! * runc must read its own binary to start a container (`/proc/self/exe`);
+//! * runc before 1.0.0-rc91 has no cgroup v2 support, before 1.0.0-rc5 maps one id;
+//! * youki before 0.7.0 panics with one uid mapping and several gid mappings.
+//!
+//! None installed is a warning; installed but none able to run here is a
+//! failure; some unable or limited is a warning.
+
+use super::version::{self, CommandRun, Version};
+use crate::cgroup::delegation::unified_hierarchy_fix;
+use crate::cgroup::layout::{self, Hierarchy, HYBRID_UNIFIED};
+use crate::distro::{Component, Distro};
+use crate::host::HostFs;
+use crate::model::{Evidence, Outcome, Remediation};
+use crate::subject::Subject;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+/// Where runtimes live when they are not on the subject's PATH.
+pub const SYSTEM_DIRS: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The message crun prints on a hybrid host with v2 controllers.
+pub const CRUN_HYBRID_ERROR: &str =
+    "cgroups in hybrid mode not supported, drop all controllers from cgroupv2";
+
+/// An OCI runtime the doctor knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Runc,
+    Crun,
+    Youki,
+}
+
+impl Kind {
+    /// Every known runtime, in report order.
+    pub const ALL: [Kind; 3] = [Kind::Runc, Kind::Crun, Kind::Youki];
+
+    /// The program name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Runc => "runc",
+            Kind::Crun => "crun",
+            Kind::Youki => "youki",
+        }
+    }
+}
+
+/// Owner and mode of the binary (following symlinks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BinaryMeta {
+    pub uid: u32,
+    pub gid: u32,
+    /// `mode & 0o7777`.
+    pub mode: u32,
+}
+
+/// How the version was (or was not) learnt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionSource {
+    /// `--version` was not run, and why.
+    NotRun(String),
+    /// `--version` was run.
+    Ran(CommandRun),
+}
+
+/// One installed runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Installed {
+    pub kind: Kind,
+    /// Where it was found.
+    pub path: PathBuf,
+    /// Found on the subject's PATH (rather than only in a system directory).
+    pub on_path: bool,
+    pub meta: Option<BinaryMeta>,
+    pub version: VersionSource,
+}
+
+/// Everything the judge needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    pub subject_name: String,
+    pub subject_uid: u32,
+    pub subject_gid: u32,
+    pub subject_is_root: bool,
+    pub installed: Vec<Installed>,
+    pub hierarchy: Hierarchy,
+}
+
+/// Reads the facts; runs `--version` only on the real host.
+pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
+    let installed = Kind::ALL
+        .iter()
+        .filter_map(|&kind| find(host, subject, kind))
+        .collect();
+    Facts {
+        subject_name: subject.name.clone(),
+        subject_uid: subject.uid,
+        subject_gid: subject.gid,
+        subject_is_root: subject.is_root(),
+        installed,
+        hierarchy: layout::gather(host),
+    }
+}
+
+fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
+    let (path, on_path) = match host.look_path(kind.name(), &subject.path) {
+        Some(path) => (path, true),
+        None => (host.look_path(kind.name(), SYSTEM_DIRS)?, false),
+    };
+    let meta = host.metadata(&path).ok().map(|m| BinaryMeta {
+        uid: m.uid(),
+        gid: m.gid(),
+        mode: m.mode() & 0o7777,
+    });
+    let version = if !host.is_real() {
+        VersionSource::NotRun("not run on a fixture host".into())
+    } else if let Some(reason) = meta.as_ref().and_then(|m| refuse_to_run(m, subject)) {
+        VersionSource::NotRun(reason)
+    } else {
+        VersionSource::Ran(version::run_capped(
+            &path,
+            &["--version"],
+            &subject.path,
+            version::VERSION_TIMEOUT,
+        ))
+    };
+    Some(Installed {
+        kind,
+        path,
+        on_path,
+        meta,
+        version,
+    })
+}
+
+/// Why the doctor will not execute this binary (it may run as root).
+fn refuse_to_run(meta: &BinaryMeta, subject: &Subject) -> Option<String> {
+    if meta.mode & 0o022 != 0 {
+        return Some(format!(
+            "not run: writable by group or others (mode {:04o})",
+            meta.mode
+        ));
+    }
+    let trusted_owner =
+        meta.uid == 0 || (subject.is_invoker && !subject.is_root() && meta.uid == subject.uid);
+    (!trusted_owner).then(|| format!("not run: owned by uid {}", meta.uid))
+}
+
+/// What the judge makes of one runtime.
+struct Assessment {
+    label: String,
+    can_run: bool,
+    /// Reasons it cannot run, or limits it has.
+    notes: Vec<String>,
+    evidence: Vec<Evidence>,
+    fixes: Vec<Remediation>,
+}
+
+fn assess(item: &Installed, facts: &Facts, distro: &Distro) -> Assessment {
+    let name = item.kind.name();
+    let shown = item.path.display().to_string();
+    let parsed = match &item.version {
+        VersionSource::Ran(run) if run.exit_code == Some(0) => Version::from_output(&run.stdout),
+        _ => None,
+    };
+    let label = match &parsed {
+        Some(v) => format!("{name} {}", v.raw),
+        None => format!("{name} (version unknown)"),
+    };
+    let mut a = Assessment {
+        label,
+        can_run: true,
+        notes: Vec::new(),
+        evidence: Vec::new(),
+        fixes: Vec::new(),
+    };
+    let location = if item.on_path {
+        shown.clone()
+    } else {
+        format!("{shown} (not on {}'s PATH)", facts.subject_name)
+    };
+    let version_text = match (&parsed, &item.version) {
+        (Some(v), _) => v.raw.clone(),
+        (None, VersionSource::NotRun(reason)) => format!("unknown, {reason}"),
+        (None, VersionSource::Ran(run)) => match &run.failure {
+            Some(failure) => format!("unknown, --version {failure}"),
+            None => "unknown, --version printed no version".to_string(),
+        },
+    };
+    a.evidence.push(Evidence::fact(
+        name,
+        format!("{location}, version {version_text}"),
+    ));
+    if let VersionSource::Ran(run) = &item.version {
+        if run.exit_code != Some(0) || parsed.is_none() {
+            a.evidence.push(Evidence::Command {
+                argv: run.argv.clone(),
+                exit_code: run.exit_code,
+                stderr: run.stderr.chars().take(2000).collect(),
+            });
+        }
+    }
+
+    match item.kind {
+        Kind::Runc => assess_runc(&mut a, item, parsed.as_ref(), facts, distro),
+        Kind::Crun => assess_crun(&mut a, facts, distro),
+        Kind::Youki => assess_youki(&mut a, parsed.as_ref(), distro),
+    }
+    a
+}
+
+fn assess_runc(
+    a: &mut Assessment,
+    item: &Installed,
+    version: Option<&Version>,
+    facts: &Facts,
+    distro: &Distro,
+) {
+    let shown = item.path.display().to_string();
+    // runc re-executes a copy of itself (CVE-2019-5736 fix, 1.0.0-rc6 and later).
+    let clones_itself = version.is_none_or(|v| !v.is_before_rc(6));
+    if let (Some(meta), true, false) = (&item.meta, clones_itself, facts.subject_is_root) {
+        match readable(meta, facts) {
+            Readable::Yes => {}
+            Readable::No => {
+                a.can_run = false;
+                a.notes.push(format!(
+                    "{shown} is not readable by {} (mode {:04o}): runc must read its own \
+                     binary to start a container",
+                    facts.subject_name, meta.mode
+                ));
+                a.fixes.push(Remediation::root(
+                    format!("let every user read {shown}"),
+                    vec![format!("chmod 0755 {shown}")],
+                ));
+            }
+            Readable::GroupOnly => {
+                a.notes.push(format!(
+                    "{shown} is readable only by group {} (mode {:04o}): runc starts for {} \
+                     only if they are in that group",
+                    meta.gid, meta.mode, facts.subject_name
+                ));
+                a.fixes.push(Remediation::root(
+                    format!("let every user read {shown}"),
+                    vec![format!("chmod 0755 {shown}")],
+                ));
+            }
+        }
+    }
+    let Some(v) = version else { return };
+    if !v.is_before(1, 0, 0) {
+        return;
+    }
+    let upgrade = Remediation::root(
+        "upgrade runc to a 1.x release",
+        vec![distro.install(&[distro.package(Component::Runc)])],
+    );
+    if v.is_before_rc(91) && facts.hierarchy == Hierarchy::Unified {
+        a.can_run = false;
+        a.notes.push(format!(
+            "runc {} predates cgroup v2 support (1.0.0-rc91) and this host is cgroup v2",
+            v.raw
+        ));
+    } else if v.is_before_rc(91) {
+        a.notes.push(format!(
+            "runc {} predates cgroup v2 support (1.0.0-rc91)",
+            v.raw
+        ));
+    }
+    if v.is_before_rc(5) {
+        a.notes.push(format!(
+            "runc {} maps only one id in rootless containers (multiple mappings need \
+             1.0.0-rc5)",
+            v.raw
+        ));
+    }
+    if !v.is_before_rc(91) {
+        a.notes.push(format!(
+            "runc {} is a pre-release of 1.0.0; rootless fixes landed since",
+            v.raw
+        ));
+    }
+    a.fixes.push(upgrade);
+}
+
+fn assess_crun(a: &mut Assessment, facts: &Facts, distro: &Distro) {
+    if !facts.hierarchy.hybrid_with_v2_controllers() {
+        return;
+    }
+    a.can_run = false;
+    let controllers = facts
+        .hierarchy
+        .unified_controllers_text()
+        .unwrap_or_default();
+    a.notes.push(format!(
+        "crun refuses this hybrid cgroup host, whose v2 hierarchy has controllers ({controllers}): \
+         \"{CRUN_HYBRID_ERROR}\""
+    ));
+    a.evidence.push(Evidence::file(
+        format!("{HYBRID_UNIFIED}/cgroup.controllers"),
+        controllers,
+    ));
+    a.fixes.push(unified_hierarchy_fix(distro));
+}
+
+fn assess_youki(a: &mut Assessment, version: Option<&Version>, distro: &Distro) {
+    let Some(v) = version else { return };
+    if v.is_before(0, 7, 0) {
+        a.notes.push(format!(
+            "youki {} panics when a config maps one uid range and several gid ranges \
+             (fixed in 0.7.0)",
+            v.raw
+        ));
+        a.fixes.push(Remediation::root(
+            "upgrade youki to 0.7.0 or later (or use runc or crun)",
+            vec![distro.install(&[distro.package(Component::Runc)])],
+        ));
+    }
+}
+
+enum Readable {
+    Yes,
+    No,
+    /// Readable through a group that is not the subject's primary group.
+    GroupOnly,
+}
+
+fn readable(meta: &BinaryMeta, facts: &Facts) -> Readable {
+    let bits = if meta.uid == facts.subject_uid {
+        meta.mode & 0o400
+    } else if meta.gid == facts.subject_gid {
+        meta.mode & 0o040
+    } else {
+        meta.mode & 0o004
+    };
+    if bits != 0 {
+        Readable::Yes
+    } else if meta.uid != facts.subject_uid && meta.mode & 0o040 != 0 {
+        Readable::GroupOnly
+    } else {
+        Readable::No
+    }
+}
+
+/// Decides the outcome.
+pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
+    let hierarchy = Evidence::fact("cgroup hierarchy", facts.hierarchy.name());
+    if facts.installed.is_empty() {
+        let crun_ok = !facts.hierarchy.hybrid_with_v2_controllers();
+        let runc = distro.package(Component::Runc);
+        let summary = if crun_ok {
+            "install runc (or crun)".to_string()
+        } else {
+            "install runc (crun cannot run on this hybrid cgroup host)".to_string()
+        };
+        return Outcome::warn(format!(
+            "no OCI runtime (runc, crun, youki) found on {}'s PATH or in the system directories",
+            facts.subject_name
+        ))
+        .with(Evidence::setting("searched", SYSTEM_DIRS))
+        .with(hierarchy)
+        .fix(Remediation::root(summary, vec![distro.install(&[runc])]));
+    }
+
+    let assessed: Vec<Assessment> = facts
+        .installed
+        .iter()
+        .map(|item| assess(item, facts, distro))
+        .collect();
+    let runnable: Vec<&Assessment> = assessed.iter().filter(|a| a.can_run).collect();
+    let mut outcome = if runnable.is_empty() {
+        let reasons: Vec<String> = assessed.iter().flat_map(|a| a.notes.clone()).collect();
+        let mut out = Outcome::fail(format!(
+            "no installed runtime can run here: {}",
+            reasons.join("; ")
+        ));
+        let has_runc = facts.installed.iter().any(|i| i.kind == Kind::Runc);
+        if !has_runc && facts.hierarchy != Hierarchy::Unified {
+            out = out.fix(Remediation::root(
+                "install runc, which runs on this cgroup layout",
+                vec![distro.install(&[distro.package(Component::Runc)])],
+            ));
+        }
+        out
+    } else if assessed.iter().any(|a| !a.notes.is_empty()) {
+        let works: Vec<&str> = runnable.iter().map(|a| a.label.as_str()).collect();
+        let notes: Vec<String> = assessed.iter().flat_map(|a| a.notes.clone()).collect();
+        Outcome::warn(format!(
+            "{} can run here; {}",
+            works.join(", "),
+            notes.join("; ")
+        ))
+    } else {
+        let labels: Vec<String> = assessed
+            .iter()
+            .zip(&facts.installed)
+            .map(|(a, i)| format!("{} ({})", a.label, i.path.display()))
+            .collect();
+        Outcome::pass(format!("installed: {}", labels.join(", ")))
+    };
+    for a in assessed {
+        outcome = outcome.with_all(a.evidence);
+        for fix in a.fixes {
+            if !outcome.remediation.contains(&fix) {
+                outcome = outcome.fix(fix);
+            }
+        }
+    }
+    outcome.with(hierarchy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::os_release::OsRelease;
+    use crate::runtime::version::samples::*;
+
+    fn debian() -> Distro {
+        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
+    }
+
+    fn ran(argv0: &str, stdout: &str) -> VersionSource {
+        VersionSource::Ran(CommandRun {
+            argv: vec![argv0.into(), "--version".into()],
+            exit_code: Some(0),
+            stdout: stdout.into(),
+            stderr: String::new(),
+            failure: None,
+        })
+    }
+
+    fn installed(kind: Kind, path: &str, version: VersionSource) -> Installed {
+        Installed {
+            kind,
+            path: PathBuf::from(path),
+            on_path: true,
+            meta: Some(BinaryMeta {
+                uid: 0,
+                gid: 0,
+                mode: 0o755,
+            }),
+            version,
+        }
+    }
+
+    fn runc_115() -> Installed {
+        installed(
+            Kind::Runc,
+            "/usr/sbin/runc",
+            ran("/usr/sbin/runc", RUNC_1_1_5),
+        )
+    }
+
+    fn crun_181() -> Installed {
+        installed(
+            Kind::Crun,
+            "/usr/bin/crun",
+            ran("/usr/bin/crun", CRUN_1_8_1),
+        )
+    }
+
+    fn hybrid(controllers: &str) -> Hierarchy {
+        Hierarchy::Hybrid {
+            unified_controllers: Some(layout::split_controllers(controllers)),
+        }
+    }
+
+    fn facts(installed: Vec<Installed>, hierarchy: Hierarchy) -> Facts {
+        Facts {
+            subject_name: "alice".into(),
+            subject_uid: 1000,
+            subject_gid: 1000,
+            subject_is_root: false,
+            installed,
+            hierarchy,
+        }
+    }
+
+    #[test]
+    fn runc_and_crun_on_v2_pass() {
+        let out = judge(
+            &facts(vec![runc_115(), crun_181()], Hierarchy::Unified),
+            &debian(),
+        );
+        assert_eq!(out.status, Status::Pass);
+        assert_eq!(
+            out.message,
+            "installed: runc 1.1.5+ds1 (/usr/sbin/runc), crun 1.8.1 (/usr/bin/crun)"
+        );
+        assert!(out
+            .evidence
+            .contains(&Evidence::fact("runc", "/usr/sbin/runc, version 1.1.5+ds1")));
+    }
+
+    #[test]
+    fn the_ci_machine_crun_cannot_run_runc_can() {
+        let out = judge(
+            &facts(vec![runc_115(), crun_181()], hybrid("hugetlb\n")),
+            &debian(),
+        );
+        assert_eq!(out.status, Status::Warn);
+        assert!(
+            out.message
+                .starts_with("runc 1.1.5+ds1 can run here; crun refuses"),
+            "{}",
+            out.message
+        );
+        assert!(out.message.contains(CRUN_HYBRID_ERROR));
+        assert!(out.evidence.contains(&Evidence::file(
+            "/sys/fs/cgroup/unified/cgroup.controllers",
+            "hugetlb"
+        )));
+        assert_eq!(out.remediation[0].commands.last().unwrap(), "update-grub");
+    }
+
+    #[test]
+    fn crun_alone_on_that_host_fails() {
+        let out = judge(&facts(vec![crun_181()], hybrid("hugetlb")), &debian());
+        assert_eq!(out.status, Status::Fail);
+        assert!(out
+            .message
+            .starts_with("no installed runtime can run here: crun refuses"));
+        assert_eq!(out.remediation[0].commands, vec!["apt-get install -y runc"]);
+        // An empty v2 side is fine for crun.
+        let out = judge(&facts(vec![crun_181()], hybrid("")), &debian());
+        assert_eq!(out.status, Status::Pass);
+        let out = judge(&facts(vec![crun_181()], Hierarchy::Legacy), &debian());
+        assert_eq!(out.status, Status::Pass);
+    }
+
+    #[test]
+    fn nothing_installed_warns() {
+        let out = judge(&facts(Vec::new(), Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert_eq!(out.remediation[0].commands, vec!["apt-get install -y runc"]);
+        assert_eq!(out.remediation[0].summary, "install runc (or crun)");
+        let fedora = Distro::from_os_release(&OsRelease::parse("ID=fedora\n"));
+        let out = judge(&facts(Vec::new(), hybrid("hugetlb")), &fedora);
+        assert_eq!(out.remediation[0].commands, vec!["dnf install -y runc"]);
+        assert!(out.remediation[0].summary.contains("crun cannot run"));
+    }
+
+    #[test]
+    fn an_unreadable_runc_cannot_run() {
+        let mut runc = runc_115();
+        runc.meta = Some(BinaryMeta {
+            uid: 0,
+            gid: 0,
+            mode: 0o711,
+        });
+        let out = judge(&facts(vec![runc], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Fail);
+        assert!(out.message.contains("is not readable by alice (mode 0711)"));
+        assert_eq!(
+            out.remediation[0].commands,
+            vec!["chmod 0755 /usr/sbin/runc"]
+        );
+        // Root reads anything.
+        let mut runc = runc_115();
+        runc.meta.as_mut().unwrap().mode = 0o711;
+        let mut f = facts(vec![runc], Hierarchy::Unified);
+        f.subject_is_root = true;
+        assert_eq!(judge(&f, &debian()).status, Status::Pass);
+        // Group-readable through another group: a warning.
+        let mut runc = runc_115();
+        runc.meta = Some(BinaryMeta {
+            uid: 0,
+            gid: 50,
+            mode: 0o750,
+        });
+        let out = judge(&facts(vec![runc], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Warn);
+    }
+
+    #[test]
+    fn old_runc_limits() {
+        let rc90 = installed(
+            Kind::Runc,
+            "/usr/bin/runc",
+            ran("/usr/bin/runc", "runc version 1.0.0-rc90\ncommit: x\n"),
+        );
+        let out = judge(&facts(vec![rc90.clone()], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Fail);
+        assert!(out.message.contains("predates cgroup v2 support"));
+        let out = judge(&facts(vec![rc90], Hierarchy::Legacy), &debian());
+        assert_eq!(out.status, Status::Warn);
+        let ancient = installed(
+            Kind::Runc,
+            "/usr/bin/runc",
+            ran("/usr/bin/runc", "runc version 0.1.1\nspec: 0.4.0\n"),
+        );
+        let out = judge(&facts(vec![ancient], Hierarchy::Legacy), &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert!(out.message.contains("maps only one id"));
+        let rc95 = installed(
+            Kind::Runc,
+            "/usr/bin/runc",
+            ran("/usr/bin/runc", "runc version 1.0.0-rc95\n"),
+        );
+        let out = judge(&facts(vec![rc95], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert!(out.message.contains("pre-release of 1.0.0"));
+    }
+
+    #[test]
+    fn old_youki_warns() {
+        let youki = installed(
+            Kind::Youki,
+            "/usr/bin/youki",
+            ran("/usr/bin/youki", YOUKI_0_3_0),
+        );
+        let out = judge(&facts(vec![youki], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert!(out
+            .message
+            .starts_with("youki 0.3.0 can run here; youki 0.3.0 panics"));
+    }
+
+    #[test]
+    fn unknown_versions_are_said_so() {
+        let mut runc = runc_115();
+        runc.version = VersionSource::NotRun("not run on a fixture host".into());
+        runc.on_path = false;
+        let out = judge(&facts(vec![runc], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Pass);
+        assert_eq!(
+            out.message,
+            "installed: runc (version unknown) (/usr/sbin/runc)"
+        );
+        assert!(out.evidence.contains(&Evidence::fact(
+            "runc",
+            "/usr/sbin/runc (not on alice's PATH), version unknown, not run on a fixture host"
+        )));
+        let mut failing = runc_115();
+        failing.version = VersionSource::Ran(CommandRun {
+            argv: vec!["/usr/sbin/runc".into(), "--version".into()],
+            exit_code: Some(126),
+            stdout: String::new(),
+            stderr: "exec format error".into(),
+            failure: None,
+        });
+        let out = judge(&facts(vec![failing], Hierarchy::Unified), &debian());
+        assert!(out.evidence.iter().any(|e| matches!(
+            e,
+            Evidence::Command {
+                exit_code: Some(126),
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn only_trusted_binaries_are_run() {
+        let subject = |is_invoker| Subject {
+            name: "alice".into(),
+            uid: 1000,
+            gid: 1000,
+            home: "/home/alice".into(),
+            xdg_runtime_dir: None,
+            path: "/usr/bin".into(),
+            is_invoker,
+        };
+        let meta = |uid, mode| BinaryMeta { uid, gid: 0, mode };
+        assert_eq!(refuse_to_run(&meta(0, 0o755), &subject(false)), None);
+        assert!(refuse_to_run(&meta(0, 0o777), &subject(true)).is_some());
+        assert!(refuse_to_run(&meta(1000, 0o755), &subject(false)).is_some());
+        assert_eq!(refuse_to_run(&meta(1000, 0o755), &subject(true)), None);
+        assert!(refuse_to_run(&meta(1001, 0o755), &subject(true)).is_some());
+    }
+
+    mod fixture {
+        use super::*;
+        use std::fs;
+        use std::os::unix::fs::PermissionsExt;
+
+        fn put(root: &std::path::Path, path: &str, text: &str, mode: u32) {
+            let full = root.join(path.trim_start_matches('/'));
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(&full, text).unwrap();
+            fs::set_permissions(&full, fs::Permissions::from_mode(mode)).unwrap();
+        }
+
+        #[test]
+        fn finds_runtimes_off_path_and_reads_the_layout() {
+            let tmp = tempfile::tempdir().unwrap();
+            put(tmp.path(), "/usr/sbin/runc", "", 0o755);
+            put(tmp.path(), "/usr/bin/crun", "", 0o755);
+            put(
+                tmp.path(),
+                "/proc/self/mountinfo",
+                "31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n\
+                 35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n\
+                 41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n",
+                0o644,
+            );
+            put(
+                tmp.path(),
+                "/sys/fs/cgroup/unified/cgroup.controllers",
+                "hugetlb\n",
+                0o644,
+            );
+            let host = HostFs::rooted(tmp.path());
+            let subject = Subject::other(crate::accounts::Account {
+                name: "alice".into(),
+                uid: 1000,
+                gid: 1000,
+                home: "/home/alice".into(),
+            });
+            let f = gather(&host, &subject);
+            assert_eq!(f.installed.len(), 2);
+            assert_eq!(f.installed[0].path, PathBuf::from("/usr/sbin/runc"));
+            assert!(!f.installed[0].on_path);
+            assert!(f.installed[1].on_path);
+            assert!(matches!(f.installed[0].version, VersionSource::NotRun(_)));
+            let out = judge(&f, &debian());
+            assert_eq!(out.status, Status::Warn);
+            assert!(out
+                .message
+                .starts_with("runc (version unknown) can run here; crun refuses"));
+        }
+
+        #[test]
+        fn an_empty_host_has_no_runtime() {
+            let tmp = tempfile::tempdir().unwrap();
+            let host = HostFs::rooted(tmp.path());
+            let subject = Subject::other(crate::accounts::Account {
+                name: "alice".into(),
+                uid: 1000,
+                gid: 1000,
+                home: "/home/alice".into(),
+            });
+            let f = gather(&host, &subject);
+            assert!(f.installed.is_empty());
+            assert_eq!(f.hierarchy, Hierarchy::Unmounted);
+            assert_eq!(judge(&f, &debian()).status, Status::Warn);
+        }
+    }
+}
