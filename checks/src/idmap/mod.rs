@@ -8,7 +8,14 @@ use crate::model::Outcome;
 use crate::probe::ProbeKind;
 use crate::registry::{CheckDef, Context};
 
+pub mod filecaps;
+mod helper;
+mod judge;
 mod multi_map;
+#[cfg(test)]
+mod tests;
+
+pub use helper::{locate, MapTool};
 
 pub static NEWUIDMAP: CheckDef = CheckDef {
     id: "idmap.newuidmap",
@@ -40,10 +47,16 @@ pub static MULTI_MAP: CheckDef = CheckDef {
     run: multi_map::run,
 };
 
-fn newuidmap(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn newuidmap(ctx: &Context<'_>) -> Outcome {
+    check(ctx, MapTool::Uid)
 }
 
-fn newgidmap(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn newgidmap(ctx: &Context<'_>) -> Outcome {
+    check(ctx, MapTool::Gid)
+}
+
+/// Gathers the facts about one helper, then judges them.
+fn check(ctx: &Context<'_>, tool: MapTool) -> Outcome {
+    let facts = helper::gather(ctx.host, ctx.subject, tool);
+    judge::judge(&facts, &ctx.distro)
 }
