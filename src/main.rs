@@ -19,6 +19,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some(checks::probe::PROBE_ARG) {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        std::process::exit(checks::probe::child_main(&args));
+    }
     quiet_panics_inside_checks();
     let cli = cli::Cli::parse();
     let code = match run::run(&cli) {

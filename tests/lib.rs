@@ -9,3 +9,4 @@ mod ground_truth;
 mod harness;
 mod json_contract;
 mod live;
+mod live_probes;

@@ -24,7 +24,12 @@ pub(crate) fn render(report: &Report, palette: Palette, verbose: bool) -> String
         .map(|r| r.def.id.len())
         .max()
         .unwrap_or(0);
+    let mut family = None;
     for result in &report.results {
+        if family.is_some_and(|f| f != result.def.category()) {
+            out.push('\n');
+        }
+        family = Some(result.def.category());
         check(&mut out, result, palette, verbose, width);
     }
     summary(&mut out, report, palette);

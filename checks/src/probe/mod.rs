@@ -2,8 +2,25 @@
 //!
 //! A probe runs in a throwaway child process and reports a [`ProbeReport`].
 //! Checks never run probes themselves; they ask a [`Probes`] value, which is
-//! the live runner on the real host, [`CannedProbes`] replayed from a file in
+//! [`LiveProbes`] on the real host, [`CannedProbes`] replayed from a file in
 //! fixture tests, or [`NoProbes`] where nothing may be tried.
+//!
+//! The live side has two halves. The parent ([`LiveProbes::run`]) re-executes
+//! the doctor binary as `<exe> __probe <name> <plan-json>` once per probe, all
+//! at once, each in its own process group, as the subject, and kills a group
+//! at the deadline. The child ([`child_main`]) runs before any thread exists,
+//! performs one probe in fresh namespaces, prints one JSON [`ProbeReport`] and
+//! exits 0; the report carries the failure. The step names, errno names and
+//! facts of each probe are a contract (see `docs/probes.md`).
+
+mod child;
+mod live;
+mod plan;
+mod runner;
+
+pub use child::{child_main, PROBE_ARG};
+pub use live::LiveProbes;
+pub use plan::ProbePlan;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,0 +1,114 @@
+//! The probe plan: who a probe runs as and what it may use.
+//!
+//! The parent builds one plan per run and passes it to every probe child as a
+//! JSON argument. The child trusts nothing else: it takes tool paths,
+//! subordinate ranges and the scratch location from the plan, and its own ids
+//! from the kernel (which equal `uid`/`gid` whenever the parent dropped to them).
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Everything a probe child needs to know, decided by the parent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbePlan {
+    /// The subject's uid: the id probes run as and map to 0.
+    pub uid: u32,
+    /// The subject's primary gid: the group probes run as and map to 0.
+    pub gid: u32,
+    /// True when the parent runs as root for another user: the child then
+    /// clears supplementary groups and sets `gid`, then `uid`, before exec.
+    pub drop_privileges: bool,
+    /// The newuidmap to run (as the subject), if one was found.
+    #[serde(default)]
+    pub newuidmap: Option<PathBuf>,
+    /// The newgidmap to run (as the subject), if one was found.
+    #[serde(default)]
+    pub newgidmap: Option<PathBuf>,
+    /// The subject's subordinate uid range (start, count), if any.
+    #[serde(default)]
+    pub subuid: Option<(u32, u32)>,
+    /// The subject's subordinate gid range (start, count), if any.
+    #[serde(default)]
+    pub subgid: Option<(u32, u32)>,
+    /// The fuse-overlayfs to try, if one was found.
+    #[serde(default)]
+    pub fuse_overlayfs: Option<PathBuf>,
+    /// Where probes create their private scratch directories (the subject's
+    /// XDG_RUNTIME_DIR when usable, else /tmp).
+    pub scratch_parent: PathBuf,
+}
+
+impl ProbePlan {
+    /// A plan for `uid`/`gid` with nothing found yet and scratch space in /tmp.
+    pub fn new(uid: u32, gid: u32) -> Self {
+        ProbePlan {
+            uid,
+            gid,
+            drop_privileges: false,
+            newuidmap: None,
+            newgidmap: None,
+            subuid: None,
+            subgid: None,
+            fuse_overlayfs: None,
+            scratch_parent: PathBuf::from("/tmp"),
+        }
+    }
+
+    /// The plan as the JSON argument of a probe child; fails on paths that are
+    /// not UTF-8 (the error names the problem).
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| format!("cannot encode the probe plan: {e}"))
+    }
+
+    /// Parses the JSON argument of a probe child.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("invalid probe plan: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_round_trips_through_json() {
+        let plan = ProbePlan {
+            drop_privileges: true,
+            newuidmap: Some("/usr/bin/newuidmap".into()),
+            newgidmap: Some("/usr/bin/newgidmap".into()),
+            subuid: Some((200000, 65536)),
+            subgid: Some((300000, 1000)),
+            fuse_overlayfs: Some("/usr/bin/fuse-overlayfs".into()),
+            scratch_parent: "/run/user/1001".into(),
+            ..ProbePlan::new(1001, 1002)
+        };
+        let json = plan.to_json().unwrap();
+        assert!(json.contains(r#""subuid":[200000,65536]"#), "{json}");
+        assert_eq!(ProbePlan::from_json(&json).unwrap(), plan);
+    }
+
+    #[test]
+    fn missing_optional_fields_are_none() {
+        let plan = ProbePlan::from_json(
+            r#"{"uid": 5, "gid": 6, "drop_privileges": false, "scratch_parent": "/tmp"}"#,
+        )
+        .unwrap();
+        assert_eq!(plan, ProbePlan::new(5, 6));
+    }
+
+    #[test]
+    fn garbage_plans_are_rejected_with_a_reason() {
+        let err = ProbePlan::from_json(r#"{"uid": -1}"#).unwrap_err();
+        assert!(err.starts_with("invalid probe plan:"), "{err}");
+    }
+
+    #[test]
+    fn non_utf8_paths_cannot_be_encoded() {
+        use std::os::unix::ffi::OsStrExt;
+        let plan = ProbePlan {
+            scratch_parent: std::ffi::OsStr::from_bytes(b"/tmp/\xff").into(),
+            ..ProbePlan::new(1, 1)
+        };
+        assert!(plan.to_json().unwrap_err().contains("probe plan"));
+    }
+}

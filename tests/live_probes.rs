@@ -1,0 +1,275 @@
+//! Live probes on the real host, run by the real doctor binary.
+//!
+//! These tests start `rootless-doctor __probe ...` children through
+//! `LiveProbes::run`, as root dropping to a throwaway test user, and check
+//! the reports and that nothing survives (scratch directories, fuse mounts,
+//! probe processes). They need root and a test user with a subordinate range:
+//!
+//! ```sh
+//! useradd -m rdtest && usermod --add-subuids 200000-265535 --add-subgids 200000-265535 rdtest
+//! ROOTLESS_DOCTOR_TEST_USER=rdtest cargo test --test integration live_probes
+//! ```
+//!
+//! Without root or without `ROOTLESS_DOCTOR_TEST_USER` they pass after saying
+//! why they did nothing.
+
+use checks::probe::{LiveProbes, ProbeKind, ProbeOutcome, ProbePlan, ProbeReport, Probes};
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The live tests look for leftovers of any probe, so they run one at a time,
+/// together with the other live tests.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    crate::live::ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+struct TestUser {
+    name: String,
+    uid: u32,
+    gid: u32,
+}
+
+/// The test user, or `None` (after saying why) when these tests cannot run.
+fn test_user() -> Option<TestUser> {
+    let say = |why: &str| {
+        let _ = writeln!(std::io::stderr(), "live probe test skipped: {why}");
+    };
+    if !nix::unistd::geteuid().is_root() {
+        say("not running as root");
+        return None;
+    }
+    let Ok(name) = std::env::var("ROOTLESS_DOCTOR_TEST_USER") else {
+        say("ROOTLESS_DOCTOR_TEST_USER is not set");
+        return None;
+    };
+    match nix::unistd::User::from_name(&name) {
+        Ok(Some(user)) => Some(TestUser {
+            name,
+            uid: user.uid.as_raw(),
+            gid: user.gid.as_raw(),
+        }),
+        _ => {
+            say(&format!("no user '{name}'"));
+            None
+        }
+    }
+}
+
+/// The user's first range in /etc/subuid or /etc/subgid, by name or uid.
+fn subordinate(file: &str, user: &TestUser) -> Option<(u32, u32)> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let owner = fields.next()?;
+        if owner != user.name && owner != user.uid.to_string() {
+            return None;
+        }
+        Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
+    })
+}
+
+fn look_path(name: &str) -> Option<PathBuf> {
+    ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+        .iter()
+        .map(|dir| Path::new(dir).join(name))
+        .find(|path| path.is_file())
+}
+
+fn plan_for(user: &TestUser) -> ProbePlan {
+    ProbePlan {
+        drop_privileges: true,
+        newuidmap: look_path("newuidmap"),
+        newgidmap: look_path("newgidmap"),
+        subuid: subordinate("/etc/subuid", user),
+        subgid: subordinate("/etc/subgid", user),
+        fuse_overlayfs: look_path("fuse-overlayfs"),
+        scratch_parent: PathBuf::from("/tmp"),
+        ..ProbePlan::new(user.uid, user.gid)
+    }
+}
+
+fn doctor() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_rootless-doctor"))
+}
+
+fn report(probes: &LiveProbes, kind: ProbeKind) -> ProbeReport {
+    match probes.get(kind) {
+        Some(ProbeOutcome::Report(report)) => report,
+        other => panic!("{kind}: expected a report, got {other:?}"),
+    }
+}
+
+/// Live processes of `uid` whose command line contains `needle` (zombies
+/// have an empty command line: killed helpers of a killed probe are
+/// reparented to init, which reaps them in its own time).
+fn processes_of(uid: u32, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.uid() != uid || !meta.is_dir() {
+            continue;
+        }
+        let cmdline = std::fs::read(path.join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(needle) {
+            found.push(format!(
+                "{}: {cmdline}",
+                entry.file_name().to_string_lossy()
+            ));
+        }
+    }
+    found
+}
+
+fn assert_nothing_left(user: &TestUser, extra_needle: Option<&str>) {
+    let leftovers: Vec<String> = std::fs::read_dir("/tmp")
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("rootless-doctor-probe."))
+        .collect();
+    assert!(leftovers.is_empty(), "scratch left in /tmp: {leftovers:?}");
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(
+        !mounts.contains("rootless-doctor-probe."),
+        "a probe mount is visible on the host"
+    );
+    let probes = processes_of(user.uid, "__probe");
+    assert!(probes.is_empty(), "probe processes survived: {probes:?}");
+    if let Some(needle) = extra_needle {
+        let others = processes_of(user.uid, needle);
+        assert!(others.is_empty(), "helper processes survived: {others:?}");
+    }
+}
+
+#[test]
+fn live_probes_for_the_test_user() {
+    let _serial = serial();
+    let Some(user) = test_user() else {
+        return;
+    };
+    let plan = plan_for(&user);
+    let probes = LiveProbes::run(doctor(), &ProbeKind::ALL, &plan, TIMEOUT);
+
+    let userns = report(&probes, ProbeKind::UsernsCreate);
+    assert!(userns.ok, "{userns:?}");
+    assert_eq!(userns.facts["uid_map"], format!("0 {} 1", user.uid));
+    assert_eq!(userns.facts["gid_map"], format!("0 {} 1", user.gid));
+
+    let multi = report(&probes, ProbeKind::MultiMap);
+    match (plan.subuid, plan.subgid) {
+        (Some((start, count)), Some(_)) if count > 0 => {
+            assert!(multi.ok, "{multi:?}");
+            let n = count.min(65535);
+            assert_eq!(
+                multi.facts["uid_map"],
+                format!("0 {} 1\n1 {start} {n}", user.uid)
+            );
+            assert_eq!(multi.facts["ids"], (u64::from(n) + 1).to_string());
+        }
+        _ => assert_eq!(multi.step.as_deref(), Some("newuidmap"), "{multi:?}"),
+    }
+
+    let bind = report(&probes, ProbeKind::BindMount);
+    assert!(bind.ok, "{bind:?}");
+
+    // Native overlay in a user namespace needs Linux 5.11; whatever the
+    // kernel says, it must be a report that names a step when it fails.
+    let overlay = report(&probes, ProbeKind::Overlay);
+    assert!(overlay.ok || overlay.step.is_some(), "{overlay:?}");
+    assert!(overlay.facts.contains_key("options") || !overlay.ok);
+
+    let fuse = report(&probes, ProbeKind::FuseOverlayfs);
+    if plan.fuse_overlayfs.is_none() {
+        assert_eq!(fuse.step.as_deref(), Some("find"), "{fuse:?}");
+    } else if !openable_by(Path::new("/dev/fuse"), &user) {
+        assert_eq!(fuse.step.as_deref(), Some("open-dev-fuse"), "{fuse:?}");
+        assert_eq!(fuse.errno.as_deref(), Some("EACCES"));
+        assert_eq!(fuse.facts["dev-fuse"], "EACCES");
+    } else {
+        assert!(fuse.ok, "{fuse:?}");
+    }
+
+    assert_nothing_left(&user, Some("fuse-overlayfs"));
+}
+
+/// Whether the mode bits let `user` read and write the file (no ACLs here).
+fn openable_by(path: &Path, user: &TestUser) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    let mode = meta.mode();
+    if meta.uid() == user.uid {
+        mode & 0o600 == 0o600
+    } else if meta.gid() == user.gid {
+        mode & 0o060 == 0o060
+    } else {
+        mode & 0o006 == 0o006
+    }
+}
+
+#[test]
+fn a_hanging_probe_costs_its_timeout_and_leaves_nothing() {
+    let _serial = serial();
+    let Some(user) = test_user() else {
+        return;
+    };
+    // A newuidmap and a fuse-overlayfs that never return, somewhere the test
+    // user can execute them. The fuse probe gives up by itself after 2 s, so
+    // with a 1 s timeout the runner kills both groups (fuse only gets that far
+    // when /dev/fuse is open to the user).
+    let dir = tempfile::Builder::new()
+        .prefix("rd-live-test.")
+        .tempdir()
+        .unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hang = |name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, "#!/bin/sh\nexec sleep 97.25\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Some(path)
+    };
+    let plan = ProbePlan {
+        newuidmap: hang("newuidmap"),
+        fuse_overlayfs: hang("fuse-overlayfs"),
+        ..plan_for(&user)
+    };
+    let started = Instant::now();
+    let probes = LiveProbes::run(
+        doctor(),
+        &[
+            ProbeKind::MultiMap,
+            ProbeKind::FuseOverlayfs,
+            ProbeKind::UsernsCreate,
+        ],
+        &plan,
+        Duration::from_millis(1000),
+    );
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    assert_eq!(
+        probes.get(ProbeKind::MultiMap),
+        Some(ProbeOutcome::TimedOut { seconds: 1.0 })
+    );
+    if openable_by(Path::new("/dev/fuse"), &user) {
+        assert_eq!(
+            probes.get(ProbeKind::FuseOverlayfs),
+            Some(ProbeOutcome::TimedOut { seconds: 1.0 })
+        );
+    }
+    // The fast probe is not held back by the slow ones.
+    assert!(report(&probes, ProbeKind::UsernsCreate).ok);
+    assert_nothing_left(&user, Some("97.25"));
+}
