@@ -18,6 +18,11 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Diagnose this host for rootless containers (the default).
     Check,
+    /// Print a root shell script that fixes what `check` finds (it runs nothing).
+    Setup,
+    /// Print uid/gid mappings for config.json that fit /etc/subuid and /etc/subgid
+    /// (`--format human|json|runc`; runc: the `linux` object with just the two keys).
+    Mappings,
     /// One line per check: its id, then its title.
     List,
 }
@@ -37,7 +42,7 @@ pub(crate) struct Global {
     /// Exit 1 when any check ends at or above this status.
     #[arg(long, global = true, value_enum, default_value_t = FailOn::Fail)]
     pub(crate) fail_on: FailOn,
-    /// Output format.
+    /// Output format: human or json (mappings also: runc).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
     /// When to colour the human report.
@@ -75,6 +80,8 @@ pub(crate) enum FailOn {
 pub(crate) enum Format {
     Human,
     Json,
+    /// `mappings` only: the `linux` object of config.json.
+    Runc,
 }
 
 /// Colour policy.

@@ -12,6 +12,7 @@ mod exit;
 mod render;
 mod report;
 mod run;
+mod setup;
 mod who;
 
 use clap::Parser;

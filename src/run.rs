@@ -6,9 +6,11 @@ use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
 use anyhow::{bail, Context as _};
 use checks::host::HostFs;
+use checks::mappings::mappings_for;
 use checks::os_release::OsRelease;
-use checks::probe::{CannedProbes, NoProbes, Probes};
+use checks::probe::{plan_for, CannedProbes, LiveProbes, NoProbes, ProbeKind, Probes};
 use checks::registry::{self, CheckDef, HOST_CHECKS};
+use checks::subid::{subject_ranges, SubidFile};
 use checks::{capabilities, Context};
 
 /// What to print on stdout, and how to exit.
@@ -21,6 +23,8 @@ pub(crate) struct Output {
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
     match cli.command.as_ref().unwrap_or(&Command::Check) {
         Command::Check => check(cli),
+        Command::Setup => setup(cli),
+        Command::Mappings => mappings(cli),
         Command::List => Ok(Output {
             text: list(),
             exit_code: exit::OK,
@@ -51,42 +55,130 @@ fn select(only: &[String], skip: &[String]) -> anyhow::Result<Vec<&'static Check
         .collect())
 }
 
+/// The host, the subject and the distribution of a run.
+struct Scene {
+    host: HostFs,
+    who: who::Who,
+    os: OsRelease,
+}
+
+impl Scene {
+    fn new(cli: &Cli) -> anyhow::Result<Self> {
+        let global = &cli.global;
+        let host = match &global.test_root {
+            Some(root) => HostFs::rooted(root),
+            None => HostFs::real(),
+        };
+        let who = who::resolve(&host, global.user.as_deref(), global.test_root.is_some())?;
+        let os = OsRelease::read(&host);
+        Ok(Scene { host, who, os })
+    }
+
+    /// Runs the selected host checks, with the live probes they need.
+    fn run_checks(
+        &self,
+        cli: &Cli,
+        selected: &[&'static CheckDef],
+    ) -> anyhow::Result<Vec<checks::CheckResult>> {
+        let probes = probes(cli, &self.host, &self.who, selected)?;
+        let ctx = Context::new(&self.host, &self.who.subject, &self.os, probes.as_ref());
+        Ok(ctx.run(selected))
+    }
+}
+
+fn reject_format(format: Format, allowed: &[Format], command: &str) -> anyhow::Result<()> {
+    if allowed.contains(&format) {
+        Ok(())
+    } else {
+        let name = clap::ValueEnum::to_possible_value(&format)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        bail!("`{command}` does not take --format {name}")
+    }
+}
+
 fn check(cli: &Cli) -> anyhow::Result<Output> {
     let global = &cli.global;
+    reject_format(global.format, &[Format::Human, Format::Json], "check")?;
     let selected = select(&global.only, &global.skip)?;
-    let host = match &global.test_root {
-        Some(root) => HostFs::rooted(root),
-        None => HostFs::real(),
-    };
-    let who = who::resolve(&host, global.user.as_deref(), global.test_root.is_some())?;
-    let os = OsRelease::read(&host);
-    let probes = probes(cli)?;
-    let ctx = Context::new(&host, &who.subject, &os, probes.as_ref());
-    let results = ctx.run(&selected);
+    let scene = Scene::new(cli)?;
+    let results = scene.run_checks(cli, &selected)?;
     let exit_code = exit::for_statuses(results.iter().map(|r| r.outcome.status), global.fail_on);
     let report = Report {
         host: HostInfo::gather(
-            os.clone(),
-            who.running_as_root,
-            checks::container::container_hint(&host),
+            scene.os.clone(),
+            scene.who.running_as_root,
+            checks::container::container_hint(&scene.host),
         ),
-        subject: who.subject.clone(),
-        chosen: who.chosen,
+        subject: scene.who.subject.clone(),
+        chosen: scene.who.chosen,
         capabilities: Some(capabilities::derive(&results)),
         results,
         exit_code,
     };
     let text = match global.format {
-        Format::Human => {
-            render::human::render(&report, Palette::decide(global.color), global.verbose)
-        }
         Format::Json => render::json::render(&report),
+        _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
     };
     Ok(Output { text, exit_code })
 }
 
-/// Where live probe outcomes come from: replayed, none, or (on the real host) live.
-fn probes(cli: &Cli) -> anyhow::Result<Box<dyn Probes>> {
+fn setup(cli: &Cli) -> anyhow::Result<Output> {
+    reject_format(cli.global.format, &[Format::Human], "setup")?;
+    let selected = select(&cli.global.only, &cli.global.skip)?;
+    let scene = Scene::new(cli)?;
+    let results = scene.run_checks(cli, &selected)?;
+    let distro = scene
+        .os
+        .pretty_name
+        .clone()
+        .unwrap_or_else(|| "an unknown distribution".to_string());
+    Ok(Output {
+        text: crate::setup::script(&results, &scene.who.subject, &distro),
+        exit_code: exit::OK,
+    })
+}
+
+fn mappings(cli: &Cli) -> anyhow::Result<Output> {
+    let format = cli.global.format;
+    let scene = Scene::new(cli)?;
+    let subject = &scene.who.subject;
+    let uid_ranges = subject_ranges(&scene.host, subject, SubidFile::Uid);
+    let gid_ranges = subject_ranges(&scene.host, subject, SubidFile::Gid);
+    if uid_ranges.is_empty() || gid_ranges.is_empty() {
+        let missing: Vec<&str> = [(&uid_ranges, "/etc/subuid"), (&gid_ranges, "/etc/subgid")]
+            .iter()
+            .filter(|(ranges, _)| ranges.is_empty())
+            .map(|(_, file)| *file)
+            .collect();
+        eprintln!(
+            "rootless-doctor: {} has no subordinate range in {}; \
+             `rootless-doctor setup` prints the commands that add one",
+            subject.name,
+            missing.join(" and ")
+        );
+        return Ok(Output {
+            text: String::new(),
+            exit_code: exit::GATE,
+        });
+    }
+    let uids = mappings_for(subject.uid, &uid_ranges);
+    let gids = mappings_for(subject.gid, &gid_ranges);
+    let text = crate::render::mappings::render(format, subject, &uids, &gids);
+    Ok(Output {
+        text,
+        exit_code: exit::OK,
+    })
+}
+
+/// Where live probe outcomes come from: replayed from a file, none (a fixture
+/// host, or `--no-probe`), or live on the real host, all started at once.
+fn probes(
+    cli: &Cli,
+    host: &HostFs,
+    who: &who::Who,
+    selected: &[&'static CheckDef],
+) -> anyhow::Result<Box<dyn Probes>> {
     let global = &cli.global;
     if let Some(path) = &global.test_probes {
         let text = std::fs::read_to_string(path)
@@ -95,5 +187,32 @@ fn probes(cli: &Cli) -> anyhow::Result<Box<dyn Probes>> {
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         return Ok(Box::new(canned));
     }
-    Ok(Box::new(NoProbes))
+    if global.no_probe || !host.is_real() {
+        return Ok(Box::new(NoProbes));
+    }
+    let kinds = probes_needed(selected);
+    if kinds.is_empty() {
+        return Ok(Box::new(NoProbes));
+    }
+    let subject = &who.subject;
+    let drop_privileges = who.running_as_root && subject.uid != 0;
+    let plan = plan_for(host, subject, drop_privileges);
+    let timeout = std::time::Duration::from_secs_f64(global.timeout);
+    let exe = std::path::Path::new(LiveProbes::SELF_EXE);
+    Ok(Box::new(LiveProbes::run(exe, &kinds, &plan, timeout)))
+}
+
+/// The probes the selected checks consult; every live probe also needs to know
+/// whether a user namespace can be created at all (the others are blocked by it).
+fn probes_needed(selected: &[&'static CheckDef]) -> Vec<ProbeKind> {
+    let mut kinds: Vec<ProbeKind> = selected
+        .iter()
+        .flat_map(|def| def.probes.iter().copied())
+        .collect();
+    if !kinds.is_empty() {
+        kinds.push(ProbeKind::UsernsCreate);
+    }
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }

@@ -13,6 +13,7 @@ pub mod container;
 pub mod distro;
 pub mod host;
 pub mod idmap;
+pub mod mappings;
 pub mod model;
 pub mod mount;
 pub mod mountinfo;

@@ -128,6 +128,12 @@ pub struct Remediation {
     pub requires_root: bool,
     /// Whether the fix survives a reboot.
     pub persistent: bool,
+    /// Another way to the same end as an earlier fix of the same check; the
+    /// `setup` script leaves alternatives out.
+    pub alternative: bool,
+    /// A shell test that succeeds when the fix is already in place, so that
+    /// a script running the commands twice does no harm.
+    pub unless: Option<String>,
 }
 
 impl Remediation {
@@ -138,7 +144,21 @@ impl Remediation {
             commands,
             requires_root: true,
             persistent: true,
+            alternative: false,
+            unless: None,
         }
+    }
+
+    /// Marks the fix as another way to the same end as an earlier one.
+    pub fn alternative(mut self) -> Self {
+        self.alternative = true;
+        self
+    }
+
+    /// Skips the commands when `test` (a shell test) shows the fix is in place.
+    pub fn unless(mut self, test: impl Into<String>) -> Self {
+        self.unless = Some(test.into());
+        self
     }
 
     /// Marks the fix as lasting only until reboot.

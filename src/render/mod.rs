@@ -3,3 +3,4 @@
 
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod mappings;

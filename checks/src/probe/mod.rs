@@ -16,11 +16,13 @@
 mod child;
 mod live;
 mod plan;
+mod planning;
 mod runner;
 
 pub use child::{child_main, PROBE_ARG};
 pub use live::LiveProbes;
 pub use plan::ProbePlan;
+pub use planning::{plan_for, MULTI_ID_RANGE};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -30,3 +30,43 @@ fn subuid(_ctx: &Context<'_>) -> Outcome {
 fn subgid(_ctx: &Context<'_>) -> Outcome {
     Outcome::skip("not implemented yet")
 }
+
+/// Which subordinate id file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubidFile {
+    Uid,
+    Gid,
+}
+
+impl SubidFile {
+    /// The file's host path.
+    pub fn path(self) -> &'static str {
+        match self {
+            SubidFile::Uid => "/etc/subuid",
+            SubidFile::Gid => "/etc/subgid",
+        }
+    }
+}
+
+/// The subject's valid ranges (start, count), in file order.
+pub fn subject_ranges(
+    host: &crate::host::HostFs,
+    subject: &crate::subject::Subject,
+    file: SubidFile,
+) -> Vec<(u32, u32)> {
+    let Ok(text) = host.read_text(file.path()) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            if fields.len() != 3 {
+                return None;
+            }
+            let owner_matches = fields[0] == subject.name || fields[0] == subject.uid.to_string();
+            let start: u32 = fields[1].parse().ok()?;
+            let count: u32 = fields[2].parse().ok()?;
+            (owner_matches && count > 0).then_some((start, count))
+        })
+        .collect()
+}
