@@ -3,12 +3,24 @@
 //! Static checks read the knobs that decide it (`kernel.unprivileged_userns_clone`,
 //! `user.max_user_namespaces`, `kernel.apparmor_restrict_unprivileged_userns`);
 //! `userns.create` tries it for real.
+//!
+//! [`env`] gathers the knobs and the sandbox signs, [`live`] is what every
+//! live-probe judge shares (also used by the `mount` family and
+//! `idmap.multi-map`), [`fixes`] the remediations, [`profiles`] the AppArmor
+//! profile scan.
 
 use crate::model::Outcome;
 use crate::probe::ProbeKind;
 use crate::registry::{CheckDef, Context};
 
-mod create;
+pub mod apparmor;
+pub mod clone_sysctl;
+pub mod create;
+pub mod env;
+pub mod fixes;
+pub mod live;
+pub mod max_namespaces;
+pub mod profiles;
 
 pub static CLONE_SYSCTL: CheckDef = CheckDef {
     id: "userns.clone-sysctl",
@@ -47,14 +59,35 @@ pub static CREATE: CheckDef = CheckDef {
     run: create::run,
 };
 
-fn clone_sysctl(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn clone_sysctl(ctx: &Context<'_>) -> Outcome {
+    clone_sysctl::judge(&env::Knob::read(ctx.host, env::CLONE), &ctx.distro)
 }
 
-fn max_namespaces(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn max_namespaces(ctx: &Context<'_>) -> Outcome {
+    let facts = max_namespaces::Facts::from_knobs(&env::Knobs::gather(ctx.host));
+    max_namespaces::judge(&facts, &ctx.distro)
 }
 
-fn apparmor(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
+fn apparmor(ctx: &Context<'_>) -> Outcome {
+    let knob = env::Knob::read(ctx.host, env::APPARMOR);
+    // Only consult the probe and the profiles when the knob is on.
+    let on = knob.int().is_some_and(|v| v != 0);
+    let facts = apparmor::Facts {
+        unconfined: env::Knob::read(ctx.host, env::APPARMOR_UNCONFINED),
+        probe: if on {
+            live::Live::get(ctx, ProbeKind::UsernsCreate)
+        } else {
+            live::Live::NotRun("not needed".into())
+        },
+        profiles: if on {
+            profiles::Profiles::gather(ctx.host, &ctx.subject.path)
+        } else {
+            profiles::Profiles::default()
+        },
+        knob,
+    };
+    apparmor::judge(&facts, &ctx.distro)
 }
+
+#[cfg(test)]
+pub(crate) mod fixture_tests;

@@ -1,0 +1,155 @@
+//! Fixture tests: the userns checks gathered and judged through a rooted
+//! [`HostFs`] and canned probe results, as `check` runs them.
+
+use crate::host::HostFs;
+use crate::model::{Evidence, Outcome, Status};
+use crate::os_release::OsRelease;
+use crate::probe::{CannedProbes, NoProbes, Probes};
+use crate::registry::{CheckDef, Context};
+use crate::subject::Subject;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+pub(crate) fn alice() -> Subject {
+    Subject {
+        name: "alice".into(),
+        uid: 1000,
+        gid: 1000,
+        home: "/home/alice".into(),
+        xdg_runtime_dir: Some("/run/user/1000".into()),
+        path: "/usr/local/bin:/usr/bin:/bin".into(),
+        is_invoker: true,
+    }
+}
+
+pub(crate) fn put(root: &Path, host_path: &str, text: &str) {
+    let real = root.join(host_path.trim_start_matches('/'));
+    fs::create_dir_all(real.parent().unwrap()).unwrap();
+    fs::write(real, text).unwrap();
+}
+
+pub(crate) fn run_with(root: &Path, os: &str, probes: &dyn Probes, def: &CheckDef) -> Outcome {
+    let host = HostFs::rooted(root);
+    let subject = alice();
+    let os = OsRelease::parse(os);
+    let ctx = Context::new(&host, &subject, &os, probes);
+    (def.run)(&ctx)
+}
+
+fn canned(json: &str) -> CannedProbes {
+    CannedProbes::from_json(json).unwrap()
+}
+
+#[test]
+fn debian_with_the_clone_sysctl_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    put(root, "/proc/sys/kernel/unprivileged_userns_clone", "0\n");
+    put(root, "/proc/sys/user/max_user_namespaces", "63000\n");
+    put(root, "/proc/sys/user/max_mnt_namespaces", "63000\n");
+    put(root, "/proc/self/status", "Seccomp:\t0\nNoNewPrivs:\t0\n");
+    let probes = canned(
+        r#"{"userns-create": {"report": {"ok": false, "step": "unshare", "errno": "EPERM",
+            "detail": "unshare: operation not permitted", "facts": {"seccomp": "0"}}}}"#,
+    );
+    let clone = run_with(root, "ID=debian\n", &probes, &super::CLONE_SYSCTL);
+    assert_eq!(clone.status, Status::Fail);
+    let max = run_with(root, "ID=debian\n", &probes, &super::MAX_NAMESPACES);
+    assert_eq!(max.status, Status::Pass);
+    let apparmor = run_with(root, "ID=debian\n", &probes, &super::APPARMOR);
+    assert_eq!(apparmor.status, Status::Skip);
+    let create = run_with(root, "ID=debian\n", &probes, &super::CREATE);
+    assert_eq!(create.status, Status::Fail);
+    assert!(create
+        .message
+        .starts_with("kernel.unprivileged_userns_clone is 0"));
+    assert!(create
+        .evidence
+        .contains(&Evidence::setting("kernel.unprivileged_userns_clone", "0")));
+}
+
+#[test]
+fn ubuntu_with_the_apparmor_restriction() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    put(
+        root,
+        "/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+        "1\n",
+    );
+    put(root, "/proc/sys/kernel/unprivileged_userns_clone", "1\n");
+    put(
+        root,
+        "/etc/apparmor.d/podman",
+        "abi <abi/4.0>,\ninclude <tunables/global>\nprofile podman /usr/bin/podman flags=(unconfined) {\n  userns,\n}\n",
+    );
+    for bin in ["/usr/sbin/runc", "/usr/bin/podman"] {
+        put(root, bin, "");
+        fs::set_permissions(
+            root.join(bin.trim_start_matches('/')),
+            fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    let probes = canned(
+        r#"{"userns-create": {"report": {"ok": false, "step": "uid_map", "errno": "EPERM",
+            "detail": "write /proc/self/uid_map: operation not permitted",
+            "facts": {"cap_sys_admin": "no", "seccomp": "0"}}}}"#,
+    );
+    let os = "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n";
+    let apparmor = run_with(root, os, &probes, &super::APPARMOR);
+    assert_eq!(apparmor.status, Status::Fail, "{apparmor:?}");
+    assert!(apparmor
+        .message
+        .contains("runc (/usr/sbin/runc) has no AppArmor profile"));
+    assert!(apparmor.remediation[0].commands[0].contains("profile runc /usr/sbin/runc"));
+    let create = run_with(root, os, &probes, &super::CREATE);
+    assert_eq!(create.status, Status::Fail);
+    assert!(create.message.contains("podman is covered"));
+    // Without probes the restriction is only a warning.
+    let apparmor = run_with(root, os, &NoProbes, &super::APPARMOR);
+    assert_eq!(apparmor.status, Status::Warn);
+    assert!(apparmor.message.contains("live probes not run"));
+}
+
+#[test]
+fn a_healthy_host_passes_and_no_probes_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    put(root, "/proc/sys/user/max_user_namespaces", "63000\n");
+    put(root, "/proc/sys/user/max_mnt_namespaces", "63000\n");
+    let probes = canned(
+        r#"{"userns-create": {"report": {"ok": true, "detail": "mapped",
+            "facts": {"uid_map": "0 1000 1", "cap_sys_admin": "yes"}}}}"#,
+    );
+    let create = run_with(root, "ID=fedora\n", &probes, &super::CREATE);
+    assert_eq!(create.status, Status::Pass);
+    assert_eq!(
+        run_with(root, "ID=fedora\n", &probes, &super::CLONE_SYSCTL).status,
+        Status::Skip
+    );
+    let create = run_with(root, "ID=fedora\n", &NoProbes, &super::CREATE);
+    assert_eq!(create.status, Status::Skip);
+    assert!(create.message.contains("fixture host"));
+}
+
+#[test]
+fn a_ci_container_with_seccomp() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    put(root, "/proc/sys/user/max_user_namespaces", "63000\n");
+    put(root, "/run/.containerenv", "");
+    put(root, "/proc/self/status", "Seccomp:\t2\nNoNewPrivs:\t1\n");
+    let probes = canned(
+        r#"{"userns-create": {"report": {"ok": false, "step": "unshare", "errno": "EPERM",
+            "facts": {"seccomp": "2", "nonewprivs": "1"}}}}"#,
+    );
+    let create = run_with(root, "ID=debian\n", &probes, &super::CREATE);
+    assert_eq!(create.status, Status::Fail);
+    assert!(create.message.contains("seccomp filter"));
+    assert!(create.message.contains("inside a container"));
+    assert!(create
+        .evidence
+        .contains(&Evidence::fact("nonewprivs", "NoNewPrivs: 1")));
+}
