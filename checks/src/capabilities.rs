@@ -79,9 +79,10 @@ fn all(parts: &[Option<bool>]) -> Option<bool> {
 pub fn derive(results: &[CheckResult]) -> Capabilities {
     let userns = works(results, "userns.create");
     let bind_mount = works(results, "mount.bind");
-    let runtime_dir = works(results, "runtime.xdg-runtime-dir");
-    let single_id = all(&[userns, bind_mount, runtime_dir]);
-    let multi_id = all(&[single_id, works(results, "idmap.multi-map")]);
+    // Like runc with XDG_RUNTIME_DIR set: the runtime directory is judged by
+    // its own check, not folded into what the kernel and helpers allow.
+    let single_id = all(&[userns, bind_mount]);
+    let multi_id = all(&[single_id, full_multi_map(results)]);
     Capabilities {
         userns,
         single_id,
@@ -89,6 +90,16 @@ pub fn derive(results: &[CheckResult]) -> Capabilities {
         bind_mount,
         overlay: overlay(results),
         cgroup: cgroup_mode(results),
+    }
+}
+
+/// A multi-id container needs the whole 65536-id map: a multi-map that
+/// worked with fewer ids (a warning) does not make one.
+fn full_multi_map(results: &[CheckResult]) -> Option<bool> {
+    match status_of(results, "idmap.multi-map") {
+        Some(Status::Pass) => Some(true),
+        Some(Status::Warn) => Some(false),
+        _ => works(results, "idmap.multi-map"),
     }
 }
 

@@ -29,6 +29,9 @@ const BLOCKERS: &[&str] = &[
     "subid.subgid",
 ];
 
+/// The ids of a full container map: the own id and 65535 subordinate ids.
+const FULL_MAP: u64 = 65536;
+
 pub(super) fn run(ctx: &Context<'_>) -> Outcome {
     let probe = Live::get(ctx, ProbeKind::MultiMap);
     if let Some(id) = BLOCKERS
@@ -73,7 +76,19 @@ fn judge(probe: &Live, name: &str, distro: &Distro) -> Outcome {
                      namespace"
                 .to_string(),
         };
-        return Outcome::pass(message)
+        let outcome = match ids {
+            Some(n) if n < FULL_MAP => Outcome::warn(format!(
+                "newuidmap and newgidmap mapped only {n} ids into a new user namespace; \
+                 images with files owned by ids up to 65535 need {FULL_MAP}"
+            ))
+            .fix(Remediation::root(
+                format!("give {name} at least 65536 subordinate ids (see subid.subuid and subid.subgid)"),
+                vec!["rootless-doctor check --only subid.subuid,subid.subgid".to_string()],
+            )
+            .alternative()),
+            _ => Outcome::pass(message),
+        };
+        return outcome
             .with(evidence)
             .with_all(ids.map(|n| Evidence::fact("ids", n.to_string())))
             .with_all(maps);
