@@ -9,6 +9,7 @@
 mod cli;
 mod color;
 mod exit;
+mod orphans;
 mod render;
 mod report;
 mod run;

@@ -199,7 +199,10 @@ fn probes(
     let plan = plan_for(host, subject, drop_privileges);
     let timeout = std::time::Duration::from_secs_f64(global.timeout);
     let exe = std::path::Path::new(LiveProbes::SELF_EXE);
-    Ok(Box::new(LiveProbes::run(exe, &kinds, &plan, timeout)))
+    crate::orphans::adopt();
+    let probes = LiveProbes::run(exe, &kinds, &plan, timeout);
+    crate::orphans::reap();
+    Ok(Box::new(probes))
 }
 
 /// The probes the selected checks consult; every live probe also needs to know

@@ -46,7 +46,7 @@ fn unknown_check_ids_are_usage_errors() {
 #[test]
 fn unknown_users_and_bad_values_are_usage_errors() {
     Test::new()
-        .args(&["--user", "mallory"])
+        .user("mallory")
         .run()
         .code(2)
         .stderr_has("unknown user 'mallory'");

@@ -234,6 +234,7 @@ fn a_hanging_fuse_overlayfs_costs_the_timeout_and_leaves_nothing() {
     fs::write(&fake, "#!/bin/sh\nexec sleep 1000\n").unwrap();
     fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!("{}:{PATH}", dir.display());
+    let before_processes = live.processes();
     let started = std::time::Instant::now();
     let report = live.doctor(&path, &["--timeout", "1"]);
     assert!(
@@ -245,15 +246,8 @@ fn a_hanging_fuse_overlayfs_costs_the_timeout_and_leaves_nothing() {
         "error",
         "{report:#}"
     );
-    let survivors = Command::new("pgrep")
-        .args(["-u", &live.user])
-        .output()
-        .unwrap();
-    assert!(
-        survivors.stdout.is_empty(),
-        "processes survived: {}",
-        String::from_utf8_lossy(&survivors.stdout)
-    );
+    let survivors = live.new_processes(&before_processes);
+    assert!(survivors.is_empty(), "processes survived: {survivors:?}");
 }
 
 #[test]
@@ -274,15 +268,13 @@ fn repeated_runs_leave_no_mounts_files_or_processes() {
         (mounts, tmp.len(), xdg)
     };
     let before = snapshot();
+    let before_processes = live.processes();
     for _ in 0..3 {
         live.doctor(PATH, &[]);
     }
     assert_eq!(snapshot(), before);
-    let survivors = Command::new("pgrep")
-        .args(["-u", &live.user])
-        .output()
-        .unwrap();
-    assert!(survivors.stdout.is_empty());
+    let survivors = live.new_processes(&before_processes);
+    assert!(survivors.is_empty(), "processes survived: {survivors:?}");
 }
 
 #[test]

@@ -21,6 +21,7 @@ pub(crate) struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     probes: Option<String>,
+    user: Option<String>,
 }
 
 /// What a run printed and how it exited.
@@ -67,11 +68,17 @@ impl Test {
             args: Vec::new(),
             env: Vec::new(),
             probes: None,
+            user: Some("alice".to_string()),
         };
         HEALTHY
             .iter()
             .fold(test, |test, (path, text)| test.file(path, text))
-            .args(&["--user", "alice"])
+    }
+
+    /// Diagnoses this user (`--user`) instead of alice.
+    pub(crate) fn user(mut self, user: &str) -> Self {
+        self.user = Some(user.to_string());
+        self
     }
 
     /// The fixture's root directory.
@@ -126,6 +133,9 @@ impl Test {
             let path = self.root.path().join("canned-probes.json");
             fs::write(&path, json).expect("write canned probes");
             command.arg("--test-probes").arg(path);
+        }
+        if let Some(user) = &self.user {
+            command.args(["--user", user]);
         }
         command
             .args(&self.args)

@@ -86,6 +86,26 @@ impl Live {
             .expect("runuser")
     }
 
+    /// The test user's processes (zombies included), as "pid state command".
+    pub(crate) fn processes(&self) -> Vec<String> {
+        let output = Command::new("ps")
+            .args(["-u", &self.user, "-o", "pid=,stat=,args="])
+            .output()
+            .expect("ps");
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| line.trim().to_string())
+            .collect()
+    }
+
+    /// The test user's processes that were not there `before`.
+    pub(crate) fn new_processes(&self, before: &[String]) -> Vec<String> {
+        self.processes()
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect()
+    }
+
     /// The doctor's JSON report of the test user's own run.
     pub(crate) fn doctor(&self, path: &str, args: &[&str]) -> Value {
         let exe = self.exe();
