@@ -107,6 +107,8 @@ fn fail_on_sets_the_gate() {
 #[test]
 fn a_closed_stdout_ends_quietly_with_the_same_code() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("etc")).unwrap();
+    std::fs::write(dir.path().join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").unwrap();
     let mut child = Command::new(binary())
         .args(["--test-root"])
         .arg(dir.path())

@@ -90,6 +90,24 @@ impl HostFs {
         Ok(bytes)
     }
 
+    /// Reads at most `limit` bytes of a file as text (invalid UTF-8 replaced);
+    /// the flag says whether the file had more.
+    pub fn read_text_up_to(
+        &self,
+        host_path: impl AsRef<Path>,
+        limit: u64,
+    ) -> Result<(String, bool), HostError> {
+        let host_path = host_path.as_ref();
+        let file = fs::File::open(self.resolve(host_path)).map_err(|e| Self::err(host_path, e))?;
+        let mut bytes = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Self::err(host_path, e))?;
+        let truncated = bytes.len() as u64 > limit;
+        bytes.truncate(limit as usize);
+        Ok((String::from_utf8_lossy(&bytes).into_owned(), truncated))
+    }
+
     /// Reads a file as text, replacing invalid UTF-8.
     pub fn read_text(&self, host_path: impl AsRef<Path>) -> Result<String, HostError> {
         self.read(host_path)

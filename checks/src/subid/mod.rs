@@ -1,7 +1,22 @@
 //! Subordinate ids: /etc/subuid and /etc/subgid, parsed as shadow parses them.
+//!
+//! `subid.subuid` and `subid.subgid` judge the subject's ranges: present (by
+//! name or numeric uid), at least 65536 ids, clear of the subject's own id,
+//! other users' ranges and accounts' ids, in a file shadow can open; lines
+//! shadow ignores are named by number. Fixes allocate a block that overlaps no
+//! one, in both files.
 
+pub mod alloc;
+pub mod facts;
+mod judge;
+pub mod parse;
+
+use crate::host::HostFs;
 use crate::model::Outcome;
 use crate::registry::{CheckDef, Context};
+use crate::subject::Subject;
+
+pub use judge::judge;
 
 pub static SUBUID: CheckDef = CheckDef {
     id: "subid.subuid",
@@ -23,14 +38,6 @@ pub static SUBGID: CheckDef = CheckDef {
     run: subgid,
 };
 
-fn subuid(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
-}
-
-fn subgid(_ctx: &Context<'_>) -> Outcome {
-    Outcome::skip("not implemented yet")
-}
-
 /// Which subordinate id file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubidFile {
@@ -48,25 +55,23 @@ impl SubidFile {
     }
 }
 
-/// The subject's valid ranges (start, count), in file order.
-pub fn subject_ranges(
-    host: &crate::host::HostFs,
-    subject: &crate::subject::Subject,
-    file: SubidFile,
-) -> Vec<(u32, u32)> {
-    let Ok(text) = host.read_text(file.path()) else {
-        return Vec::new();
-    };
-    text.lines()
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split(':').collect();
-            if fields.len() != 3 {
-                return None;
-            }
-            let owner_matches = fields[0] == subject.name || fields[0] == subject.uid.to_string();
-            let start: u32 = fields[1].parse().ok()?;
-            let count: u32 = fields[2].parse().ok()?;
-            (owner_matches && count > 0).then_some((start, count))
-        })
+fn subuid(ctx: &Context<'_>) -> Outcome {
+    judge(&facts::gather(ctx.host, ctx.subject, SubidFile::Uid))
+}
+
+fn subgid(ctx: &Context<'_>) -> Outcome {
+    judge(&facts::gather(ctx.host, ctx.subject, SubidFile::Gid))
+}
+
+/// The subject's valid ranges `(start, count)` in file order, as newuidmap
+/// would find them (none when shadow cannot open the file).
+pub fn subject_ranges(host: &HostFs, subject: &Subject, file: SubidFile) -> Vec<(u32, u32)> {
+    facts::gather(host, subject, file)
+        .subject_entries
+        .iter()
+        .filter_map(|e| Some((u32::try_from(e.start).ok()?, u32::try_from(e.count).ok()?)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,289 @@
+//! The verdict on one subordinate id file, from [`Facts`].
+//!
+//! Fail: the file is missing, a symlink or unreadable; the subject has no
+//! entry; a range holds the subject's own id or reaches past 4294967294.
+//! Warn: fewer than 65536 ids in all; overlap with another user's range or an
+//! account's id; lines shadow ignores; no final newline; a non-files NSS
+//! source. Otherwise pass.
+
+use super::alloc::{inclusive, FULL};
+use super::facts::{Facts, Unusable};
+use super::SubidFile;
+use crate::model::{Evidence, Outcome, Remediation};
+
+const LAST_ID: u64 = u32::MAX as u64 - 1;
+
+fn names(file: SubidFile) -> (&'static str, &'static str, &'static str) {
+    match file {
+        SubidFile::Uid => ("uid", "--add-subuids", "--del-subuids"),
+        SubidFile::Gid => ("gid", "--add-subgids", "--del-subgids"),
+    }
+}
+
+/// Judges one file.
+pub fn judge(facts: &Facts) -> Outcome {
+    let path = facts.file.path();
+    let (kind, _, _) = names(facts.file);
+    let name = &facts.subject;
+    let mut evidence: Vec<Evidence> = facts
+        .subject_entries
+        .iter()
+        .map(|e| Evidence::file_line(path, e.line, e.text()))
+        .collect();
+    evidence.extend(
+        facts.malformed.iter().take(20).map(|m| {
+            Evidence::file_line(path, m.line, format!("{} (ignored: {})", m.text, m.reason))
+        }),
+    );
+    let mut fails: Vec<String> = Vec::new();
+    let mut warns: Vec<String> = Vec::new();
+    let mut fixes: Vec<Remediation> = Vec::new();
+    let total: u64 = facts.subject_entries.iter().map(|e| e.count).sum();
+
+    if let Some(unusable) = &facts.unusable {
+        let (message, fix) = unusable_problem(facts, unusable);
+        fails.push(message);
+        fixes.extend(fix);
+    } else if facts.subject_entries.is_empty() {
+        fails.push(format!("{name} has no entry in {path}"));
+        fixes.extend(add_fix(facts, "give"));
+    } else {
+        evidence.push(Evidence::fact(
+            format!("subordinate {kind}s of {name}"),
+            total.to_string(),
+        ));
+        let mut bad: Vec<(u64, u64)> = Vec::new();
+        for entry in &facts.subject_entries {
+            if entry.overlaps(facts.own_id, 1) {
+                fails.push(format!(
+                    "{name}'s range {} on line {} holds {name}'s own {kind} {}",
+                    entry.text(),
+                    entry.line,
+                    facts.own_id
+                ));
+                bad.push((entry.start, entry.count));
+            } else if entry.end() > LAST_ID + 1 {
+                fails.push(format!(
+                    "{name}'s range {} on line {} reaches past the last id {LAST_ID}",
+                    entry.text(),
+                    entry.line
+                ));
+                bad.push((entry.start, entry.count));
+            }
+        }
+        for (theirs, mine) in &facts.overlaps {
+            warns.push(format!(
+                "{name}'s range on line {} overlaps {}'s range {} on line {}",
+                mine.line,
+                theirs.owner,
+                theirs.text(),
+                theirs.line
+            ));
+            evidence.push(Evidence::file_line(path, theirs.line, theirs.text()));
+            bad.push((mine.start, mine.count));
+        }
+        bad.sort_unstable();
+        bad.dedup();
+        if !bad.is_empty() {
+            fixes.extend(move_fix(facts, &bad));
+        } else if total < FULL {
+            warns.push(format!(
+                "{name} has {total} subordinate {kind}s in {path}; 65536 recommended"
+            ));
+            fixes.extend(add_fix(facts, "add"));
+        }
+    }
+    if !facts.accounts_inside.is_empty() {
+        let list: Vec<String> = facts
+            .accounts_inside
+            .iter()
+            .map(|a| format!("{} ({})", a.name, a.id))
+            .collect();
+        warns.push(format!(
+            "{name}'s subordinate {kind}s include ids of existing {}: {}",
+            if facts.file == SubidFile::Uid {
+                "users"
+            } else {
+                "groups"
+            },
+            list.join(", ")
+        ));
+    }
+    if !facts.malformed.is_empty() {
+        let lines: Vec<String> = facts
+            .malformed
+            .iter()
+            .take(10)
+            .map(|m| m.line.to_string())
+            .collect();
+        let more = if facts.malformed.len() > 10 {
+            ", ..."
+        } else {
+            ""
+        };
+        warns.push(format!(
+            "shadow ignores {} malformed line{} in {path} (line {}{more})",
+            facts.malformed.len(),
+            if facts.malformed.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        ));
+        fixes.push(Remediation::root(
+            format!("correct or remove the ignored lines of {path} (owner:start:count, decimal, no spaces)"),
+            Vec::new(),
+        ));
+    }
+    if facts.missing_final_newline && facts.unusable.is_none() {
+        warns.push(format!(
+            "{path} does not end in a newline; shadow 4.19 and later then refuse the whole file"
+        ));
+        fixes.push(Remediation::root(
+            format!("end {path} with a newline"),
+            vec![format!("[ -z \"$(tail -c1 {path})\" ] || echo >> {path}")],
+        ));
+    }
+    if let Some(source) = &facts.nss_source {
+        warns.push(format!(
+            "nsswitch.conf takes subordinate ids from '{source}', so {path} may not be what newuidmap uses"
+        ));
+        evidence.push(Evidence::setting("nsswitch.conf subid", source.clone()));
+        fixes.push(
+            Remediation::root(
+                format!("ask the '{source}' source which ranges {name} has"),
+                vec![format!(
+                    "getsubids {}{name}",
+                    if facts.file == SubidFile::Gid {
+                        "-g "
+                    } else {
+                        ""
+                    }
+                )],
+            )
+            .as_user(),
+        );
+    }
+    let outcome = if let Some(first) = fails.first() {
+        Outcome::fail(join(first, &fails[1..], &warns))
+    } else if let Some(first) = warns.first() {
+        Outcome::warn(join(first, &warns[1..], &[]))
+    } else {
+        let ranges: Vec<String> = facts.subject_entries.iter().map(|e| e.text()).collect();
+        return Outcome::pass(format!(
+            "{name} has {total} subordinate {kind}s in {path} ({})",
+            ranges.join(", ")
+        ))
+        .with_all(evidence);
+    };
+    outcome.with_all(evidence).fixes(fixes)
+}
+
+fn join(first: &str, more: &[String], warns: &[String]) -> String {
+    let rest: Vec<&str> = more.iter().chain(warns).map(String::as_str).collect();
+    if rest.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first}; also: {}", rest.join("; "))
+    }
+}
+
+fn unusable_problem(facts: &Facts, unusable: &Unusable) -> (String, Vec<Remediation>) {
+    let path = facts.file.path();
+    match unusable {
+        Unusable::Missing => (format!("{path} does not exist"), add_fix(facts, "give")),
+        Unusable::Symlink { target } => (
+            format!("{path} is a symlink to {target}; shadow refuses to open it (O_NOFOLLOW)"),
+            vec![Remediation::root(
+                format!("replace the symlink {path} with a copy of the file it points to"),
+                vec![format!(
+                    "cp --remove-destination \"$(readlink -f {path})\" {path}"
+                )],
+            )
+            .unless(format!("[ ! -L {path} ]"))],
+        ),
+        Unusable::TooLarge => (
+            format!(
+                "{path} is larger than {} MiB; the doctor does not judge it",
+                super::facts::MAX_FILE >> 20
+            ),
+            vec![Remediation::root(
+                format!("remove stale entries from {path}"),
+                Vec::new(),
+            )],
+        ),
+        Unusable::Unreadable { error } => (
+            format!("{path} cannot be read: {error}"),
+            vec![Remediation::root(
+                format!("make {path} readable as shadow installs it"),
+                vec![format!("chmod 0644 {path}")],
+            )],
+        ),
+    }
+}
+
+/// `usermod` adding the free block; both files at once when the other file
+/// lacks the subject too, so uids and gids match.
+fn add_fix(facts: &Facts, verb: &str) -> Vec<Remediation> {
+    let Some((start, count)) = facts.free else {
+        return vec![Remediation::root(
+            "no free block of 65536 ids is left below 4294967295: remove unused ranges first",
+            Vec::new(),
+        )];
+    };
+    let name = &facts.subject;
+    let range = inclusive(start, count);
+    let line = format!("{name}:{start}:{count}");
+    let (_, add, _) = names(facts.file);
+    let files: Vec<SubidFile> = if facts.other_file_ok {
+        vec![facts.file]
+    } else {
+        vec![SubidFile::Uid, SubidFile::Gid]
+    };
+    let mut commands: Vec<String> = files
+        .iter()
+        .map(|f| format!("[ -e {0} ] || install -m 0644 /dev/null {0}", f.path()))
+        .collect();
+    let flags: Vec<String> = files
+        .iter()
+        .map(|f| format!("{} {range}", names(*f).1))
+        .collect();
+    commands.push(format!("usermod {} {name}", flags.join(" ")));
+    let unless = files
+        .iter()
+        .map(|f| format!("grep -qx '{line}' {}", f.path()))
+        .collect::<Vec<_>>()
+        .join(" && ");
+    let what = if files.len() == 2 {
+        "subordinate uids and gids"
+    } else {
+        add.trim_start_matches("--add-")
+    };
+    vec![Remediation::root(
+        format!("{verb} {name} {count} {what} ({range}), a block no user or account overlaps"),
+        commands,
+    )
+    .unless(unless)]
+}
+
+/// Replaces the subject's bad ranges with the free block.
+fn move_fix(facts: &Facts, bad: &[(u64, u64)]) -> Vec<Remediation> {
+    let Some((free, size)) = facts.free else {
+        return add_fix(facts, "give");
+    };
+    let name = &facts.subject;
+    let (_, add, del) = names(facts.file);
+    let path = facts.file.path();
+    let old: Vec<String> = bad.iter().map(|(s, c)| inclusive(*s, *c)).collect();
+    let mut commands: Vec<String> = old
+        .iter()
+        .map(|r| format!("usermod {del} {r} {name}"))
+        .collect();
+    commands.push(format!("usermod {add} {} {name}", inclusive(free, size)));
+    vec![Remediation::root(
+        format!(
+            "move {name} from {} to {}, a block no user or account overlaps",
+            old.join(", "),
+            inclusive(free, size)
+        ),
+        commands,
+    )
+    .unless(format!("grep -qx '{name}:{free}:{size}' {path}"))]
+}
