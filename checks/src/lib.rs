@@ -7,6 +7,7 @@
 //! pure functions; nothing in this crate prints.
 
 pub mod accounts;
+pub mod bundle;
 pub mod capabilities;
 pub mod cgroup;
 pub mod container;
