@@ -18,6 +18,12 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Diagnose this host for rootless containers (the default).
     Check,
+    /// Preflight an OCI bundle (config.json and rootfs) against this host.
+    Bundle {
+        /// The bundle directory.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print a root shell script that fixes what `check` finds (it runs nothing).
     Setup,
     /// Print uid/gid mappings for config.json that fit /etc/subuid and /etc/subgid

@@ -43,6 +43,8 @@ pub(crate) struct Report {
     pub(crate) chosen: Chosen,
     /// Host reports only.
     pub(crate) capabilities: Option<Capabilities>,
+    /// Bundle reports only: the bundle directory.
+    pub(crate) bundle: Option<std::path::PathBuf>,
     pub(crate) results: Vec<CheckResult>,
     pub(crate) exit_code: u8,
 }

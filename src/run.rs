@@ -5,6 +5,7 @@ use crate::color::Palette;
 use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
 use anyhow::{bail, Context as _};
+use checks::bundle::{run_bundle, BUNDLE_CHECKS};
 use checks::host::HostFs;
 use checks::mappings::mappings_for;
 use checks::os_release::OsRelease;
@@ -23,6 +24,7 @@ pub(crate) struct Output {
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
     match cli.command.as_ref().unwrap_or(&Command::Check) {
         Command::Check => check(cli),
+        Command::Bundle { dir } => bundle(cli, dir),
         Command::Setup => setup(cli),
         Command::Mappings => mappings(cli),
         Command::List => Ok(Output {
@@ -33,9 +35,9 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
 }
 
 fn list() -> String {
-    let width = HOST_CHECKS.iter().map(|d| d.id.len()).max().unwrap_or(0);
-    HOST_CHECKS
-        .iter()
+    let all = || HOST_CHECKS.iter().chain(BUNDLE_CHECKS);
+    let width = all().map(|d| d.id.len()).max().unwrap_or(0);
+    all()
         .map(|def| format!("{:<width$}  {}\n", def.id, def.title))
         .collect()
 }
@@ -113,6 +115,44 @@ fn check(cli: &Cli) -> anyhow::Result<Output> {
         subject: scene.who.subject.clone(),
         chosen: scene.who.chosen,
         capabilities: Some(capabilities::derive(&results)),
+        bundle: None,
+        results,
+        exit_code,
+    };
+    let text = match global.format {
+        Format::Json => render::json::render(&report),
+        _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
+    };
+    Ok(Output { text, exit_code })
+}
+
+fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
+    let global = &cli.global;
+    reject_format(global.format, &[Format::Human, Format::Json], "bundle")?;
+    for id in global.only.iter().chain(&global.skip) {
+        if !BUNDLE_CHECKS.iter().any(|def| def.id == id) {
+            bail!("unknown bundle check id '{id}' (`rootless-doctor list` shows them all)");
+        }
+    }
+    let scene = Scene::new(cli)?;
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
+    let results: Vec<_> = run_bundle(&ctx, &dir)
+        .into_iter()
+        .filter(|r| global.only.is_empty() || global.only.iter().any(|id| id == r.def.id))
+        .filter(|r| !global.skip.iter().any(|id| id == r.def.id))
+        .collect();
+    let exit_code = exit::for_statuses(results.iter().map(|r| r.outcome.status), global.fail_on);
+    let report = Report {
+        host: HostInfo::gather(
+            scene.os.clone(),
+            scene.who.running_as_root,
+            checks::container::container_hint(&scene.host),
+        ),
+        subject: scene.who.subject.clone(),
+        chosen: scene.who.chosen,
+        capabilities: None,
+        bundle: Some(dir),
         results,
         exit_code,
     };

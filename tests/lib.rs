@@ -3,6 +3,7 @@
 //! One test binary (`autotests = false`); each module is a feature area.
 //! `harness` has the fluent [`harness::Test`] builder for fixture hosts.
 
+mod bundle_truth;
 mod cli;
 mod fixture_hosts;
 mod ground_truth;

@@ -70,6 +70,9 @@ fn header(out: &mut String, report: &Report, palette: Palette) {
                        run this as that user, or as root with --user NAME";
         let _ = writeln!(out, "{}", palette.status(Status::Warn, warning));
     }
+    if let Some(bundle) = &report.bundle {
+        let _ = writeln!(out, "bundle: {}", bundle.display());
+    }
     if let Some(why) = &host.container {
         let _ = writeln!(
             out,

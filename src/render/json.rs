@@ -19,6 +19,8 @@ struct WireReport<'a> {
     subject: WireSubject<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     capabilities: Option<WireCapabilities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bundle: Option<WireBundle>,
     summary: WireSummary,
     checks: Vec<WireCheck<'a>>,
 }
@@ -62,6 +64,11 @@ struct WireCapabilities {
     bind_mount: Option<bool>,
     overlay: Option<&'static str>,
     cgroup: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WireBundle {
+    path: String,
 }
 
 #[derive(Serialize)]
@@ -210,6 +217,9 @@ pub(crate) fn render(report: &Report) -> String {
             gid: report.subject.gid,
         },
         capabilities: report.capabilities.as_ref().map(WireCapabilities::from),
+        bundle: report.bundle.as_ref().map(|path| WireBundle {
+            path: path.display().to_string(),
+        }),
         summary: WireSummary {
             pass: report.count(Status::Pass),
             warn: report.count(Status::Warn),

@@ -370,6 +370,22 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
         format!("idmap.{helper}"),
         format!("{}: {}", facts.helper.status, facts.helper.message),
     ));
+    let refused: Vec<&IdMapping> = maps
+        .iter()
+        .filter(|m| {
+            let own = m.size == 1 && m.host_id == facts.own_id;
+            !(own || covered(&facts.ranges, m.host_id, m.size))
+        })
+        .collect();
+    let describe = |m: &IdMapping| {
+        format!(
+            "{kind} range [{}-{}) -> [{}-{}) not allowed",
+            m.container_id,
+            u64::from(m.container_id) + u64::from(m.size),
+            m.host_id,
+            u64::from(m.host_id) + u64::from(m.size)
+        )
+    };
     // The order in which runc meets them: helper present, ranges allowed, caps.
     if facts.helper.status == Status::Fail {
         return Outcome::fail(format!(
@@ -379,6 +395,11 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
             facts.helper.message
         ))
         .with_all(evidence)
+        .with_all(
+            refused
+                .iter()
+                .map(|m| Evidence::fact(format!("then {helper} would refuse"), describe(m))),
+        )
         .fix(Remediation::root(
             format!("install {helper}"),
             vec![distro.install(&[distro.package(Component::Uidmap)])],
@@ -388,23 +409,7 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
             vec![distro.reinstall(distro.package(Component::Uidmap))],
         ));
     }
-    let refused: Vec<&IdMapping> = maps
-        .iter()
-        .filter(|m| {
-            let own = m.size == 1 && m.host_id == facts.own_id;
-            !(own || covered(&facts.ranges, m.host_id, m.size))
-        })
-        .collect();
     if let Some(first) = refused.first() {
-        let describe = |m: &IdMapping| {
-            format!(
-                "{kind} range [{}-{}) -> [{}-{}) not allowed",
-                m.container_id,
-                u64::from(m.container_id) + u64::from(m.size),
-                m.host_id,
-                u64::from(m.host_id) + u64::from(m.size)
-            )
-        };
         let (lo, hi) = (
             first.host_id,
             u64::from(first.host_id) + u64::from(first.size) - 1,

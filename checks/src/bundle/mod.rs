@@ -29,7 +29,7 @@ pub mod user;
 #[cfg(test)]
 mod tests;
 
-pub use host_facts::{subject_ranges, SubidFile};
+pub use crate::subid::{subject_ranges, SubidFile};
 pub use spec::{ConfigError, Loaded, Spec};
 
 use crate::model::{Outcome, Status};
