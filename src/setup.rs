@@ -2,10 +2,11 @@
 //!
 //! The script is made from the same remediation data as the report: for each
 //! failed or warned check, its fixes that need root, minus alternatives, each
-//! guarded by its `unless` test so a second run does no harm. Fixes that
-//! change how the machine boots are printed commented out, to opt into.
-//! Fixes the user applies themselves, and problems no command fixes, are
-//! listed as comments at the end. The doctor never runs the script.
+//! guarded by its `unless` test so a second run does no harm. A step that
+//! fails is reported and the others still run; the script exits 1 if any
+//! failed. Fixes that change how the machine boots are printed commented out,
+//! to opt into. Fixes the user applies themselves, and problems no command
+//! fixes, are listed as comments at the end. The doctor never runs the script.
 
 use checks::subject::Subject;
 use checks::{CheckResult, Remediation, Status};
@@ -31,7 +32,12 @@ pub(crate) fn script(results: &[CheckResult], subject: &Subject, distro_name: &s
         out,
         "# Every step is skipped when already done; running it twice is harmless."
     );
-    let _ = writeln!(out, "set -eu");
+    let _ = writeln!(out, "set -u");
+    let _ = writeln!(out, "failed=0");
+    let _ = writeln!(
+        out,
+        "step_failed() {{ echo \"rootless-doctor setup: the step for $1 failed\" >&2; failed=1; }}"
+    );
     let problems: Vec<&CheckResult> = results
         .iter()
         .filter(|r| matches!(r.outcome.status, Status::Fail | Status::Warn))
@@ -68,6 +74,7 @@ pub(crate) fn script(results: &[CheckResult], subject: &Subject, distro_name: &s
             );
         }
     }
+    let _ = writeln!(out, "\nexit $failed");
     if !manual.is_empty() {
         let _ = writeln!(
             out,
@@ -103,11 +110,22 @@ fn step(out: &mut String, result: &CheckResult, fix: &Remediation, opt_in: bool)
     };
     let indent = if fix.unless.is_some() { "  " } else { "" };
     if let Some(test) = &fix.unless {
-        let _ = writeln!(out, "{prefix}if ! {{ {test}; }}; then");
+        let _ = writeln!(out, "{prefix}if ! {{ {test}; }} 2>/dev/null; then");
     }
-    for line in fix.commands.iter().flat_map(|command| command.lines()) {
-        let _ = writeln!(out, "{prefix}{indent}{line}");
+    let _ = writeln!(out, "{prefix}{indent}{{");
+    for command in &fix.commands {
+        let lines: Vec<&str> = command.lines().collect();
+        let _ = write!(out, "{prefix}{indent}  {{ ");
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                let _ = write!(out, "\n{prefix}{indent}    ");
+            }
+            out.push_str(line);
+        }
+        let _ = writeln!(out, "; }} &&");
     }
+    let _ = writeln!(out, "{prefix}{indent}  true");
+    let _ = writeln!(out, "{prefix}{indent}}} || step_failed {}", result.def.id);
     if fix.unless.is_some() {
         let _ = writeln!(out, "{prefix}fi");
     }

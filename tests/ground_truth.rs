@@ -104,6 +104,12 @@ fn newuidmap_without_setuid_and_with_file_capabilities() {
     let report = live.doctor(&path, &[]);
     assert_eq!(status(&report, "idmap.newuidmap"), "pass", "{report:#}");
     assert_agrees_with_runc(&live, &path, &report, "filecaps");
+
+    // Setuid root as well: the kernel grants only the file capabilities.
+    fs::set_permissions(&copy, fs::Permissions::from_mode(0o4755)).unwrap();
+    let report = live.doctor(&path, &[]);
+    assert_eq!(status(&report, "idmap.newuidmap"), "fail", "{report:#}");
+    assert_agrees_with_runc(&live, &path, &report, "setuid-and-filecaps");
 }
 
 #[test]

@@ -11,3 +11,4 @@ mod harness;
 mod json_contract;
 mod live;
 mod live_probes;
+mod setup_truth;

@@ -250,6 +250,38 @@ impl Drop for Restore {
     }
 }
 
+/// Restores a file exactly (bytes, owner, mode, extended attributes such as
+/// file capabilities) from a `cp -a` copy when dropped.
+pub(crate) struct RestoreExactly {
+    path: PathBuf,
+    saved: tempfile::TempDir,
+}
+
+impl RestoreExactly {
+    pub(crate) fn save(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let saved = tempfile::tempdir().unwrap();
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(&path)
+            .arg(saved.path().join("file"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "cannot save {}", path.display());
+        RestoreExactly { path, saved }
+    }
+}
+
+impl Drop for RestoreExactly {
+    fn drop(&mut self) {
+        let _ = Command::new("cp")
+            .arg("-a")
+            .arg(self.saved.path().join("file"))
+            .arg(&self.path)
+            .status();
+    }
+}
+
 /// Restores a device node's or file's mode (not its bytes) when dropped.
 pub(crate) struct RestoreMode {
     path: PathBuf,

@@ -129,6 +129,8 @@ struct WireRemediation<'a> {
     commands: &'a [String],
     requires_root: bool,
     persistent: bool,
+    alternative: bool,
+    unless: Option<&'a str>,
 }
 
 impl<'a> From<&'a Evidence> for WireEvidence<'a> {
@@ -172,6 +174,8 @@ impl<'a> From<&'a Remediation> for WireRemediation<'a> {
             commands: &fix.commands,
             requires_root: fix.requires_root,
             persistent: fix.persistent,
+            alternative: fix.alternative,
+            unless: fix.unless.as_deref(),
         }
     }
 }

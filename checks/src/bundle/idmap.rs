@@ -324,7 +324,8 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
                  (podman unshare runc ..., rootlesskit runc ...), or use crun",
                 vec![],
             )
-            .as_user(),
+            .as_user()
+            .alternative(),
         );
     }
     let bad = malformed(maps);
@@ -429,17 +430,20 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
                 .map(|m| Evidence::fact(format!("{helper} would refuse"), describe(m))),
         )
         .fix(regenerate_fix(facts))
-        .fix(Remediation::root(
-            format!(
-                "or allocate those ids to {} in {}",
-                facts.subject,
-                facts.kind.file()
-            ),
-            vec![format!(
-                "usermod --add-sub{kind}s {lo}-{hi} {}",
-                facts.subject
-            )],
-        ));
+        .fix(
+            Remediation::root(
+                format!(
+                    "or allocate those ids to {} in {}",
+                    facts.subject,
+                    facts.kind.file()
+                ),
+                vec![format!(
+                    "usermod --add-sub{kind}s {lo}-{hi} {}",
+                    facts.subject
+                )],
+            )
+            .alternative(),
+        );
     }
     if maps.len() > 5 {
         return Outcome::fail(format!(

@@ -27,7 +27,18 @@ fn privilege(info: &FileInfo, tool: MapTool) -> Privilege {
         return Privilege::None(format!("is owned by uid {}, not root", info.uid));
     }
     if info.mode & 0o4000 != 0 {
-        return Privilege::SetuidRoot;
+        return match &info.caps {
+            // A setuid-root program with file capabilities gets just those
+            // (capabilities(7)); shadow's helper then cannot open the target's
+            // map file: "open of uid_map failed: Permission denied".
+            CapsState::Decoded(caps) if caps.rootid.unwrap_or(0) == 0 => Privilege::None(format!(
+                "is setuid root but also carries the file capabilities {caps}, so the kernel \
+                 grants it only those and it fails with \"open of {}_map failed: Permission \
+                 denied\"",
+                if tool == MapTool::Uid { "uid" } else { "gid" }
+            )),
+            _ => Privilege::SetuidRoot,
+        };
     }
     let cap = cap_name(tool.capability());
     let why = match &info.caps {
@@ -136,11 +147,13 @@ fn subject_can_execute(facts: &HelperFacts, info: &FileInfo) -> bool {
         || (info.gid == facts.subject_gid && info.mode & 0o010 != 0)
 }
 
+/// Installs the package, or reinstalls it when it is installed but its file
+/// is gone (a package manager's plain install then does nothing).
 fn install_fix(distro: &Distro) -> Remediation {
     let package = distro.package(Component::Uidmap);
     Remediation::root(
-        format!("install {package}, which provides newuidmap and newgidmap"),
-        vec![distro.install(&[package])],
+        format!("install {package}, which provides newuidmap and newgidmap (or reinstall it if its files are gone)"),
+        vec![format!("{} || {}", distro.reinstall(package), distro.install(&[package]))],
     )
 }
 
@@ -167,7 +180,8 @@ fn privilege_fixes(located: &Located, tool: MapTool, distro: &Distro) -> Vec<Rem
                 format!("chown root:root {target}"),
                 format!("chmod u+s {target}"),
             ],
-        ),
+        )
+        .alternative(),
         Remediation::root(
             format!(
                 "or give {target} the {}+ep file capability instead",
@@ -177,7 +191,8 @@ fn privilege_fixes(located: &Located, tool: MapTool, distro: &Distro) -> Vec<Rem
                 "setcap {}+ep {target}",
                 cap_name(tool.capability())
             )],
-        ),
+        )
+        .alternative(),
     ]
 }
 
@@ -421,6 +436,26 @@ mod tests {
     }
 
     #[test]
+    fn setuid_root_with_file_capabilities_fails() {
+        // cap_setgid=ep, revision 2, as setcap writes it.
+        let bytes = [
+            1u8, 0, 0, 2, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let caps = CapsState::Decoded(super::super::filecaps::decode(&bytes).unwrap());
+        let f = facts(
+            MapTool::Gid,
+            Some(at("/usr/bin/newgidmap", info(0o4755, 0, caps))),
+        );
+        let outcome = judge(&f, &debian());
+        assert_eq!(outcome.status, crate::Status::Fail, "{}", outcome.message);
+        assert!(
+            outcome.message.contains("grants it only those"),
+            "{}",
+            outcome.message
+        );
+    }
+
+    #[test]
     fn setuid_root_passes() {
         let f = facts(
             MapTool::Uid,
@@ -600,7 +635,7 @@ mod tests {
         let outcome = judge(&f, &debian());
         assert_eq!(
             outcome.remediation[0].commands,
-            ["apt-get install -y uidmap"]
+            ["apt-get install --reinstall -y uidmap || apt-get install -y uidmap"]
         );
     }
 
@@ -612,9 +647,15 @@ mod tests {
             outcome.message,
             "newuidmap not found on PATH /usr/local/bin:/usr/bin:/bin"
         );
-        assert_eq!(commands(&outcome), ["apt-get install -y uidmap"]);
+        assert_eq!(
+            commands(&outcome),
+            ["apt-get install --reinstall -y uidmap || apt-get install -y uidmap"]
+        );
         let outcome = judge(&facts(MapTool::Gid, None), &fedora());
-        assert_eq!(commands(&outcome), ["dnf install -y shadow-utils"]);
+        assert_eq!(
+            commands(&outcome),
+            ["dnf reinstall -y shadow-utils || dnf install -y shadow-utils"]
+        );
     }
 
     #[test]

@@ -81,10 +81,13 @@ pub fn judge(probe: &Live, fuse: &Live, env: &MountEnv, distro: &Distro) -> Outc
                 vec![distro.install(&[distro.package(Component::FuseOverlayfs)])],
             )];
             if kernel_too_old(env) {
-                fixes.push(Remediation::root(
-                    "or upgrade to a kernel of 5.11 or later (5.13 with SELinux enforcing)",
-                    vec![distro.install(&[fixes::kernel_package(distro)])],
-                ));
+                fixes.push(
+                    Remediation::root(
+                        "or upgrade to a kernel of 5.11 or later (5.13 with SELinux enforcing)",
+                        vec![distro.install(&[fixes::kernel_package(distro)])],
+                    )
+                    .alternative(),
+                );
             }
             Verdict::new(
                 Status::Fail,

@@ -40,10 +40,13 @@ pub fn judge(knob: &Knob, distro: &Distro) -> Outcome {
                         "Arch's linux-hardened kernel sets this to 0 by design; the stock \
                          linux kernel allows unprivileged user namespaces",
                     ))
-                    .fix(Remediation::root(
-                        "or boot Arch's stock kernel instead of linux-hardened",
-                        vec![distro.install(&["linux"])],
-                    ));
+                    .fix(
+                        Remediation::root(
+                            "or boot Arch's stock kernel instead of linux-hardened",
+                            vec![distro.install(&["linux"])],
+                        )
+                        .alternative(),
+                    );
             }
             outcome
         }
