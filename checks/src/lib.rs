@@ -12,6 +12,7 @@ pub mod capabilities;
 pub mod cgroup;
 pub mod container;
 pub mod distro;
+pub mod explain;
 pub mod host;
 pub mod idmap;
 pub mod mappings;

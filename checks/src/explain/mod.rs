@@ -1,0 +1,246 @@
+//! `explain`: from a pasted error message to its causes, and the checks that
+//! confirm or rule them out on this host.
+//!
+//! Contract:
+//! - [`CAUSES`] is the catalogue: stable kebab-case ids (taken from
+//!   `failure-modes.md` where an entry fits), a title, an explanation, the
+//!   message patterns that point at the cause, the check ids that confirm it and
+//!   a generic remediation.
+//! - [`explain`] (and [`explain_reader`] for a stream) reads a paste line by
+//!   line, normalises each line ([`normalize`]) and matches it against the
+//!   patterns. It runs in time linear in the input and in bounded memory (a line
+//!   longer than [`WINDOW`] bytes is read in overlapping windows), never panics
+//!   and never prints. Candidates come back ranked; several causes for the same
+//!   text are all returned.
+//! - [`confirm`] judges each candidate against check results: `Some(true)` when
+//!   one of its checks failed or warned in a way consistent with the cause,
+//!   `Some(false)` when every one of its checks gave a conclusive answer and none
+//!   supports it, `None` otherwise (see [`confirm`] for the exact rule).
+//! - [`wire`] holds the serde types of the JSON document (`schema_version` 1,
+//!   `docs/explain.schema.json`).
+//!
+//! Pattern syntax: a pattern is one or more fragments separated by `…`; each
+//! fragment is normalised like the paste, and the fragments must occur in that
+//! order on one line (anything may sit between them). No regular expressions.
+
+mod catalog;
+mod confirm;
+mod matcher;
+pub mod normalize;
+pub mod wire;
+
+#[cfg(test)]
+mod tests;
+
+pub use catalog::CAUSES;
+pub use confirm::{confirm, confirm_outcomes, remediation, Confirmed};
+pub use matcher::WINDOW;
+pub use normalize::normalize;
+
+use crate::model::Remediation;
+use std::io::{self, Read};
+
+/// How strongly a pattern points at its cause; also the ranking order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    /// The tool names the cause itself (it read the knob or the file).
+    Named,
+    /// A message only this cause produces. Like `Named`, it explains its line:
+    /// shared and follow-up candidates that matched a line together with a
+    /// named or specific cause are dropped.
+    Specific,
+    /// Generic wording that several causes share; the checks decide.
+    Shared,
+    /// A consequence line printed after the real error (`can't get final
+    /// child's PID from pipe: EOF`, `ldconfig failed`). Only reported when the
+    /// paste holds nothing else, and then flagged as needing the earlier lines.
+    FollowUp,
+}
+
+impl Strength {
+    /// The wire name: `named`, `specific`, `shared`, `follow-up`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Named => "named",
+            Strength::Specific => "specific",
+            Strength::Shared => "shared",
+            Strength::FollowUp => "follow-up",
+        }
+    }
+}
+
+/// One message pattern of a cause.
+#[derive(Debug)]
+pub struct Pattern {
+    /// Fragments separated by `…`, written as the tool prints them.
+    pub text: &'static str,
+    /// How strongly it points at the cause.
+    pub strength: Strength,
+}
+
+impl Pattern {
+    /// Whether this is a follow-up line rather than the error itself.
+    pub fn is_follow_up(&self) -> bool {
+        self.strength == Strength::FollowUp
+    }
+}
+
+/// A check that can confirm a cause.
+#[derive(Debug)]
+pub struct CheckRef {
+    /// A host or bundle check id (`userns.clone-sysctl`, `bundle.user`, …).
+    pub id: &'static str,
+    /// A fail or warn of the check supports the cause only when its message or
+    /// evidence contains one of these lower-case substrings; empty means any
+    /// fail or warn supports it.
+    pub when: &'static [&'static str],
+}
+
+/// A distribution-independent fix, in the report's remediation shape.
+#[derive(Debug)]
+pub struct Fix {
+    /// What the fix does, in a line.
+    pub summary: &'static str,
+    /// Shell commands, in order; empty when the fix is a change to describe.
+    pub commands: &'static [&'static str],
+    /// Whether the commands must run as root.
+    pub requires_root: bool,
+    /// Whether the fix survives a reboot.
+    pub persistent: bool,
+}
+
+impl Fix {
+    /// The fix as a report [`Remediation`].
+    pub fn to_remediation(&self) -> Remediation {
+        Remediation {
+            summary: self.summary.to_string(),
+            commands: self.commands.iter().map(|c| c.to_string()).collect(),
+            requires_root: self.requires_root,
+            persistent: self.persistent,
+        }
+    }
+}
+
+/// One known cause of rootless container failures.
+#[derive(Debug)]
+pub struct Cause {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// A short noun phrase, lower case.
+    pub title: &'static str,
+    /// Why it happens, a few sentences.
+    pub explanation: &'static str,
+    /// The messages that point at it.
+    pub patterns: &'static [Pattern],
+    /// The checks that confirm it on a host or bundle.
+    pub checks: &'static [CheckRef],
+    /// Generic remediation, independent of the distribution.
+    pub remediation: &'static [Fix],
+    /// More specific causes that explain the same text: when one of them
+    /// matched anywhere in the paste, this cause is dropped.
+    pub yields_to: &'static [&'static str],
+}
+
+impl Cause {
+    /// The ids of the checks that confirm this cause.
+    pub fn check_ids(&self) -> Vec<&'static str> {
+        self.checks.iter().map(|c| c.id).collect()
+    }
+}
+
+/// The cause with this id.
+pub fn find(id: &str) -> Option<&'static Cause> {
+    CAUSES.iter().find(|c| c.id == id)
+}
+
+/// One candidate cause found in the paste.
+#[derive(Clone, Debug)]
+pub struct Match {
+    /// The cause.
+    pub cause: &'static Cause,
+    /// 1-based line of the paste where its strongest pattern matched first.
+    pub line: usize,
+    /// That line as pasted, trimmed and capped at [`EXCERPT_MAX`] bytes.
+    pub excerpt: String,
+    /// The strength of that pattern.
+    pub strength: Strength,
+}
+
+/// Longest excerpt kept per match, in bytes.
+pub const EXCERPT_MAX: usize = 400;
+
+/// What a paste says.
+#[derive(Clone, Debug, Default)]
+pub struct Explanation {
+    /// Candidate causes, best first.
+    pub matches: Vec<Match>,
+    /// Only follow-up lines were found: the real error is printed above them,
+    /// so the user should paste the earlier lines. The matches are the causes
+    /// that usually precede such a line.
+    pub follow_up_only: bool,
+}
+
+impl Explanation {
+    /// Whether the earlier lines are needed (same as `follow_up_only`).
+    pub fn needs_more(&self) -> bool {
+        self.follow_up_only
+    }
+
+    /// Whether nothing in the paste was recognised.
+    pub fn is_unknown(&self) -> bool {
+        self.matches.is_empty()
+    }
+}
+
+/// Explains a paste held in memory.
+pub fn explain(text: &str) -> Explanation {
+    explain_bytes(text.as_bytes())
+}
+
+/// Explains a paste of arbitrary bytes (invalid UTF-8 is tolerated).
+pub fn explain_bytes(bytes: &[u8]) -> Explanation {
+    let mut scan = matcher::Scan::new();
+    for line in bytes.split(|&b| b == b'\n') {
+        scan.line(line);
+    }
+    scan.finish()
+}
+
+/// Explains a paste read from a stream, in bounded memory.
+pub fn explain_reader<R: Read>(reader: R) -> io::Result<Explanation> {
+    let mut scan = matcher::Scan::new();
+    let mut reader = reader;
+    let mut buf = vec![0u8; 64 * 1024];
+    // The current line, kept to at most WINDOW bytes; longer lines are fed in
+    // overlapping windows as they stream past.
+    let mut line: Vec<u8> = Vec::with_capacity(WINDOW);
+    let mut long = false;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                scan.line_end(&line, long);
+                line.clear();
+                long = false;
+                continue;
+            }
+            line.push(b);
+            if line.len() >= WINDOW {
+                scan.window(&line);
+                let keep = matcher::OVERLAP;
+                let tail = line.len() - keep;
+                line.drain(..tail);
+                long = true;
+            }
+        }
+    }
+    if !line.is_empty() || long {
+        scan.line_end(&line, long);
+    }
+    Ok(scan.finish())
+}
