@@ -24,6 +24,15 @@ pub(crate) enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Explain a pasted error message (TEXT, or standard input when absent) and
+    /// confirm its cause on this host.
+    Explain {
+        /// The message or log; read from standard input when absent.
+        text: Option<String>,
+        /// Also confirm exec and mapping causes against this OCI bundle.
+        #[arg(long, value_name = "DIR")]
+        bundle: Option<PathBuf>,
+    },
     /// Print a root shell script that fixes what `check` finds (it runs nothing).
     Setup,
     /// Print uid/gid mappings for config.json that fit /etc/subuid and /etc/subgid

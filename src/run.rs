@@ -6,6 +6,8 @@ use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
 use anyhow::{bail, Context as _};
 use checks::bundle::{run_bundle, BUNDLE_CHECKS};
+use checks::explain::confirm;
+use checks::explain::wire::ExplainDoc;
 use checks::host::HostFs;
 use checks::mappings::mappings_for;
 use checks::os_release::OsRelease;
@@ -25,6 +27,7 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
     match cli.command.as_ref().unwrap_or(&Command::Check) {
         Command::Check => check(cli),
         Command::Bundle { dir } => bundle(cli, dir),
+        Command::Explain { text, bundle } => explain(cli, text.as_deref(), bundle.as_deref()),
         Command::Setup => setup(cli),
         Command::Mappings => mappings(cli),
         Command::List => Ok(Output {
@@ -161,6 +164,63 @@ fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
         _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
     };
     Ok(Output { text, exit_code })
+}
+
+fn explain(
+    cli: &Cli,
+    text: Option<&str>,
+    bundle_dir: Option<&std::path::Path>,
+) -> anyhow::Result<Output> {
+    let global = &cli.global;
+    reject_format(global.format, &[Format::Human, Format::Json], "explain")?;
+    let explanation = match text {
+        Some(text) => checks::explain::explain(text),
+        None => checks::explain::explain_reader(std::io::stdin().lock())
+            .context("cannot read the message from standard input")?,
+    };
+    let (doc, results) = if global.no_probe || explanation.is_unknown() {
+        (ExplainDoc::from_text(&explanation), Vec::new())
+    } else {
+        let wanted: Vec<&str> = explanation
+            .matches
+            .iter()
+            .flat_map(|m| m.cause.check_ids())
+            .collect();
+        let selected: Vec<&'static CheckDef> = HOST_CHECKS
+            .iter()
+            .copied()
+            .filter(|def| wanted.contains(&def.id))
+            .collect();
+        let scene = Scene::new(cli)?;
+        let mut results = scene.run_checks(cli, &selected)?;
+        let wants_bundle = BUNDLE_CHECKS.iter().any(|def| wanted.contains(&def.id));
+        if let (Some(dir), true) = (bundle_dir, wants_bundle) {
+            let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
+            results.extend(
+                run_bundle(&ctx, dir)
+                    .into_iter()
+                    .filter(|r| wanted.contains(&r.def.id)),
+            );
+        }
+        let confirmed = confirm(&explanation, &results);
+        let checks = render::json::check_values(&results);
+        (
+            ExplainDoc::from_confirmed(&explanation, &confirmed, checks),
+            results,
+        )
+    };
+    let text = match global.format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&doc)?;
+            text.push('\n');
+            text
+        }
+        _ => render::explain::render(&doc, &results, Palette::decide(global.color)),
+    };
+    Ok(Output {
+        text,
+        exit_code: exit::OK,
+    })
 }
 
 fn setup(cli: &Cli) -> anyhow::Result<Output> {

@@ -5,6 +5,7 @@
 
 mod bundle_truth;
 mod cli;
+mod explain;
 mod fixture_hosts;
 mod ground_truth;
 mod harness;

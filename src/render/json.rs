@@ -5,7 +5,7 @@
 
 use crate::report::Report;
 use checks::capabilities::Capabilities;
-use checks::{Evidence, Remediation, Status};
+use checks::{CheckResult, Evidence, Remediation, Status};
 use serde::Serialize;
 
 /// The version of this document's shape.
@@ -193,6 +193,33 @@ impl From<&Capabilities> for WireCapabilities {
     }
 }
 
+fn wire_check(r: &CheckResult) -> WireCheck<'_> {
+    WireCheck {
+        id: r.def.id,
+        category: r.def.category(),
+        title: r.def.title,
+        status: r.outcome.status.as_str(),
+        message: &r.outcome.message,
+        evidence: r.outcome.evidence.iter().map(WireEvidence::from).collect(),
+        remediation: r
+            .outcome
+            .remediation
+            .iter()
+            .map(WireRemediation::from)
+            .collect(),
+        skip_reason: r.outcome.skip_reason.as_deref(),
+        duration_ms: (r.duration.as_secs_f64() * 1e6).round() / 1e3,
+    }
+}
+
+/// The results as the report's `checks` entries, for documents that embed them.
+pub(crate) fn check_values(results: &[CheckResult]) -> Vec<serde_json::Value> {
+    results
+        .iter()
+        .map(|r| serde_json::to_value(wire_check(r)).unwrap_or(serde_json::Value::Null))
+        .collect()
+}
+
 /// Renders the report as one pretty-printed JSON document.
 pub(crate) fn render(report: &Report) -> String {
     let host = &report.host;
@@ -232,26 +259,7 @@ pub(crate) fn render(report: &Report) -> String {
             error: report.count(Status::Error),
             exit_code: report.exit_code,
         },
-        checks: report
-            .results
-            .iter()
-            .map(|r| WireCheck {
-                id: r.def.id,
-                category: r.def.category(),
-                title: r.def.title,
-                status: r.outcome.status.as_str(),
-                message: &r.outcome.message,
-                evidence: r.outcome.evidence.iter().map(WireEvidence::from).collect(),
-                remediation: r
-                    .outcome
-                    .remediation
-                    .iter()
-                    .map(WireRemediation::from)
-                    .collect(),
-                skip_reason: r.outcome.skip_reason.as_deref(),
-                duration_ms: (r.duration.as_secs_f64() * 1e6).round() / 1e3,
-            })
-            .collect(),
+        checks: report.results.iter().map(wire_check).collect(),
     };
     let mut text = serde_json::to_string_pretty(&wire).unwrap_or_else(|e| {
         format!(

@@ -3,8 +3,9 @@
 //! Contract: each [`CheckRef`] of a cause reads the result of the check with
 //! that id and gives one verdict:
 //! - **supports**: the check ended in `fail` or `warn`, and its `when` list is
-//!   empty or one of its substrings occurs in the outcome's message, skip
-//!   reason or evidence (lower-cased);
+//!   empty or one of its substrings occurs in the outcome's message or skip
+//!   reason (lower-cased; evidence is not matched, since it also lists facts
+//!   that rule causes out);
 //! - **against**: the check ended in `pass`; or in `fail`/`warn` for a reason
 //!   its `when` list does not recognise (it found a different problem); or in
 //!   `skip` for a reason other than `blocked by …` (the feature is absent or
@@ -19,7 +20,7 @@
 //! first, then undecided, then ruled out.
 
 use super::{Cause, CheckRef, Explanation, Match};
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::model::{Outcome, Remediation, Status};
 use crate::registry::CheckResult;
 
 /// A candidate cause with its verdict on this host.
@@ -161,50 +162,14 @@ fn verdict(check: &CheckRef, outcome: Option<&Outcome>) -> Verdict {
     }
 }
 
-/// Message, skip reason and evidence of an outcome, lower-cased, for `when`.
+/// Message and skip reason of an outcome, lower-cased, for `when`. The
+/// message names the cause a check found; evidence also lists facts that
+/// ruled other causes out (a `Seccomp: 0` line), so it is not matched.
 fn outcome_text(outcome: &Outcome) -> String {
-    let mut text = String::new();
-    text.push_str(&outcome.message);
-    if let Some(r) = &outcome.skip_reason {
+    let mut text = outcome.message.clone();
+    if let Some(reason) = &outcome.skip_reason {
         text.push('\n');
-        text.push_str(r);
-    }
-    for e in &outcome.evidence {
-        text.push('\n');
-        match e {
-            Evidence::File { path, text: t, .. } => {
-                text.push_str(path);
-                text.push(' ');
-                text.push_str(t);
-            }
-            Evidence::Setting { name, value } => {
-                text.push_str(name);
-                text.push('=');
-                text.push_str(value);
-            }
-            Evidence::Command { argv, stderr, .. } => {
-                text.push_str(&argv.join(" "));
-                text.push(' ');
-                text.push_str(stderr);
-            }
-            Evidence::Probe {
-                name,
-                errno,
-                detail,
-                ..
-            } => {
-                text.push_str(name);
-                text.push(' ');
-                text.push_str(errno.as_deref().unwrap_or(""));
-                text.push(' ');
-                text.push_str(detail);
-            }
-            Evidence::Fact { name, value } => {
-                text.push_str(name);
-                text.push(' ');
-                text.push_str(value);
-            }
-        }
+        text.push_str(reason);
     }
     text.to_lowercase()
 }

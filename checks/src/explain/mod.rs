@@ -112,12 +112,13 @@ pub struct Fix {
 impl Fix {
     /// The fix as a report [`Remediation`].
     pub fn to_remediation(&self) -> Remediation {
-        Remediation {
-            summary: self.summary.to_string(),
-            commands: self.commands.iter().map(|c| c.to_string()).collect(),
-            requires_root: self.requires_root,
-            persistent: self.persistent,
-        }
+        let mut fix = Remediation::root(
+            self.summary,
+            self.commands.iter().map(|c| c.to_string()).collect(),
+        );
+        fix.requires_root = self.requires_root;
+        fix.persistent = self.persistent;
+        fix
     }
 }
 

@@ -1,0 +1,97 @@
+//! `explain` end to end: the JSON document matches its schema, and the same
+//! pasted text is confirmed as different causes on different fake hosts.
+
+use crate::harness::Test;
+use serde_json::Value;
+use std::path::Path;
+
+const FORK_EXEC: &str = "[rootlesskit:parent] error: failed to start the child: \
+                         fork/exec /proc/self/exe: operation not permitted";
+
+fn explain(test: Test, text: &str) -> Value {
+    let run = test
+        .args(&["explain", text, "--format", "json"])
+        .run()
+        .code(0);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/explain.schema.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{doc:#}");
+    doc
+}
+
+fn confirmed(doc: &Value) -> Vec<&str> {
+    doc["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["confirmed"] == true)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect()
+}
+
+const EPERM_AT_UNSHARE: &str =
+    r#"{"userns-create": {"report": {"ok": false, "step": "unshare", "errno": "EPERM"}}}"#;
+
+#[test]
+fn one_message_three_hosts_three_causes() {
+    let sysctl = Test::new()
+        .file("proc/sys/kernel/unprivileged_userns_clone", "0\n")
+        .probes(EPERM_AT_UNSHARE);
+    let doc = explain(sysctl, FORK_EXEC);
+    assert_eq!(confirmed(&doc), ["userns-clone-sysctl-disabled"], "{doc:#}");
+
+    let apparmor = Test::new()
+        .file("proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1\n")
+        .file("etc/os-release", "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n")
+        .probes(r#"{"userns-create": {"report": {"ok": false, "step": "uid_map", "errno": "EPERM", "facts": {"cap_sys_admin": "no"}}}}"#);
+    let doc = explain(apparmor, FORK_EXEC);
+    assert_eq!(
+        confirmed(&doc),
+        ["ubuntu-apparmor-userns-restriction"],
+        "{doc:#}"
+    );
+
+    let sandbox = Test::new()
+        .file(
+            "proc/self/status",
+            "Name:\trootless-doctor\nNoNewPrivs:\t1\nSeccomp:\t2\n",
+        )
+        .file(".dockerenv", "")
+        .probes(EPERM_AT_UNSHARE);
+    let doc = explain(sandbox, FORK_EXEC);
+    assert_eq!(
+        confirmed(&doc),
+        ["userns-blocked-in-container-sandbox"],
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn unknown_text_and_no_probe() {
+    let doc = explain(Test::new(), "the coffee machine is empty");
+    assert!(doc["causes"].as_array().unwrap().is_empty());
+    let doc = explain(Test::new().args(&["--no-probe"]), FORK_EXEC);
+    assert!(doc["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["confirmed"].is_null()));
+    assert!(doc["checks"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_follow_up_line_alone_asks_for_more() {
+    let run = Test::new()
+        .args(&["explain", "runc run failed: unable to start container process: can't get final child's PID from pipe: EOF"])
+        .run()
+        .code(0);
+    assert!(
+        run.stdout.contains("paste the lines before it"),
+        "{}",
+        run.stdout
+    );
+}
