@@ -91,6 +91,39 @@ impl Scene {
     }
 }
 
+impl Scene {
+    /// The rendered report of a `check` or `bundle` run, and its exit code.
+    fn report(
+        &self,
+        cli: &Cli,
+        results: Vec<checks::CheckResult>,
+        capabilities: Option<capabilities::Capabilities>,
+        bundle: Option<std::path::PathBuf>,
+    ) -> Output {
+        let global = &cli.global;
+        let exit_code =
+            exit::for_statuses(results.iter().map(|r| r.outcome.status), global.fail_on);
+        let report = Report {
+            host: HostInfo::gather(
+                self.os.clone(),
+                self.who.running_as_root,
+                checks::container::container_hint(&self.host),
+            ),
+            subject: self.who.subject.clone(),
+            chosen: self.who.chosen,
+            capabilities,
+            bundle,
+            results,
+            exit_code,
+        };
+        let text = match global.format {
+            Format::Json => render::json::render(&report),
+            _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
+        };
+        Output { text, exit_code }
+    }
+}
+
 fn reject_format(format: Format, allowed: &[Format], command: &str) -> anyhow::Result<()> {
     if allowed.contains(&format) {
         Ok(())
@@ -108,25 +141,8 @@ fn check(cli: &Cli) -> anyhow::Result<Output> {
     let selected = select(&global.only, &global.skip)?;
     let scene = Scene::new(cli)?;
     let results = scene.run_checks(cli, &selected)?;
-    let exit_code = exit::for_statuses(results.iter().map(|r| r.outcome.status), global.fail_on);
-    let report = Report {
-        host: HostInfo::gather(
-            scene.os.clone(),
-            scene.who.running_as_root,
-            checks::container::container_hint(&scene.host),
-        ),
-        subject: scene.who.subject.clone(),
-        chosen: scene.who.chosen,
-        capabilities: Some(capabilities::derive(&results)),
-        bundle: None,
-        results,
-        exit_code,
-    };
-    let text = match global.format {
-        Format::Json => render::json::render(&report),
-        _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
-    };
-    Ok(Output { text, exit_code })
+    let capabilities = capabilities::derive(&results);
+    Ok(scene.report(cli, results, Some(capabilities), None))
 }
 
 fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
@@ -145,25 +161,7 @@ fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
         .filter(|r| global.only.is_empty() || global.only.iter().any(|id| id == r.def.id))
         .filter(|r| !global.skip.iter().any(|id| id == r.def.id))
         .collect();
-    let exit_code = exit::for_statuses(results.iter().map(|r| r.outcome.status), global.fail_on);
-    let report = Report {
-        host: HostInfo::gather(
-            scene.os.clone(),
-            scene.who.running_as_root,
-            checks::container::container_hint(&scene.host),
-        ),
-        subject: scene.who.subject.clone(),
-        chosen: scene.who.chosen,
-        capabilities: None,
-        bundle: Some(dir),
-        results,
-        exit_code,
-    };
-    let text = match global.format {
-        Format::Json => render::json::render(&report),
-        _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
-    };
-    Ok(Output { text, exit_code })
+    Ok(scene.report(cli, results, None, Some(dir)))
 }
 
 fn explain(
