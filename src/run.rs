@@ -87,7 +87,11 @@ impl Scene {
     ) -> anyhow::Result<Vec<checks::CheckResult>> {
         let probes = probes(cli, &self.host, &self.who, selected)?;
         let ctx = Context::new(&self.host, &self.who.subject, &self.os, probes.as_ref());
-        Ok(ctx.run(selected))
+        let results = ctx.run(selected);
+        // Once every probe has been waited for, reap what killed probes orphaned.
+        probes.wait();
+        crate::orphans::reap();
+        Ok(results)
     }
 }
 
@@ -296,11 +300,54 @@ fn probes(
     let drop_privileges = who.running_as_root && subject.uid != 0;
     let plan = plan_for(host, subject, drop_privileges);
     let timeout = std::time::Duration::from_secs_f64(global.timeout);
-    let exe = std::path::Path::new(LiveProbes::SELF_EXE);
     crate::orphans::adopt();
-    let probes = LiveProbes::run(exe, &kinds, &plan, timeout);
-    crate::orphans::reap();
-    Ok(Box::new(probes))
+    Ok(Box::new(BackgroundProbes::start(kinds, plan, timeout)))
+}
+
+/// Live probes running in a thread of their own while the static checks are
+/// judged; the first check that needs an outcome waits for all of them.
+struct BackgroundProbes {
+    running: std::sync::Mutex<Option<std::thread::JoinHandle<LiveProbes>>>,
+    done: std::sync::OnceLock<Option<LiveProbes>>,
+}
+
+impl BackgroundProbes {
+    fn start(
+        kinds: Vec<ProbeKind>,
+        plan: checks::probe::ProbePlan,
+        timeout: std::time::Duration,
+    ) -> Self {
+        let exe = std::path::Path::new(LiveProbes::SELF_EXE);
+        let running = std::thread::spawn(move || LiveProbes::run(exe, &kinds, &plan, timeout));
+        BackgroundProbes {
+            running: std::sync::Mutex::new(Some(running)),
+            done: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn finished(&self) -> Option<&LiveProbes> {
+        self.done
+            .get_or_init(|| {
+                let handle = self.running.lock().ok()?.take()?;
+                handle.join().ok()
+            })
+            .as_ref()
+    }
+}
+
+impl Probes for BackgroundProbes {
+    fn get(&self, kind: ProbeKind) -> Option<checks::probe::ProbeOutcome> {
+        match self.finished() {
+            Some(probes) => probes.get(kind),
+            None => Some(checks::probe::ProbeOutcome::Broken {
+                reason: "the probe runner stopped unexpectedly".to_string(),
+            }),
+        }
+    }
+
+    fn wait(&self) {
+        self.finished();
+    }
 }
 
 /// The probes the selected checks consult; every live probe also needs to know

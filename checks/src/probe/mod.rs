@@ -109,6 +109,10 @@ pub enum ProbeOutcome {
 pub trait Probes: Sync {
     /// The outcome of a probe; `None` when probes are not available here.
     fn get(&self, kind: ProbeKind) -> Option<ProbeOutcome>;
+
+    /// Waits until no probe is running any more (probes that run in the
+    /// background finish here; others have nothing to wait for).
+    fn wait(&self) {}
 }
 
 /// No live probes (a fixture host without canned results).

@@ -29,7 +29,7 @@ pub(crate) const STDERR_CAP: usize = 64 << 10;
 /// How long a killed group may take to be reaped before it is abandoned.
 const KILL_GRACE: Duration = Duration::from_secs(1);
 /// The pause between turns of the poll loop.
-const TICK: Duration = Duration::from_millis(5);
+const TICK: Duration = Duration::from_millis(1);
 /// Reads per pipe per turn, so a child that writes without pause cannot keep
 /// the loop from looking at the clock.
 const READS_PER_TURN: usize = 32;

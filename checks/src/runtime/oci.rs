@@ -100,10 +100,18 @@ pub struct Facts {
 
 /// Reads the facts; runs `--version` only on the real host.
 pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
-    let installed = Kind::ALL
-        .iter()
-        .filter_map(|&kind| find(host, subject, kind))
-        .collect();
+    // Each `--version` is a process start (a Go runtime for runc): run them
+    // side by side, in report order.
+    let installed = std::thread::scope(|scope| {
+        let lookups: Vec<_> = Kind::ALL
+            .iter()
+            .map(|&kind| scope.spawn(move || find(host, subject, kind)))
+            .collect();
+        lookups
+            .into_iter()
+            .filter_map(|lookup| lookup.join().ok().flatten())
+            .collect()
+    });
     Facts {
         subject_name: subject.name.clone(),
         subject_uid: subject.uid,

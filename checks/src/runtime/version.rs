@@ -159,7 +159,7 @@ pub fn run_capped(program: &Path, args: &[&str], path_var: &str, timeout: Durati
                 }
                 break;
             }
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
             Ok(None) => {
                 kill_group(&mut child);
                 run.failure = Some(format!("timed out after {} s", timeout.as_secs()));
