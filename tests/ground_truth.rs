@@ -340,3 +340,76 @@ fn root_with_user_gives_the_users_own_verdicts() {
     assert_eq!(own["capabilities"], by_root["capabilities"]);
     assert_eq!(by_root["subject"]["uid"], live.uid);
 }
+
+/// Runs the rest of the command line under a seccomp filter that answers
+/// EPERM to unshare and clone with CLONE_NEWUSER (ENOSYS to clone3), like a
+/// container engine's default profile.
+const NO_USERNS_FILTER: &str = r#"import errno, os, sys, seccomp
+f = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+NEWUSER = 0x10000000
+for call in ("unshare", "clone"):
+    f.add_rule(seccomp.ERRNO(errno.EPERM), call, seccomp.Arg(0, seccomp.MASKED_EQ, NEWUSER, NEWUSER))
+f.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+f.load()
+os.execvp(sys.argv[1], sys.argv[1:])
+"#;
+
+#[test]
+fn a_seccomp_filter_against_user_namespaces_is_named_and_agrees_with_runc() {
+    let Some(live) = live("a_seccomp_filter_against_user_namespaces_is_named_and_agrees_with_runc")
+    else {
+        return;
+    };
+    if Command::new("/usr/bin/python3")
+        .args(["-c", "import seccomp"])
+        .status()
+        .map(|s| !s.success())
+        .unwrap_or(true)
+    {
+        panic!("python3-seccomp is needed (tests/run.sh installs it)");
+    }
+    let filter = live.dir.path().join("no-userns.py");
+    fs::write(&filter, NO_USERNS_FILTER).unwrap();
+    let filter = filter.to_str().unwrap().to_string();
+    let exe = live.exe();
+    let output = live.as_user(
+        &[
+            "/usr/bin/python3",
+            &filter,
+            exe.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        PATH,
+    );
+    let report = parse_report(&output);
+    assert_eq!(status(&report, "userns.create"), "fail", "{report:#}");
+    let message = crate::harness::check(&report, "userns.create")["message"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(message.contains("seccomp"), "the cause is named: {message}");
+    let bundle = live.bundle("seccomp", false);
+    let root = live.xdg.join("runc");
+    let runc = live.as_user(
+        &[
+            "/usr/bin/python3",
+            &filter,
+            "runc",
+            "--root",
+            root.to_str().unwrap(),
+            "run",
+            "--bundle",
+            bundle.to_str().unwrap(),
+            "rd-seccomp",
+        ],
+        PATH,
+    );
+    assert_eq!(
+        capability(&report, "single_id"),
+        Value::Bool(runc.status.success()),
+        "{}",
+        String::from_utf8_lossy(&runc.stderr)
+    );
+    assert_eq!(capability(&report, "userns"), Value::Bool(false));
+}
