@@ -137,7 +137,11 @@ fn check(out: &mut String, result: &CheckResult, palette: Palette, verbose: bool
         return;
     }
     for evidence in &outcome.evidence {
-        let _ = writeln!(out, "          {}", palette.muted(&describe(evidence)));
+        // Multi-line values (a uid_map) keep the indentation of the block.
+        let text = describe(evidence)
+            .trim_end()
+            .replace('\n', "\n            ");
+        let _ = writeln!(out, "          {}", palette.muted(&text));
     }
     for fix in &outcome.remediation {
         let who = match (fix.requires_root, fix.persistent) {
