@@ -413,3 +413,19 @@ fn a_seccomp_filter_against_user_namespaces_is_named_and_agrees_with_runc() {
     );
     assert_eq!(capability(&report, "userns"), Value::Bool(false));
 }
+
+#[test]
+fn another_user_without_root_is_a_usage_error() {
+    let Some(live) = live("another_user_without_root_is_a_usage_error") else {
+        return;
+    };
+    let exe = live.exe();
+    let output = live.as_user(&[exe.to_str().unwrap(), "--user", "root"], PATH);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("diagnosing another user needs root"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
