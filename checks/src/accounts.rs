@@ -42,6 +42,39 @@ pub fn local_accounts(host: &HostFs) -> Vec<Account> {
         .unwrap_or_default()
 }
 
+/// One /etc/group entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub gid: u32,
+    /// The supplementary members (the fourth field).
+    pub members: Vec<String>,
+}
+
+/// Parses group text; lines without a numeric gid in the third field are ignored.
+pub fn parse_group(text: &str) -> Vec<Group> {
+    text.lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            Some(Group {
+                name: fields[0].to_string(),
+                gid: fields.get(2)?.parse().ok()?,
+                members: fields
+                    .get(3)
+                    .map(|m| m.split(',').map(|m| m.trim().to_string()).collect())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Every group in the host's /etc/group (empty when it cannot be read).
+pub fn local_groups(host: &HostFs) -> Vec<Group> {
+    host.read_text("/etc/group")
+        .map(|text| parse_group(&text))
+        .unwrap_or_default()
+}
+
 /// Finds an account by name, or by uid when `query` is numeric.
 ///
 /// The host's /etc/passwd is consulted first; on the real host NSS is asked
@@ -81,5 +114,19 @@ mod tests {
         let names: Vec<_> = accounts.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["root", "alice"]);
         assert_eq!(accounts[1].home, PathBuf::from("/home/alice"));
+    }
+
+    #[test]
+    fn groups_keep_their_members_and_skip_garbage() {
+        let groups = parse_group(
+            "staff:x:50:alice, bob
+odd
+users:x:100
+bad:x:y:alice
+",
+        );
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].members, ["alice", "bob"]);
+        assert!(groups[1].members.is_empty());
     }
 }

@@ -13,18 +13,9 @@ use object::Architecture;
 /// setgroups in rootless mode, so the container process keeps these.
 pub fn subject_groups(host: &HostFs, subject: &Subject) -> Vec<u32> {
     let mut groups = vec![subject.gid];
-    if let Ok(text) = host.read_text("/etc/group") {
-        for line in text.lines() {
-            let fields: Vec<&str> = line.split(':').collect();
-            if fields.len() < 4 {
-                continue;
-            }
-            let member = fields[3].split(',').any(|m| m.trim() == subject.name);
-            if let (true, Ok(gid)) = (member, fields[2].parse::<u32>()) {
-                if !groups.contains(&gid) {
-                    groups.push(gid);
-                }
-            }
+    for group in crate::accounts::local_groups(host) {
+        if group.members.contains(&subject.name) && !groups.contains(&group.gid) {
+            groups.push(group.gid);
         }
     }
     groups

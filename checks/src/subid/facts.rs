@@ -8,7 +8,7 @@
 use super::alloc::{free_range, FULL};
 use super::parse::{parse, Entry, Malformed};
 use super::SubidFile;
-use crate::accounts::{parse_passwd, Account};
+use crate::accounts::{local_accounts, local_groups, Account};
 use crate::host::HostFs;
 use crate::subject::Subject;
 
@@ -196,27 +196,18 @@ pub fn nss_source(host: &HostFs) -> Option<String> {
     (source != "files").then(|| source.to_string())
 }
 
-/// Groups from /etc/group as (name, gid).
+/// Named groups from /etc/group as (name, gid).
 pub fn groups(host: &HostFs) -> Vec<(String, u64)> {
-    host.read_text("/etc/group")
-        .map(|text| {
-            text.lines()
-                .filter_map(|line| {
-                    let fields: Vec<&str> = line.split(':').collect();
-                    let gid = fields.get(2)?.parse().ok()?;
-                    (!fields[0].is_empty()).then(|| (fields[0].to_string(), gid))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    local_groups(host)
+        .into_iter()
+        .filter(|g| !g.name.is_empty())
+        .map(|g| (g.name, u64::from(g.gid)))
+        .collect()
 }
 
 /// Gathers the facts for `file` from the host.
 pub fn gather(host: &HostFs, subject: &Subject, file: SubidFile) -> Facts {
-    let passwd = host
-        .read_text("/etc/passwd")
-        .map(|t| parse_passwd(&t))
-        .unwrap_or_default();
+    let passwd = local_accounts(host);
     let groups = groups(host);
     let inputs = Inputs {
         subject,

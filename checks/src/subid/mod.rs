@@ -66,9 +66,14 @@ fn subgid(ctx: &Context<'_>) -> Outcome {
 /// The subject's valid ranges `(start, count)` in file order, as newuidmap
 /// would find them (none when shadow cannot open the file).
 pub fn subject_ranges(host: &HostFs, subject: &Subject, file: SubidFile) -> Vec<(u32, u32)> {
-    facts::gather(host, subject, file)
-        .subject_entries
+    let Ok(text) = facts::read(host, file) else {
+        return Vec::new();
+    };
+    let passwd = crate::accounts::local_accounts(host);
+    parse::parse(&text)
+        .entries
         .iter()
+        .filter(|e| facts::owned_by_subject(&e.owner, subject, &passwd))
         .filter_map(|e| Some((u32::try_from(e.start).ok()?, u32::try_from(e.count).ok()?)))
         .collect()
 }
