@@ -40,6 +40,15 @@ pub(crate) enum Command {
     Mappings,
     /// One line per check: its id, then its title.
     List,
+    /// Print a completion script for this shell (install it where your shell
+    /// looks for completions; see docs/install.md).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, section 1): `rootless-doctor man | man -l -`.
+    Man,
 }
 
 /// Options shared by every command; they work before or after it.

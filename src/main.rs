@@ -14,6 +14,7 @@ mod render;
 mod report;
 mod run;
 mod setup;
+mod shell;
 mod who;
 
 use clap::Parser;

@@ -34,6 +34,20 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
             text: list(),
             exit_code: exit::OK,
         }),
+        Command::Completions { shell } => {
+            reject_format(cli.global.format, &[Format::Human], "completions")?;
+            Ok(Output {
+                text: crate::shell::completions(*shell),
+                exit_code: exit::OK,
+            })
+        }
+        Command::Man => {
+            reject_format(cli.global.format, &[Format::Human], "man")?;
+            Ok(Output {
+                text: crate::shell::man_page()?,
+                exit_code: exit::OK,
+            })
+        }
     }
 }
 

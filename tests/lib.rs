@@ -13,3 +13,4 @@ mod json_contract;
 mod live;
 mod live_probes;
 mod setup_truth;
+mod shell;
