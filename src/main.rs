@@ -8,13 +8,14 @@
 
 mod cli;
 mod color;
+mod completions;
 mod exit;
+mod man;
 mod orphans;
 mod render;
 mod report;
 mod run;
 mod setup;
-mod shell;
 mod who;
 
 use clap::Parser;

@@ -37,14 +37,14 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
         Command::Completions { shell } => {
             reject_format(cli.global.format, &[Format::Human], "completions")?;
             Ok(Output {
-                text: crate::shell::completions(*shell),
+                text: crate::completions::generate(*shell),
                 exit_code: exit::OK,
             })
         }
         Command::Man => {
             reject_format(cli.global.format, &[Format::Human], "man")?;
             Ok(Output {
-                text: crate::shell::man_page()?,
+                text: crate::man::page()?,
                 exit_code: exit::OK,
             })
         }

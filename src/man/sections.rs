@@ -1,156 +1,15 @@
-//! Shell integration: completion scripts and the man page.
-//!
-//! Both are generated from the clap command that also serves `--help`
-//! ([`Cli`]), so a new option, value or subcommand shows up in them without an
-//! edit here. Hidden options (the testing ones) are left out of both. The man
-//! page adds sections clap cannot know: every check with its description (the
-//! same registries `list` prints), exit status, environment, files and see
-//! also; all text goes through the `roff` crate, which escapes it.
+//! The man page's own sections: SUBCOMMANDS (one page, not clap_mangen's
+//! references to per-command pages), CHECKS (the registries `list` prints),
+//! EXIT STATUS (src/exit.rs), ENVIRONMENT, FILES and SEE ALSO.
 
-use crate::cli::Cli;
 use crate::exit;
 use checks::bundle::BUNDLE_CHECKS;
 use checks::registry::{CheckDef, HOST_CHECKS};
-use clap::CommandFactory;
-use clap_complete::Shell;
 use clap_mangen::roff::{bold, italic, roman, Roff};
-use clap_mangen::Man;
-
-/// The program name the scripts complete and the man page documents.
-const BIN: &str = "rootless-doctor";
-
-/// The completion script for `shell`.
-pub(crate) fn completions(shell: Shell) -> String {
-    let mut command = visible(Cli::command());
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut command, BIN, &mut script);
-    let script = String::from_utf8_lossy(&script).into_owned();
-    match shell {
-        Shell::Bash => fix_bash_states(&script),
-        _ => script,
-    }
-}
-
-/// clap_complete 4.6 spells the bash state of a subcommand two ways when the
-/// program name has a hyphen (`rootless__doctor__subcmd__list` where the words
-/// are walked, `rootless__subcmd__doctor__subcmd__list` in the case arms), so
-/// nothing after a subcommand would complete (clap-rs/clap#6421). Spell the
-/// arms as the walk does; once clap_complete is fixed this changes nothing.
-fn fix_bash_states(script: &str) -> String {
-    let wrong = BIN.replace('-', "__subcmd__");
-    let right = BIN.replace('-', "__");
-    script.replace(&wrong, &right)
-}
-
-/// The command without hidden arguments: clap_complete offers every argument,
-/// hidden or not, so the completion scripts are generated from this copy.
-fn visible(command: clap::Command) -> clap::Command {
-    let mut copy = clap::Command::new(command.get_name().to_string())
-        .hide(command.is_hide_set())
-        .visible_aliases(command.get_visible_aliases().map(str::to_string))
-        .args(
-            command
-                .get_arguments()
-                .filter(|a| !a.is_hide_set())
-                .cloned(),
-        );
-    if let Some(about) = command.get_about() {
-        copy = copy.about(about.clone());
-    }
-    if let Some(about) = command.get_long_about() {
-        copy = copy.long_about(about.clone());
-    }
-    if let Some(version) = command.get_version() {
-        copy = copy.version(version.to_string());
-    }
-    if let Some(name) = command.get_bin_name() {
-        copy = copy.bin_name(name.to_string());
-    }
-    copy.subcommands(command.get_subcommands().cloned().map(visible))
-}
-
-/// The man page, roff for section 1.
-pub(crate) fn man_page() -> anyhow::Result<String> {
-    let command = Cli::command().disable_help_subcommand(true);
-    let man = Man::new(command.clone());
-    let mut page = Vec::new();
-    title(&command).to_writer(&mut page)?;
-    man.render_name_section(&mut page)?;
-    man.render_synopsis_section(&mut page)?;
-    man.render_description_section(&mut page)?;
-    man.render_options_section(&mut page)?;
-    subcommands(&command).to_writer(&mut page)?;
-    checks_section().to_writer(&mut page)?;
-    fixed_sections().to_writer(&mut page)?;
-    man.render_version_section(&mut page)?;
-    see_also().to_writer(&mut page)?;
-    Ok(tidy(&String::from_utf8(page)?))
-}
-
-/// The `.TH` line: clap_mangen drops its empty date argument, which shifts
-/// the source into the date's place, so it is written here with a date:
-/// SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC).
-fn title(command: &clap::Command) -> Roff {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|text| text.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0)
-        });
-    let source = format!("{BIN} {}", command.get_version().unwrap_or_default());
-    let mut roff = Roff::new();
-    roff.control(
-        "TH",
-        [
-            BIN.to_uppercase().as_str(),
-            "1",
-            iso_date(seconds).as_str(),
-            source.as_str(),
-            "User Commands",
-        ],
-    );
-    roff
-}
-
-/// `YYYY-MM-DD` of a Unix time (proleptic Gregorian, UTC).
-fn iso_date(seconds: u64) -> String {
-    // Howard Hinnant's days-to-civil algorithm, for days since 1970-01-01.
-    let days = (seconds / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Each part rendered on its own repeats the roff crate's apostrophe
-/// preamble; keep the first. clap_mangen separates an option's help from its
-/// possible values with `.br`, a blank line and `.br`, which mandoc -Tlint
-/// flags; one `.sp` says the same.
-fn tidy(page: &str) -> String {
-    const PREAMBLE: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
-    let page = match page.split_once(PREAMBLE) {
-        Some((head, rest)) => format!("{head}{PREAMBLE}{}", rest.replace(PREAMBLE, "")),
-        None => page.to_string(),
-    };
-    page.replace("\n.br\n\n.br\n", "\n.sp\n")
-}
 
 /// SUBCOMMANDS: each with its arguments and its own (non-global) options, in
 /// this one page rather than clap_mangen's references to per-command pages.
-fn subcommands(command: &clap::Command) -> Roff {
+pub(super) fn subcommands(command: &clap::Command) -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["SUBCOMMANDS"]);
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
@@ -193,7 +52,7 @@ fn subcommands(command: &clap::Command) -> Roff {
 }
 
 /// CHECKS: every check id with its title and description, host checks first.
-fn checks_section() -> Roff {
+pub(super) fn checks() -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["CHECKS"]);
     roff.text([roman(
@@ -213,7 +72,7 @@ fn check_entry(roff: &mut Roff, def: &CheckDef) {
 }
 
 /// EXIT STATUS, ENVIRONMENT and FILES.
-fn fixed_sections() -> Roff {
+pub(super) fn fixed() -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["EXIT STATUS"]);
     let statuses = [
@@ -287,7 +146,7 @@ fn fixed_sections() -> Roff {
 }
 
 /// SEE ALSO.
-fn see_also() -> Roff {
+pub(super) fn see_also() -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["SEE ALSO"]);
     let pages = [
@@ -337,26 +196,5 @@ fn paragraphs(roff: &mut Roff, text: &str) {
         }
         roff.text([roman(words.join(" "))]);
         first = false;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_civil_utc_days() {
-        assert_eq!(iso_date(0), "1970-01-01");
-        assert_eq!(iso_date(951_782_400), "2000-02-29");
-        assert_eq!(iso_date(1_709_251_199), "2024-02-29");
-        assert_eq!(iso_date(1_735_689_600), "2025-01-01");
-    }
-
-    #[test]
-    fn the_page_keeps_one_preamble_and_no_blank_lines() {
-        let page = man_page().expect("man page");
-        assert_eq!(page.matches(".ds Aq \\(aq").count(), 1);
-        assert!(page.starts_with(".ie "));
-        assert!(!page.contains("\n\n"), "blank line in the page");
     }
 }
