@@ -5,6 +5,8 @@
 # As root it first installs the real parts from Debian's packages and creates
 # a throwaway unprivileged user (removed again at the end if it created it).
 # Without root it runs everything else and reports the live tests as skipped.
+# As root it ends with tests/package.sh: the Debian package built, installed,
+# run and purged, and `cargo install --path .`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,8 @@ trap cleanup EXIT
 
 if [ "$(id -u)" = 0 ]; then
     packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp"
+    # The consumers of the man page and completion scripts (tests/shell.rs, tests/package.sh).
+    packages="$packages groff-base mandoc man-db zsh fish"
     missing=""
     for p in $packages; do
         dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -46,3 +50,8 @@ fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+# As root: build, install, run and purge the Debian package; cargo install.
+if [ "$(id -u)" = 0 ]; then
+    bash tests/package.sh
+fi
