@@ -198,3 +198,41 @@ fn paragraphs(roff: &mut Roff, text: &str) {
         first = false;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let mut roff = Roff::new();
+        paragraphs(
+            &mut roff,
+            ".SH FAKE\n'tr ab\n\nback\\slash -- dash\n.\\\" comment",
+        );
+        let out = roff.to_roff();
+        let lines: Vec<&str> = out.lines().collect();
+        // Only the paragraph break is a control line; text lines cannot start one.
+        assert_eq!(
+            lines,
+            [
+                r"\&.SH FAKE 'tr ab",
+                ".IP",
+                r#"back\\slash \-\- dash .\\" comment"#
+            ]
+        );
+    }
+
+    #[test]
+    fn every_check_has_an_entry() {
+        let page = checks().to_roff();
+        for def in HOST_CHECKS.iter().chain(BUNDLE_CHECKS) {
+            let id = def.id.replace('-', r"\-");
+            assert!(
+                page.contains(&format!(r"\fB{id}\fR")),
+                "no entry for {}",
+                def.id
+            );
+        }
+    }
+}
