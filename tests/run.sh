@@ -23,8 +23,9 @@ trap cleanup EXIT
 
 if [ "$(id -u)" = 0 ]; then
     packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp"
-    # The consumers of the man page and completion scripts (tests/shell.rs, tests/package.sh).
-    packages="$packages groff-base mandoc man-db zsh fish"
+    # The consumers of the man page and completion scripts, and dpkg-shlibdeps
+    # for the package's Depends (tests/shell.rs, tests/package.sh).
+    packages="$packages groff-base mandoc man-db zsh fish dpkg-dev"
     missing=""
     for p in $packages; do
         dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
