@@ -1,7 +1,8 @@
 //! Shell completion scripts, generated from the clap command that also
 //! serves `--help` ([`Cli`]), so a new option, value or subcommand is
 //! completed without an edit here. Hidden options (the testing ones) are left
-//! out.
+//! out. Two gaps of clap_complete 4.6 are repaired from the same command: bash
+//! with a hyphenated program name, and fish's positional values.
 
 use crate::cli::Cli;
 use clap::CommandFactory;
@@ -18,8 +19,35 @@ pub(crate) fn generate(shell: Shell) -> String {
     let script = String::from_utf8_lossy(&script).into_owned();
     match shell {
         Shell::Bash => fix_bash_states(&script),
+        Shell::Fish => script + &fish_positional_values(&command),
         _ => script,
     }
+}
+
+/// clap_complete 4.6 writes fish completions for options only, so
+/// `completions <TAB>` offered files (clap-rs/clap#6295): add the possible
+/// values of each subcommand's positional arguments, from the same command.
+fn fish_positional_values(command: &clap::Command) -> String {
+    let condition = format!("__fish_{}_using_subcommand", BIN.replace('-', "_"));
+    let mut lines = String::new();
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        for arg in sub.get_positionals().filter(|a| !a.is_hide_set()) {
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !values.is_empty() {
+                lines.push_str(&format!(
+                    "complete -c {BIN} -n \"{condition} {}\" -f -a \"{}\"\n",
+                    sub.get_name(),
+                    values.join(" ")
+                ));
+            }
+        }
+    }
+    lines
 }
 
 /// clap_complete 4.6 spells the bash state of a subcommand two ways when the

@@ -315,3 +315,55 @@ fn completions_and_man_take_only_the_human_format() {
         .stderr_has("tcsh");
     Test::new().args(&["completions"]).run().code(2);
 }
+
+/// What fish offers for `line` (`complete -C`), candidates without descriptions.
+fn fish_complete(script: &std::path::Path, line: &str) -> Vec<String> {
+    let output = Command::new("fish")
+        .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+        .arg(script)
+        .arg(line)
+        .output()
+        .expect("run fish");
+    assert!(
+        output.status.success() && output.stderr.is_empty(),
+        "fish completion failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut offered: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| line.split('\t').next().unwrap_or("").to_string())
+        .collect();
+    offered.sort();
+    offered
+}
+
+#[test]
+fn fish_completion_completes_commands_values_and_shells() {
+    if !have("fish", "fish_completion") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("rootless-doctor.fish");
+    std::fs::write(&script, doctor(&["completions", "fish"])).expect("write script");
+    assert_eq!(
+        fish_complete(&script, "rootless-doctor comp"),
+        ["completions"]
+    );
+    let formats = fish_complete(&script, "rootless-doctor check --format ");
+    assert!(
+        formats.contains(&"human".to_string()) && formats.contains(&"json".to_string()),
+        "--format offers {formats:?}"
+    );
+    let mut expected: Vec<&str> = SHELLS.to_vec();
+    expected.sort();
+    assert_eq!(
+        fish_complete(&script, "rootless-doctor completions "),
+        expected
+    );
+    let options = fish_complete(&script, "rootless-doctor check --");
+    assert!(options.contains(&"--no-probe".to_string()), "{options:?}");
+    assert!(
+        !options.iter().any(|o| o.starts_with("--test")),
+        "{options:?}"
+    );
+}
