@@ -12,6 +12,7 @@ mod exit;
 mod orphans;
 mod render;
 mod report;
+mod report_file;
 mod run;
 mod setup;
 mod who;

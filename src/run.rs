@@ -1,6 +1,6 @@
 //! Running a command: from parsed arguments to rendered output and an exit code.
 
-use crate::cli::{Cli, Command, Format};
+use crate::cli::{Cli, ColorChoice, Command, Format};
 use crate::color::Palette;
 use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
@@ -24,7 +24,12 @@ pub(crate) struct Output {
 
 /// Runs the command the user asked for.
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
-    match cli.command.as_ref().unwrap_or(&Command::Check) {
+    let command = cli.command.as_ref().unwrap_or(&Command::Check);
+    if !cli.global.report.is_empty() && !matches!(command, Command::Check | Command::Bundle { .. })
+    {
+        bail!("only `check` and `bundle` take --report");
+    }
+    match command {
         Command::Check => check(cli),
         Command::Bundle { dir } => bundle(cli, dir),
         Command::Explain { text, bundle } => explain(cli, text.as_deref(), bundle.as_deref()),
@@ -120,10 +125,21 @@ impl Scene {
             results,
             exit_code,
         };
-        let text = match global.format {
-            Format::Json => render::json::render(&report),
-            _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
-        };
+        let palette = Palette::decide(global.color);
+        let text = render::report(&report, global.format, palette, global.verbose);
+        if global.format == Format::Github {
+            render::github_summary::append_if_requested(&report);
+        }
+        let mut exit_code = exit_code;
+        for target in &global.report {
+            // A file never gets colour, whatever the terminal.
+            let plain = Palette::decide(ColorChoice::Never);
+            let contents = render::report(&report, target.format, plain, global.verbose);
+            if let Err(err) = crate::report_file::write_atomic(&target.path, &contents) {
+                eprintln!("rootless-doctor: {err:#}");
+                exit_code = exit::USAGE;
+            }
+        }
         Output { text, exit_code }
     }
 }
@@ -132,16 +148,13 @@ fn reject_format(format: Format, allowed: &[Format], command: &str) -> anyhow::R
     if allowed.contains(&format) {
         Ok(())
     } else {
-        let name = clap::ValueEnum::to_possible_value(&format)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default();
-        bail!("`{command}` does not take --format {name}")
+        bail!("`{command}` does not take --format {}", format.name())
     }
 }
 
 fn check(cli: &Cli) -> anyhow::Result<Output> {
     let global = &cli.global;
-    reject_format(global.format, &[Format::Human, Format::Json], "check")?;
+    reject_format(global.format, &Format::REPORTS, "check")?;
     let selected = select(&global.only, &global.skip)?;
     let scene = Scene::new(cli)?;
     let results = scene.run_checks(cli, &selected)?;
@@ -151,7 +164,7 @@ fn check(cli: &Cli) -> anyhow::Result<Output> {
 
 fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
     let global = &cli.global;
-    reject_format(global.format, &[Format::Human, Format::Json], "bundle")?;
+    reject_format(global.format, &Format::REPORTS, "bundle")?;
     for id in global.only.iter().chain(&global.skip) {
         if !BUNDLE_CHECKS.iter().any(|def| def.id == id) {
             bail!("unknown bundle check id '{id}' (`rootless-doctor list` shows them all)");
@@ -243,6 +256,11 @@ fn setup(cli: &Cli) -> anyhow::Result<Output> {
 
 fn mappings(cli: &Cli) -> anyhow::Result<Output> {
     let format = cli.global.format;
+    reject_format(
+        format,
+        &[Format::Human, Format::Json, Format::Runc],
+        "mappings",
+    )?;
     let scene = Scene::new(cli)?;
     let subject = &scene.who.subject;
     let uid_ranges = subject_ranges(&scene.host, subject, SubidFile::Uid);
