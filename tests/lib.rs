@@ -7,6 +7,8 @@ mod bundle_truth;
 mod cli;
 mod explain;
 mod fixture_hosts;
+mod formats;
+mod formats_prometheus;
 mod ground_truth;
 mod harness;
 mod json_contract;

@@ -43,6 +43,9 @@ else
     echo "not root: the live tests will be skipped"
 fi
 
+# node_exporter and promtool, unpacked under target/tools/ for tests/formats_prometheus.rs.
+bash tests/tools.sh
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
