@@ -23,6 +23,7 @@ pub mod os_release;
 pub mod probe;
 pub mod registry;
 pub mod runtime;
+pub mod shell;
 pub mod subid;
 pub mod subject;
 pub mod userns;

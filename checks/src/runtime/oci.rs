@@ -24,6 +24,7 @@ use crate::cgroup::layout::{self, Hierarchy, HYBRID_UNIFIED};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::quote;
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -251,7 +252,7 @@ fn assess_runc(
                 ));
                 a.fixes.push(Remediation::root(
                     format!("let every user read {shown}"),
-                    vec![format!("chmod 0755 {shown}")],
+                    vec![format!("chmod 0755 {}", quote(&shown))],
                 ));
             }
             Readable::GroupOnly => {
@@ -262,7 +263,7 @@ fn assess_runc(
                 ));
                 a.fixes.push(Remediation::root(
                     format!("let every user read {shown}"),
-                    vec![format!("chmod 0755 {shown}")],
+                    vec![format!("chmod 0755 {}", quote(&shown))],
                 ));
             }
         }
