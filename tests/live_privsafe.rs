@@ -203,7 +203,12 @@ fn root_for_a_user_follows_no_planted_symlink_and_agrees_with_the_user() {
         chown(&run_dir, Some(live.uid), Some(live.gid)).unwrap();
         planted.0.push(run_dir.clone());
     }
-    for name in ["runc", "crun", "containers", "rootless-doctor-probe.1.planted"] {
+    for name in [
+        "runc",
+        "crun",
+        "containers",
+        "rootless-doctor-probe.1.planted",
+    ] {
         plant(&run_dir.join(name), secret.path(), &live, &mut planted);
     }
     let home = nix::unistd::User::from_uid(live.uid.into())
@@ -232,7 +237,12 @@ fn root_for_a_user_follows_no_planted_symlink_and_agrees_with_the_user() {
     );
     let b_home = live.bundle("privsafe-home", false);
     fs::remove_dir_all(b_home.join("rootfs")).unwrap();
-    plant(&b_home.join("rootfs"), &home.join(".rd-privsafe-secret/rootfs"), &live, &mut planted);
+    plant(
+        &b_home.join("rootfs"),
+        &home.join(".rd-privsafe-secret/rootfs"),
+        &live,
+        &mut planted,
+    );
 
     let runs: Vec<(Vec<&str>, bool)> = vec![
         (vec!["check"], false),
@@ -258,7 +268,11 @@ fn root_for_a_user_follows_no_planted_symlink_and_agrees_with_the_user() {
     }
     // The planted links are still there: nothing was removed through them.
     for link in &planted.0 {
-        assert!(fs::symlink_metadata(link).is_ok(), "{} vanished", link.display());
+        assert!(
+            fs::symlink_metadata(link).is_ok(),
+            "{} vanished",
+            link.display()
+        );
     }
     assert!(secret.path().join("secret").exists());
     assert!(problems.is_empty(), "{}", problems.join("\n"));

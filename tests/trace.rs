@@ -47,7 +47,11 @@ fn split(line: &str) -> Option<(String, String)> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
-    let name = if name.is_empty() { "?".to_string() } else { name };
+    let name = if name.is_empty() {
+        "?".to_string()
+    } else {
+        name
+    };
     let ret = line
         .rfind(" = ")
         .map(|i| line[i + 3..].trim().to_string())
@@ -170,7 +174,10 @@ mod tests {
     #[test]
     fn credentials_follow_clones_and_setuid() {
         let trace = raw(&[
-            (10, r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3</etc/passwd>"#),
+            (
+                10,
+                r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3</etc/passwd>"#,
+            ),
             (10, "clone(child_stack=NULL, flags=SIGCHLD) = 11"),
             (11, "setgroups(0, NULL)                      = 0"),
             (11, "setuid(1001)                            = 0"),
@@ -178,7 +185,10 @@ mod tests {
             (11, "+++ exited with 0 +++"),
             (12, r#"execve("/usr/bin/newuidmap", ["newuidmap"], []) = 0"#),
             (10, "setuid(0) = 0"),
-            (10, "setresuid(-1, 1001, -1) = -1 EPERM (Operation not permitted)"),
+            (
+                10,
+                "setresuid(-1, 1001, -1) = -1 EPERM (Operation not permitted)",
+            ),
         ]);
         let dropped: Vec<(u32, &str, bool)> = trace
             .all()

@@ -16,6 +16,7 @@
 //! failing check names the runtime error it predicts. A [`Context`] memoises
 //! outcomes by id: use a fresh one per bundle.
 
+pub mod as_subject;
 pub mod config;
 pub mod exec;
 pub mod host_facts;

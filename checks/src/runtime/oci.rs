@@ -24,6 +24,7 @@ use crate::cgroup::layout::{self, Hierarchy, HYBRID_UNIFIED};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::privdrop::Creds;
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -141,6 +142,7 @@ fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
             &path,
             &["--version"],
             &subject.path,
+            Creds::for_subject(subject),
             version::VERSION_TIMEOUT,
         ))
     };
