@@ -5,7 +5,8 @@ use crate::color::Palette;
 use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
 use anyhow::{bail, Context as _};
-use checks::bundle::{run_bundle, BUNDLE_CHECKS};
+use checks::bundle::as_subject::run_bundle_for;
+use checks::bundle::BUNDLE_CHECKS;
 use checks::explain::confirm;
 use checks::explain::wire::ExplainDoc;
 use checks::host::HostFs;
@@ -173,7 +174,8 @@ fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
     let scene = Scene::new(cli)?;
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
-    let results: Vec<_> = run_bundle(&ctx, &dir)
+    let timeout = std::time::Duration::from_secs_f64(global.timeout);
+    let results: Vec<_> = run_bundle_for(&ctx, &dir, timeout)
         .into_iter()
         .filter(|r| global.only.is_empty() || global.only.iter().any(|id| id == r.def.id))
         .filter(|r| !global.skip.iter().any(|id| id == r.def.id))
@@ -212,9 +214,13 @@ fn explain(
         if let (Some(dir), true) = (bundle_dir, wants_bundle) {
             let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
             results.extend(
-                run_bundle(&ctx, dir)
-                    .into_iter()
-                    .filter(|r| wanted.contains(&r.def.id)),
+                run_bundle_for(
+                    &ctx,
+                    dir,
+                    std::time::Duration::from_secs_f64(global.timeout),
+                )
+                .into_iter()
+                .filter(|r| wanted.contains(&r.def.id)),
             );
         }
         let confirmed = confirm(&explanation, &results);

@@ -13,5 +13,7 @@ mod ground_truth;
 mod harness;
 mod json_contract;
 mod live;
+mod live_privsafe;
 mod live_probes;
 mod setup_truth;
+mod trace;

@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$(id -u)" = 0 ]; then
-    packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp"
+    packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp strace"
     missing=""
     for p in $packages; do
         dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

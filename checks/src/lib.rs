@@ -20,6 +20,7 @@ pub mod model;
 pub mod mount;
 pub mod mountinfo;
 pub mod os_release;
+pub mod privdrop;
 pub mod probe;
 pub mod registry;
 pub mod runtime;

@@ -24,6 +24,7 @@ use crate::cgroup::layout::{self, Hierarchy, HYBRID_UNIFIED};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::privdrop::Creds;
 use crate::shell::quote;
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
@@ -142,6 +143,7 @@ fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
             &path,
             &["--version"],
             &subject.path,
+            Creds::for_subject(subject),
             version::VERSION_TIMEOUT,
         ))
     };
