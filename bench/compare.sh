@@ -2,7 +2,9 @@
 # Benchmark: a full `rootless-doctor check` (all live probes), `bundle` and
 # `explain` over a 10 MB log, side by side with Docker's rootless
 # prerequisite script (`dockerd-rootless-setuptool.sh check --skip-iptables`,
-# static checks only), as an unprivileged user with XDG_RUNTIME_DIR set.
+# static checks only) and `podman info` (Debian's podman, which sets up its
+# rootless user namespace and storage), as an unprivileged user with
+# XDG_RUNTIME_DIR set.
 # Wall time with hyperfine, peak memory with GNU time. Run as root on Debian:
 #   bash bench/compare.sh [USER]      (default: $ROOTLESS_DOCTOR_TEST_USER or rdtest)
 # The docker script comes from Debian's docker.io package, unpacked with
@@ -11,10 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 user=${1:-${ROOTLESS_DOCTOR_TEST_USER:-rdtest}}
 id "$user" >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time busybox-static runc >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time busybox-static runc podman >/dev/null
 cargo build --release --quiet
 work=$(mktemp -d /tmp/rd-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# podman leaves its rootless pause process behind; end it with the run.
+trap 'pkill -u "$user" -x catatonit 2>/dev/null || true; rm -rf "$work"' EXIT
 chmod 755 "$work"
 cp target/release/rootless-doctor "$work/"
 (cd "$work" && apt-get download docker.io >/dev/null 2>&1 && dpkg -x docker.io_*.deb docker)
@@ -36,6 +39,7 @@ chmod 644 "$work/log"
 as_user="runuser -u $user -- env -i PATH=$contrib:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$work/home XDG_RUNTIME_DIR=$work/xdg"
 hyperfine --warmup 2 --runs 20 -N --ignore-failure \
     -n docker-check "$as_user $contrib/dockerd-rootless-setuptool.sh check --skip-iptables" \
+    -n podman-info "$as_user podman info" \
     -n doctor-check "$as_user $work/rootless-doctor --format json" \
     -n doctor-bundle "$as_user $work/rootless-doctor bundle $work/b --format json" \
     -n doctor-explain-10MB "$as_user sh -c '$work/rootless-doctor explain --no-probe < $work/log'"
@@ -45,6 +49,7 @@ peak() {
     tail -1 "$work/time.err"
 }
 peak docker-check "$contrib/dockerd-rootless-setuptool.sh" check --skip-iptables
+peak podman-info podman info
 peak doctor-check "$work/rootless-doctor" --format json
 peak doctor-bundle "$work/rootless-doctor" bundle "$work/b" --format json
 /usr/bin/time -f "doctor-explain-10MB: peak RSS %M KiB" $as_user "$work/rootless-doctor" explain --no-probe < "$work/log" >/dev/null 2>"$work/time.err" || true

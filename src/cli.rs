@@ -66,9 +66,15 @@ pub(crate) struct Global {
     /// Exit 1 when any check ends at or above this status.
     #[arg(long, global = true, value_enum, default_value_t = FailOn::Fail)]
     pub(crate) fail_on: FailOn,
-    /// Output format: human or json (mappings also: runc).
+    /// Output format: human or json; check and bundle also github, junit
+    /// and prometheus; mappings also runc.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
+    /// check and bundle: also write the report in FORMAT to PATH, atomically
+    /// (repeatable; FORMAT is human, json, github, junit or prometheus).
+    #[arg(long, global = true, value_name = "FORMAT=PATH",
+          value_parser = parse_report_target)]
+    pub(crate) report: Vec<ReportTarget>,
     /// When to colour the human report.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
@@ -106,6 +112,60 @@ pub(crate) enum Format {
     Json,
     /// `mappings` only: the `linux` object of config.json.
     Runc,
+    /// `check` and `bundle`: GitHub Actions annotations and a step summary.
+    Github,
+    /// `check` and `bundle`: a JUnit XML test report.
+    Junit,
+    /// `check` and `bundle`: node_exporter textfile-collector metrics.
+    Prometheus,
+}
+
+impl Format {
+    /// The formats a `check` or `bundle` report can be rendered in.
+    pub(crate) const REPORTS: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Github,
+        Format::Junit,
+        Format::Prometheus,
+    ];
+
+    /// The name the user types.
+    pub(crate) fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// One `--report FORMAT=PATH`: a report format and the file it goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReportTarget {
+    pub(crate) format: Format,
+    pub(crate) path: PathBuf,
+}
+
+fn parse_report_target(text: &str) -> Result<ReportTarget, String> {
+    let (name, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not FORMAT=PATH"))?;
+    let format = Format::REPORTS
+        .into_iter()
+        .find(|f| f.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<String> = Format::REPORTS.iter().map(|f| f.name()).collect();
+            format!(
+                "unknown report format '{name}' in '{text}' (one of {})",
+                names.join(", ")
+            )
+        })?;
+    if path.is_empty() {
+        return Err(format!("'{text}' names no file after '='"));
+    }
+    Ok(ReportTarget {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 /// Colour policy.
@@ -124,5 +184,26 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
         Ok(secs)
     } else {
         Err(format!("'{text}' is not between 0 and 3600 seconds"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_targets_parse_and_refuse_what_they_must() {
+        let target = parse_report_target("junit=out/a=b.xml").expect("parses");
+        assert_eq!(target.format, Format::Junit);
+        assert_eq!(target.path, PathBuf::from("out/a=b.xml"));
+        let no_eq = parse_report_target("junit").expect_err("no '='");
+        assert!(no_eq.contains("'junit'"), "{no_eq}");
+        let unknown = parse_report_target("xml=a.xml").expect_err("unknown format");
+        assert!(unknown.contains("'xml'"), "{unknown}");
+        assert!(
+            parse_report_target("runc=a.json").is_err(),
+            "runc is no report"
+        );
+        assert!(parse_report_target("json=").is_err(), "empty path");
     }
 }

@@ -14,6 +14,7 @@ mod man;
 mod orphans;
 mod render;
 mod report;
+mod report_file;
 mod run;
 mod setup;
 mod who;

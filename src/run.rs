@@ -1,11 +1,12 @@
 //! Running a command: from parsed arguments to rendered output and an exit code.
 
-use crate::cli::{Cli, Command, Format};
+use crate::cli::{Cli, ColorChoice, Command, Format};
 use crate::color::Palette;
 use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
 use anyhow::{bail, Context as _};
-use checks::bundle::{run_bundle, BUNDLE_CHECKS};
+use checks::bundle::as_subject::run_bundle_for;
+use checks::bundle::BUNDLE_CHECKS;
 use checks::explain::confirm;
 use checks::explain::wire::ExplainDoc;
 use checks::host::HostFs;
@@ -24,7 +25,12 @@ pub(crate) struct Output {
 
 /// Runs the command the user asked for.
 pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
-    match cli.command.as_ref().unwrap_or(&Command::Check) {
+    let command = cli.command.as_ref().unwrap_or(&Command::Check);
+    if !cli.global.report.is_empty() && !matches!(command, Command::Check | Command::Bundle { .. })
+    {
+        bail!("only `check` and `bundle` take --report");
+    }
+    match command {
         Command::Check => check(cli),
         Command::Bundle { dir } => bundle(cli, dir),
         Command::Explain { text, bundle } => explain(cli, text.as_deref(), bundle.as_deref()),
@@ -134,10 +140,21 @@ impl Scene {
             results,
             exit_code,
         };
-        let text = match global.format {
-            Format::Json => render::json::render(&report),
-            _ => render::human::render(&report, Palette::decide(global.color), global.verbose),
-        };
+        let palette = Palette::decide(global.color);
+        let text = render::report(&report, global.format, palette, global.verbose);
+        if global.format == Format::Github {
+            render::github_summary::append_if_requested(&report);
+        }
+        let mut exit_code = exit_code;
+        for target in &global.report {
+            // A file never gets colour, whatever the terminal.
+            let plain = Palette::decide(ColorChoice::Never);
+            let contents = render::report(&report, target.format, plain, global.verbose);
+            if let Err(err) = crate::report_file::write_atomic(&target.path, &contents) {
+                eprintln!("rootless-doctor: {err:#}");
+                exit_code = exit::USAGE;
+            }
+        }
         Output { text, exit_code }
     }
 }
@@ -146,16 +163,13 @@ fn reject_format(format: Format, allowed: &[Format], command: &str) -> anyhow::R
     if allowed.contains(&format) {
         Ok(())
     } else {
-        let name = clap::ValueEnum::to_possible_value(&format)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default();
-        bail!("`{command}` does not take --format {name}")
+        bail!("`{command}` does not take --format {}", format.name())
     }
 }
 
 fn check(cli: &Cli) -> anyhow::Result<Output> {
     let global = &cli.global;
-    reject_format(global.format, &[Format::Human, Format::Json], "check")?;
+    reject_format(global.format, &Format::REPORTS, "check")?;
     let selected = select(&global.only, &global.skip)?;
     let scene = Scene::new(cli)?;
     let results = scene.run_checks(cli, &selected)?;
@@ -165,7 +179,7 @@ fn check(cli: &Cli) -> anyhow::Result<Output> {
 
 fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
     let global = &cli.global;
-    reject_format(global.format, &[Format::Human, Format::Json], "bundle")?;
+    reject_format(global.format, &Format::REPORTS, "bundle")?;
     for id in global.only.iter().chain(&global.skip) {
         if !BUNDLE_CHECKS.iter().any(|def| def.id == id) {
             bail!("unknown bundle check id '{id}' (`rootless-doctor list` shows them all)");
@@ -174,7 +188,8 @@ fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
     let scene = Scene::new(cli)?;
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
-    let results: Vec<_> = run_bundle(&ctx, &dir)
+    let timeout = std::time::Duration::from_secs_f64(global.timeout);
+    let results: Vec<_> = run_bundle_for(&ctx, &dir, timeout)
         .into_iter()
         .filter(|r| global.only.is_empty() || global.only.iter().any(|id| id == r.def.id))
         .filter(|r| !global.skip.iter().any(|id| id == r.def.id))
@@ -213,9 +228,13 @@ fn explain(
         if let (Some(dir), true) = (bundle_dir, wants_bundle) {
             let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
             results.extend(
-                run_bundle(&ctx, dir)
-                    .into_iter()
-                    .filter(|r| wanted.contains(&r.def.id)),
+                run_bundle_for(
+                    &ctx,
+                    dir,
+                    std::time::Duration::from_secs_f64(global.timeout),
+                )
+                .into_iter()
+                .filter(|r| wanted.contains(&r.def.id)),
             );
         }
         let confirmed = confirm(&explanation, &results);
@@ -257,6 +276,11 @@ fn setup(cli: &Cli) -> anyhow::Result<Output> {
 
 fn mappings(cli: &Cli) -> anyhow::Result<Output> {
     let format = cli.global.format;
+    reject_format(
+        format,
+        &[Format::Human, Format::Json, Format::Runc],
+        "mappings",
+    )?;
     let scene = Scene::new(cli)?;
     let subject = &scene.who.subject;
     let uid_ranges = subject_ranges(&scene.host, subject, SubidFile::Uid);

@@ -260,7 +260,11 @@ pub(crate) struct RestoreExactly {
 impl RestoreExactly {
     pub(crate) fn save(path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        let saved = tempfile::tempdir().unwrap();
+        // Private (0700, created exclusively): the copy may be a root-only file.
+        let saved = tempfile::Builder::new()
+            .permissions(fs::Permissions::from_mode(0o700))
+            .tempdir()
+            .unwrap();
         let status = Command::new("cp")
             .arg("-a")
             .arg(&path)

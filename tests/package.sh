@@ -58,7 +58,9 @@ for path in ./usr/bin/rootless-doctor \
     ./usr/share/doc/rootless-doctor/copyright \
     ./usr/share/doc/rootless-doctor/architecture.md \
     ./usr/share/doc/rootless-doctor/install.md \
-    ./usr/share/doc/rootless-doctor/checks/userns.md; do
+    ./usr/share/doc/rootless-doctor/checks/userns.md \
+    ./usr/share/doc/rootless-doctor/examples/systemd/rootless-doctor.service \
+    ./usr/share/doc/rootless-doctor/examples/systemd/rootless-doctor.timer; do
     grep -qxF "$path" <<<"$contents" || fail "the package lacks $path"
 done
 if command -v lintian >/dev/null; then

@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$(id -u)" = 0 ]; then
-    packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp"
+    packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp strace"
     # The consumers of the man page and completion scripts, and dpkg-shlibdeps
     # for the package's Depends (tests/shell.rs, tests/package.sh).
     packages="$packages groff-base mandoc man-db zsh fish dpkg-dev"
@@ -47,6 +47,9 @@ if [ "$(id -u)" = 0 ]; then
 else
     echo "not root: the live tests will be skipped"
 fi
+
+# node_exporter and promtool, unpacked under target/tools/ for tests/formats_prometheus.rs.
+bash tests/tools.sh
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

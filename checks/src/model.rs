@@ -4,6 +4,7 @@
 //! [`Evidence`] it was judged on and the [`Remediation`]s that fix it. These are
 //! plain data; renderers turn them into human text, JSON and the other formats.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How a check ended.
@@ -11,7 +12,8 @@ use std::fmt;
 /// For gating, `Pass < Skip < Warn < Fail`; `Error` is outside that order: the
 /// check could not be evaluated, which makes a run inconclusive (exit 3) unless
 /// a gate tripped anyway.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The requirement is met.
     Pass,
@@ -54,7 +56,7 @@ impl fmt::Display for Status {
 }
 
 /// One fact a verdict rests on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Evidence {
     /// A line (or the whole) of a file; `line` is 1-based.
     File {
@@ -118,7 +120,7 @@ impl Evidence {
 }
 
 /// One way to fix what a check found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remediation {
     /// What the fix does, in a line.
     pub summary: String,
@@ -175,7 +177,7 @@ impl Remediation {
 }
 
 /// What a check concluded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub status: Status,
     /// One line, lower case, naming the path or value it is about.

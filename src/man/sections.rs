@@ -3,6 +3,7 @@
 //! EXIT STATUS (src/exit.rs), ENVIRONMENT, FILES and SEE ALSO.
 
 use crate::exit;
+use crate::render::github_summary::STEP_SUMMARY_ENV;
 use checks::bundle::BUNDLE_CHECKS;
 use checks::registry::{CheckDef, HOST_CHECKS};
 use clap_mangen::roff::{bold, italic, roman, Roff};
@@ -91,7 +92,7 @@ pub(super) fn fixed() -> Roff {
         ("SUDO_UID", "run as root under sudo without --user, the doctor diagnoses this user"),
         ("XDG_RUNTIME_DIR", "the runtime directory the runtimes keep their state in, checked by runtime.xdg-runtime-dir; for another user it is /run/user/UID"),
         ("PATH", "where newuidmap, newgidmap, fuse-overlayfs and the OCI runtimes are looked up, as runc looks them up"),
-        ("GITHUB_STEP_SUMMARY", "in GitHub Actions, the file the github format appends its summary to"),
+        (STEP_SUMMARY_ENV, "when set and not empty (GitHub Actions sets it), --format github appends a Markdown summary to this file"),
     ];
     for (name, meaning) in variables {
         definition(&mut roff, name.to_string(), meaning);

@@ -157,7 +157,9 @@ fn check(out: &mut String, result: &CheckResult, palette: Palette, verbose: bool
     }
 }
 
-fn describe(evidence: &Evidence) -> String {
+/// One line (or block) of evidence as the human report shows it; the other
+/// text renderers reuse it.
+pub(crate) fn describe(evidence: &Evidence) -> String {
     match evidence {
         Evidence::File {
             path,

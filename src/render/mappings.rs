@@ -59,7 +59,8 @@ pub(crate) fn render(
     match format {
         Format::Json => pretty(&both),
         Format::Runc => pretty(&WireLinux { linux: both }),
-        Format::Human => {
+        // Human; run.rs refuses the report-only formats before we get here.
+        Format::Human | Format::Github | Format::Junit | Format::Prometheus => {
             let total = |maps: &[IdMapping]| maps.iter().map(|m| u64::from(m.size)).sum::<u64>();
             let mut out = String::new();
             let _ = writeln!(

@@ -3,13 +3,14 @@
 
 use super::spec::{ConfigError, Loaded, Spec, CONFIG_LIMIT};
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::{quote, quote_path};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 fn regenerate(dir: &Path) -> Remediation {
     Remediation::root(
         "write a fresh rootless config.json into the bundle (then re-apply your changes)",
-        vec![format!("cd {} && runc spec --rootless", dir.display())],
+        vec![format!("cd {} && runc spec --rootless", quote_path(dir))],
     )
     .as_user()
 }
@@ -56,7 +57,7 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
         .fix(
             Remediation::root(
                 "make config.json readable by the user who runs the runtime",
-                vec![format!("chmod a+r {path}")],
+                vec![format!("chmod a+r {}", quote(&path))],
             )
             .as_user(),
         ),
@@ -80,7 +81,7 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
         .fix(
             Remediation::root(
                 format!("fix the JSON at line {line} column {column}"),
-                vec![format!("python3 -m json.tool {path}")],
+                vec![format!("python3 -m json.tool {}", quote(&path))],
             )
             .as_user(),
         ),
@@ -109,7 +110,7 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
             out.fix(
                 Remediation::root(
                     "give the field the type the runtime spec requires (ids are unsigned numbers, args and env are lists of strings)",
-                    vec![format!("python3 -m json.tool {path}")],
+                    vec![format!("python3 -m json.tool {}", quote(&path))],
                 )
                 .as_user(),
             )
@@ -208,7 +209,7 @@ pub fn judge_rootfs(facts: &RootfsFacts) -> Outcome {
             .fix(
                 Remediation::root(
                     "create the rootfs, e.g. from a busybox or distribution image",
-                    vec![format!("mkdir -p {host}")],
+                    vec![format!("mkdir -p {}", quote(&host))],
                 )
                 .as_user(),
             );
@@ -236,7 +237,7 @@ pub fn judge_rootfs(facts: &RootfsFacts) -> Outcome {
         .fix(
             Remediation::root(
                 "use the symlink's target in root.path",
-                vec![format!("readlink -f {}", link.display())],
+                vec![format!("readlink -f {}", quote_path(link))],
             )
             .as_user(),
         );
@@ -247,6 +248,15 @@ pub fn judge_rootfs(facts: &RootfsFacts) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_bundle_path_stays_one_word_in_the_fix() {
+        let fix = regenerate(Path::new("/tmp/b; touch /tmp/pwned $(id)"));
+        assert_eq!(
+            fix.commands,
+            ["cd '/tmp/b; touch /tmp/pwned $(id)' && runc spec --rootless"]
+        );
+    }
 
     #[test]
     fn config_errors_name_line_and_runc() {

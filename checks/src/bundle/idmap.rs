@@ -13,6 +13,7 @@
 use super::spec::{IdMapping, Spec};
 use crate::distro::{Component, Distro};
 use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::shell::quote;
 
 /// uid or gid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,7 +212,9 @@ fn malformed(maps: &[IdMapping]) -> Vec<String> {
 }
 
 fn jq_edit(config: &str, filter: &str) -> String {
-    format!("jq '{filter}' {config} > {config}.new && mv {config}.new {config}")
+    let new = format!("{config}.new");
+    let (config, new) = (quote(config), quote(&new));
+    format!("jq {} {config} > {new} && mv {new} {config}", quote(filter))
 }
 
 fn regenerate_fix(facts: &MapFacts) -> Remediation {
@@ -439,7 +442,7 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
                 ),
                 vec![format!(
                     "usermod --add-sub{kind}s {lo}-{hi} {}",
-                    facts.subject
+                    quote(&facts.subject)
                 )],
             )
             .alternative(),

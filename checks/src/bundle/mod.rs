@@ -14,8 +14,11 @@
 //! through [`crate::host::HostFs`], with size caps; host facts (subordinate
 //! ranges, groups, newuidmap usability) come through the context. Every
 //! failing check names the runtime error it predicts. A [`Context`] memoises
-//! outcomes by id: use a fresh one per bundle.
+//! outcomes by id: use a fresh one per bundle. When root acts for a user, the
+//! CLI goes through [`as_subject::run_bundle_for`], which reads the bundle in
+//! a child that is the user (docs/privileges.md).
 
+pub mod as_subject;
 pub mod config;
 pub mod exec;
 pub mod host_facts;

@@ -11,6 +11,7 @@
 use super::idmap::{to_host, Userns};
 use super::spec::{IdMapping, Mount, Spec};
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::quote;
 use std::path::Path;
 
 /// What the mounts judge needs.
@@ -85,7 +86,9 @@ struct Problem {
 }
 
 fn jq(config: &str, filter: &str) -> String {
-    format!("jq '{filter}' {config} > {config}.new && mv {config}.new {config}")
+    let new = format!("{config}.new");
+    let (config, new) = (quote(config), quote(&new));
+    format!("jq {} {config} > {new} && mv {new} {config}", quote(filter))
 }
 
 fn eperm(kind: &str, dst: &str) -> String {

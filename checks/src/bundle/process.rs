@@ -22,6 +22,7 @@ use super::exec::{machine_name, runs_on, Binary, ElfFacts, FileMeta, Format};
 use super::idmap::{host_is_mapped, to_host};
 use super::spec::{IdMapping, Spec};
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::quote;
 use object::Architecture;
 use std::path::{Path, PathBuf};
 
@@ -351,7 +352,7 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                         ),
                         vec![format!(
                             "ls -l {}",
-                            host_file(&facts.rootfs, Path::new(name))
+                            quote(&host_file(&facts.rootfs, Path::new(name)))
                         )],
                     ));
                 }
@@ -382,7 +383,7 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                     .with_all(evidence)
                     .fix(edit_fix(
                         "make it executable",
-                        vec![format!("chmod a+x {file}")],
+                        vec![format!("chmod a+x {}", quote(&file))],
                     ));
                 }
                 (Ok(_), Some(_)) => b,
@@ -481,7 +482,7 @@ fn judge_exec(
                 .with_all(evidence)
                 .fix(edit_fix(
                     "start the file with a #! line naming its interpreter, or run it through one in process.args",
-                    vec![format!("head -c 64 {file} | od -c")],
+                    vec![format!("head -c 64 {} | od -c", quote(&file))],
                 ));
             }
             Some(Format::BadElf(reason)) => {
@@ -493,7 +494,7 @@ fn judge_exec(
                 .with_all(evidence)
                 .fix(edit_fix(
                     "replace the file with an intact copy",
-                    vec![format!("file {file}")],
+                    vec![format!("file {}", quote(&file))],
                 ));
             }
             Some(Format::Script {
@@ -537,7 +538,7 @@ fn judge_exec(
                     .with_all(evidence)
                     .fix(edit_fix(
                         "convert the script to LF line endings",
-                        vec![format!("sed -i 's/\\r$//' {file}")],
+                        vec![format!("sed -i 's/\\r$//' {}", quote(&file))],
                     ));
                 }
                 let Some(next) = facts.chain.get(next_index) else {
@@ -568,7 +569,7 @@ fn judge_exec(
             .with(Evidence::fact("host machine", host.clone()))
             .fix(edit_fix(
                 format!("use a {host} build of the image (or register a binfmt_misc handler such as qemu-user-static)"),
-                vec![format!("file {file}")],
+                vec![format!("file {}", quote(&file))],
             ));
         }
         if !elf.executable_type {
@@ -580,7 +581,7 @@ fn judge_exec(
             .with_all(evidence)
             .fix(edit_fix(
                 "name a program, not an object file",
-                vec![format!("file {file}")],
+                vec![format!("file {}", quote(&file))],
             ));
         }
         if is_loader {
@@ -597,7 +598,7 @@ fn judge_exec(
                 .with_all(evidence)
                 .fix(edit_fix(
                     "replace the binary with an intact copy",
-                    vec![format!("file {file}")],
+                    vec![format!("file {}", quote(&file))],
                 ));
             }
             Some(Ok(loader)) => loader,
@@ -641,7 +642,7 @@ fn interpreter_problem(
                 ),
                 vec![format!(
                     "ls -l {}",
-                    host_file(&facts.rootfs, Path::new(&next.named))
+                    quote(&host_file(&facts.rootfs, Path::new(&next.named)))
                 )],
             )),
         ),
@@ -658,7 +659,7 @@ fn interpreter_problem(
                 .with_all(evidence.to_vec())
                 .fix(edit_fix(
                     "make it executable",
-                    vec![format!("chmod a+x {file}")],
+                    vec![format!("chmod a+x {}", quote(&file))],
                 )),
             )
         }

@@ -12,6 +12,7 @@ use crate::capabilities::CGROUP_MODE_FACT;
 use crate::distro::{Distro, Family};
 use crate::host::HostFs;
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::quote;
 use crate::subject::Subject;
 
 /// The controllers a rootless container's limits need.
@@ -237,7 +238,7 @@ fn judge_unified(facts: &Facts, base: impl FnOnce(Outcome) -> Outcome) -> Outcom
                 "keep {name}'s systemd user manager running (lingering), or log in as \
                      {name} through ssh or `machinectl shell {name}@`"
             ),
-            vec![format!("loginctl enable-linger {name}")],
+            vec![format!("loginctl enable-linger {}", quote(name))],
         ))
         .fix(delegate_fix()),
         ServiceCgroup::Missing => base(Outcome::warn(format!(

@@ -11,6 +11,7 @@ use super::filecaps::cap_name;
 use super::helper::{CapsState, FileInfo, FileKind, HelperFacts, Located, MapTool, STANDARD_DIRS};
 use crate::distro::{Component, Distro};
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::{quote, quote_path};
 use std::path::Path;
 
 /// How a copy of the helper gets (or fails to get) its privilege.
@@ -161,6 +162,7 @@ fn install_fix(distro: &Distro) -> Remediation {
 fn privilege_fixes(located: &Located, tool: MapTool, distro: &Distro) -> Vec<Remediation> {
     let package = distro.package(Component::Uidmap);
     let target = located.target().display().to_string();
+    let word = quote_path(located.target());
     let first = if in_standard_dir(located) {
         Remediation::root(
             format!(
@@ -177,8 +179,8 @@ fn privilege_fixes(located: &Located, tool: MapTool, distro: &Distro) -> Vec<Rem
         Remediation::root(
             format!("or make {target} setuid root by hand"),
             vec![
-                format!("chown root:root {target}"),
-                format!("chmod u+s {target}"),
+                format!("chown root:root {word}"),
+                format!("chmod u+s {word}"),
             ],
         )
         .alternative(),
@@ -187,10 +189,7 @@ fn privilege_fixes(located: &Located, tool: MapTool, distro: &Distro) -> Vec<Rem
                 "or give {target} the {}+ep file capability instead",
                 cap_name(tool.capability())
             ),
-            vec![format!(
-                "setcap {}+ep {target}",
-                cap_name(tool.capability())
-            )],
+            vec![format!("setcap {}+ep {word}", cap_name(tool.capability()))],
         )
         .alternative(),
     ]
@@ -204,7 +203,7 @@ fn path_first_fix(good: &Located) -> Remediation {
              systemd unit Environment=), so that {} is found",
             good.path.display()
         ),
-        vec![format!("export PATH=\"{dir}:$PATH\"")],
+        vec![format!("export PATH={}:\"$PATH\"", quote(&dir))],
     )
     .as_user()
 }
@@ -342,7 +341,7 @@ pub(crate) fn judge(facts: &HelperFacts, distro: &Distro) -> Outcome {
         .with_all(evidence)
         .fix(Remediation::root(
             format!("let every user execute {}", found.target().display()),
-            vec![format!("chmod o+x {}", found.target().display())],
+            vec![format!("chmod o+x {}", quote_path(found.target()))],
         ));
     }
     let Some(how) = how else {
@@ -621,7 +620,7 @@ mod tests {
         assert_eq!(outcome.status, Status::Fail);
         assert_eq!(
             outcome.remediation[0].commands,
-            ["export PATH=\"/usr/bin:$PATH\""]
+            ["export PATH=/usr/bin:\"$PATH\""]
         );
         assert!(!outcome.remediation[0].requires_root);
         assert_eq!(

@@ -18,6 +18,7 @@ use crate::distro::{Component, Distro};
 use crate::model::{Evidence, Outcome, Remediation, Status};
 use crate::probe::{ProbeKind, ProbeReport};
 use crate::registry::Context;
+use crate::shell::quote;
 use crate::userns::live::{self, Live};
 
 /// The checks whose failure blocks this one, in the order they are consulted.
@@ -192,7 +193,7 @@ fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -
             ),
             _ => Remediation::root(
                 format!("give {name} a subordinate {ids} range in {file} (see subid.sub{ids})"),
-                vec![format!("usermod {flag} 100000-165535 {name}")],
+                vec![format!("usermod {flag} 100000-165535 {}", quote(name))],
             ),
         };
         (

@@ -4,27 +4,33 @@
 //! Contract: all requested probes start at once, each as
 //! `<exe> __probe <name> <plan-json>` in its own process group, with an empty
 //! environment except `PATH` and `LANG=C`, working directory `/`, stdin null;
-//! when the plan says so the child drops to the subject (supplementary groups
-//! cleared, gid, then uid) before exec. A child that is still running at the
+//! when the plan says so the child drops to the subject before exec (see
+//! [`crate::privdrop`]). A child that is still running at the
 //! deadline is killed with its whole group ([`ProbeOutcome::TimedOut`]); one
 //! that exits with anything but a report is [`ProbeOutcome::Broken`]. After
-//! each child, scratch directories it left under the plan's `scratch_parent`
-//! (named after its pid, owned by the subject) are removed.
+//! the children, scratch directories they left under the plan's
+//! `scratch_parent` (named after their pids, owned by the subject) are
+//! removed, by a child that is the subject when root acts for one.
 
 use super::child::{PROBE_ARG, SCRATCH_PREFIX};
 use super::plan::ProbePlan;
 use super::runner::{self, Finished};
 use super::{ProbeKind, ProbeOutcome, ProbeReport, Probes};
+use crate::privdrop::{self, Creds};
 use std::collections::BTreeMap;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
 /// The `PATH` a probe child gets: system directories only.
 pub(crate) const PROBE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The role of the child that sweeps scratch directories as the subject.
+pub(crate) const SWEEP_ROLE: &str = "sweep-scratch";
+/// How long the sweeping child may take.
+const SWEEP_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of a broken child's stderr goes into the reason.
 const STDERR_IN_REASON: usize = 300;
 
@@ -61,16 +67,36 @@ impl LiveProbes {
                 return LiveProbes { outcomes };
             }
         };
-        let commands = wanted
+        let commands: io::Result<Vec<Command>> = wanted
             .iter()
-            .map(|kind| probe_command(exe, *kind, &json, plan))
+            .map(|kind| probe_command(exe, &[kind.name(), &json], plan))
             .collect();
+        let commands = match commands {
+            Ok(commands) => commands,
+            Err(e) => {
+                let reason = format!("cannot start the probe: {e}");
+                let outcomes = wanted
+                    .into_iter()
+                    .map(|kind| {
+                        (
+                            kind,
+                            ProbeOutcome::Broken {
+                                reason: reason.clone(),
+                            },
+                        )
+                    })
+                    .collect();
+                return LiveProbes { outcomes };
+            }
+        };
         let results = runner::run_all(commands, timeout);
+        let pids: Vec<u32> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().map(|f| f.pid))
+            .collect();
+        sweep(exe, plan, &json, &pids);
         let mut outcomes = BTreeMap::new();
         for (kind, result) in wanted.into_iter().zip(results) {
-            if let Ok(finished) = &result {
-                sweep_scratch(plan, finished.pid);
-            }
             outcomes.insert(kind, interpret(result, timeout));
         }
         LiveProbes { outcomes }
@@ -88,23 +114,40 @@ impl Probes for LiveProbes {
     }
 }
 
+/// The credentials a plan's children take (see [`crate::privdrop`]).
+pub(crate) fn plan_creds(plan: &ProbePlan) -> Option<Creds> {
+    plan.drop_privileges.then_some(Creds {
+        uid: plan.uid,
+        gid: plan.gid,
+    })
+}
+
 /// The command line and credentials of one probe child.
-fn probe_command(exe: &Path, kind: ProbeKind, plan_json: &str, plan: &ProbePlan) -> Command {
-    let mut command = Command::new(exe);
+fn probe_command(exe: &Path, args: &[&str], plan: &ProbePlan) -> io::Result<Command> {
+    let mut command = privdrop::command(exe, plan_creds(plan))?;
     command
         .arg(PROBE_ARG)
-        .arg(kind.name())
-        .arg(plan_json)
-        .env_clear()
+        .args(args)
         .env("PATH", PROBE_PATH)
-        .env("LANG", "C")
-        .current_dir("/");
-    if plan.drop_privileges {
-        // std clears the supplementary groups (we are root), then sets the
-        // gid, then the uid, in the child before exec.
-        command.gid(plan.gid).uid(plan.uid);
+        .env("LANG", "C");
+    Ok(command)
+}
+
+/// Runs one helper child (not a probe) to its end within `timeout`: its
+/// stdout when it exits 0, else why not (with the start of its stderr).
+pub(crate) fn run_one(command: Command, timeout: Duration) -> Result<Vec<u8>, String> {
+    let result = runner::run_all(vec![command], timeout).pop();
+    let finished = match result {
+        Some(Ok(finished)) => finished,
+        Some(Err(e)) => return Err(format!("cannot start: {e}")),
+        None => return Err("cannot start".to_string()),
+    };
+    let note = stderr_note(&finished.stderr);
+    match finished.status {
+        None => Err(format!("timed out after {} s", timeout.as_secs_f64())),
+        Some(status) if status.success() => Ok(finished.stdout),
+        Some(status) => Err(format!("the child {}{note}", describe_status(status))),
     }
-    command
 }
 
 /// Turns how a child ended into an outcome.
@@ -172,6 +215,53 @@ fn stderr_note(stderr: &[u8]) -> String {
     let cut: String = text.chars().take(STDERR_IN_REASON).collect();
     let ellipsis = if cut.len() < text.len() { "..." } else { "" };
     format!("; stderr: {cut}{ellipsis}")
+}
+
+/// Removes what the children with these pids left in the scratch parent (a
+/// killed child cannot clean up). When root acts for the subject, root only
+/// lists the names: the removal, inside a tree the subject controls, is done
+/// by a child that is the subject (`__probe sweep-scratch <plan> <pids>`),
+/// so no planted link or rename can turn it against a file of root's.
+fn sweep(exe: &Path, plan: &ProbePlan, plan_json: &str, pids: &[u32]) {
+    let names = std::fs::read_dir(&plan.scratch_parent)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let left: Vec<u32> = pids
+        .iter()
+        .copied()
+        .filter(|pid| {
+            let prefix = format!("{SCRATCH_PREFIX}{pid}.");
+            names.iter().any(|name| name.starts_with(&prefix))
+        })
+        .collect();
+    if left.is_empty() {
+        return;
+    }
+    if !plan.drop_privileges {
+        left.iter().for_each(|pid| sweep_scratch(plan, *pid));
+        return;
+    }
+    let list: Vec<String> = left.iter().map(u32::to_string).collect();
+    if let Ok(command) = probe_command(exe, &[SWEEP_ROLE, plan_json, &list.join(",")], plan) {
+        let _ = runner::run_all(vec![command], SWEEP_TIMEOUT);
+    }
+}
+
+/// The sweeping child's `main`: removes the leftovers of `pids` (comma
+/// separated) under the plan's scratch parent, as whoever runs it.
+pub(crate) fn sweep_main(plan_json: &str, pids: &str) -> i32 {
+    let Ok(plan) = ProbePlan::from_json(plan_json) else {
+        return 2;
+    };
+    for pid in pids.split(',').filter_map(|p| p.parse().ok()) {
+        sweep_scratch(&plan, pid);
+    }
+    0
 }
 
 /// Removes scratch directories a probe child with this pid left behind (a

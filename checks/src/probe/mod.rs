@@ -20,6 +20,7 @@ mod planning;
 mod runner;
 
 pub use child::{child_main, PROBE_ARG};
+pub(crate) use live::run_one;
 pub use live::LiveProbes;
 pub use plan::ProbePlan;
 pub use planning::{plan_for, MULTI_ID_RANGE};

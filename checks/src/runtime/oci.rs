@@ -24,6 +24,8 @@ use crate::cgroup::layout::{self, Hierarchy, HYBRID_UNIFIED};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::privdrop::Creds;
+use crate::shell::quote;
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -141,6 +143,7 @@ fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
             &path,
             &["--version"],
             &subject.path,
+            Creds::for_subject(subject),
             version::VERSION_TIMEOUT,
         ))
     };
@@ -251,7 +254,7 @@ fn assess_runc(
                 ));
                 a.fixes.push(Remediation::root(
                     format!("let every user read {shown}"),
-                    vec![format!("chmod 0755 {shown}")],
+                    vec![format!("chmod 0755 {}", quote(&shown))],
                 ));
             }
             Readable::GroupOnly => {
@@ -262,7 +265,7 @@ fn assess_runc(
                 ));
                 a.fixes.push(Remediation::root(
                     format!("let every user read {shown}"),
-                    vec![format!("chmod 0755 {shown}")],
+                    vec![format!("chmod 0755 {}", quote(&shown))],
                 ));
             }
         }

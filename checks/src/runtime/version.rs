@@ -6,10 +6,11 @@
 //! reaps it; output is drained without blocking and capped, so a hostile or
 //! hung binary costs at most the timeout.
 
+use crate::privdrop::{self, Creds};
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long a `--version` may take.
@@ -112,9 +113,17 @@ pub struct CommandRun {
     pub failure: Option<String>,
 }
 
-/// Runs `program args` with a clean environment (`PATH`, `LC_ALL=C`), no
-/// stdin, in its own process group, for at most `timeout`.
-pub fn run_capped(program: &Path, args: &[&str], path_var: &str, timeout: Duration) -> CommandRun {
+/// Runs `program args` (an absolute path) with a clean environment (`PATH`,
+/// `LC_ALL=C`), no stdin, working directory `/`, in its own process group,
+/// for at most `timeout`; with `creds`, as the subject (see
+/// [`crate::privdrop`]).
+pub fn run_capped(
+    program: &Path,
+    args: &[&str],
+    path_var: &str,
+    creds: Option<Creds>,
+    timeout: Duration,
+) -> CommandRun {
     let mut argv = vec![program.display().to_string()];
     argv.extend(args.iter().map(|a| a.to_string()));
     let mut run = CommandRun {
@@ -124,9 +133,15 @@ pub fn run_capped(program: &Path, args: &[&str], path_var: &str, timeout: Durati
         stderr: String::new(),
         failure: None,
     };
-    let spawned = Command::new(program)
+    let mut command = match privdrop::command(program, creds) {
+        Ok(command) => command,
+        Err(e) => {
+            run.failure = Some(format!("cannot start: {e}"));
+            return run;
+        }
+    };
+    let spawned = command
         .args(args)
-        .env_clear()
         .env("PATH", path_var)
         .env("LC_ALL", "C")
         .stdin(Stdio::null())
@@ -276,6 +291,7 @@ mod tests {
             Path::new("/bin/sh"),
             &["-c", "echo out; echo err >&2; exit 3"],
             "/usr/bin:/bin",
+            None,
             VERSION_TIMEOUT,
         );
         assert_eq!(run.exit_code, Some(3));
@@ -291,6 +307,7 @@ mod tests {
             Path::new("/bin/sh"),
             &["-c", "sleep 30 & sleep 30"],
             "/usr/bin:/bin",
+            None,
             Duration::from_millis(200),
         );
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -304,6 +321,7 @@ mod tests {
             Path::new("/bin/sh"),
             &["-c", "head -c 200000 /dev/zero | tr '\\0' x"],
             "/usr/bin:/bin",
+            None,
             VERSION_TIMEOUT,
         );
         assert_eq!(run.stdout.len(), OUTPUT_LIMIT);
@@ -311,8 +329,20 @@ mod tests {
             Path::new("/nonexistent/runc"),
             &["--version"],
             "/bin",
+            None,
             VERSION_TIMEOUT,
         );
         assert!(run.failure.unwrap().starts_with("cannot start"));
+        let run = run_capped(
+            Path::new("runc"),
+            &["--version"],
+            "/bin",
+            None,
+            VERSION_TIMEOUT,
+        );
+        assert_eq!(
+            run.failure.as_deref(),
+            Some("cannot start: not an absolute path: runc")
+        );
     }
 }

@@ -11,6 +11,7 @@
 use crate::host::HostFs;
 use crate::model::{Evidence, Outcome, Remediation};
 use crate::mountinfo;
+use crate::shell::{quote, quote_path};
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -182,7 +183,7 @@ pub fn judge(facts: &Facts) -> Outcome {
             } else {
                 Remediation::root(
                     format!("give {shown} to {name}"),
-                    vec![format!("chown {uid}:{gid} {shown}")],
+                    vec![format!("chown {uid}:{gid} {}", quote(&shown))],
                 )
             });
         }
@@ -198,7 +199,7 @@ pub fn judge(facts: &Facts) -> Outcome {
         if meta.mode & 0o777 != 0o700 || meta.mode & 0o200 == 0 {
             let chmod = Remediation::root(
                 format!("make {shown} private to its owner"),
-                vec![format!("chmod 0700 {shown}")],
+                vec![format!("chmod 0700 {}", quote(&shown))],
             );
             fixes.push(if owned { chmod.as_user() } else { chmod });
         }
@@ -210,7 +211,7 @@ pub fn judge(facts: &Facts) -> Outcome {
             fixes.push(if path == &facts.login_dir {
                 Remediation::root(
                     format!("remount {} read-write", mount.display()),
-                    vec![format!("mount -o remount,rw {}", mount.display())],
+                    vec![format!("mount -o remount,rw {}", quote_path(mount))],
                 )
                 .until_reboot()
             } else {
@@ -257,7 +258,7 @@ pub fn judge(facts: &Facts) -> Outcome {
                     "point XDG_RUNTIME_DIR at the real directory {}",
                     target.display()
                 ),
-                vec![format!("export XDG_RUNTIME_DIR={}", target.display())],
+                vec![format!("export XDG_RUNTIME_DIR={}", quote_path(target))],
             )
             .as_user(),
         );
@@ -326,7 +327,10 @@ fn missing(facts: &Facts, shown: &str, link_target: Option<String>) -> Outcome {
         outcome.fix(linger_fix(name)).fix(
             Remediation::root(
                 format!("create {shown} for {name} now (logind removes it at the last logout)"),
-                vec![format!("install -d -m 0700 -o {uid} -g {gid} {shown}")],
+                vec![format!(
+                    "install -d -m 0700 -o {uid} -g {gid} {}",
+                    quote(shown)
+                )],
             )
             .until_reboot(),
         )
@@ -336,7 +340,10 @@ fn missing(facts: &Facts, shown: &str, link_target: Option<String>) -> Outcome {
         outcome.fix(
             Remediation::root(
                 format!("create {shown} as {name}, private"),
-                vec![format!("mkdir -p {shown}"), format!("chmod 0700 {shown}")],
+                vec![
+                    format!("mkdir -p {}", quote(shown)),
+                    format!("chmod 0700 {}", quote(shown)),
+                ],
             )
             .as_user(),
         )
@@ -351,8 +358,8 @@ fn replace_fix(facts: &Facts, shown: &str) -> Remediation {
     Remediation::root(
         format!("move what is at {shown} aside and create the directory"),
         vec![
-            format!("mv {shown} {shown}.not-a-directory"),
-            format!("install -d -m 0700 -o {uid} -g {gid} {shown}"),
+            format!("mv {0} {0}.not-a-directory", quote(shown)),
+            format!("install -d -m 0700 -o {uid} -g {gid} {}", quote(shown)),
         ],
     )
 }
@@ -372,7 +379,7 @@ fn linger_fix(name: &str) -> Remediation {
             "give {name} a lasting runtime directory and user manager (lingering); then log in \
              as {name} through `ssh {name}@localhost` or `machinectl shell {name}@`, not su or sudo"
         ),
-        vec![format!("loginctl enable-linger {name}")],
+        vec![format!("loginctl enable-linger {}", quote(name))],
     )
 }
 
@@ -384,7 +391,10 @@ fn point_at_login_dir(facts: &Facts) -> Remediation {
              profile or service that starts the containers)",
             facts.subject_name
         ),
-        vec![format!("export XDG_RUNTIME_DIR={login}")],
+        vec![format!(
+            "export XDG_RUNTIME_DIR={}",
+            quote_path(&facts.login_dir)
+        )],
     )
     .as_user()
 }

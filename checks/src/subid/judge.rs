@@ -10,6 +10,7 @@ use super::alloc::{inclusive, FULL};
 use super::facts::{Facts, Unusable};
 use super::SubidFile;
 use crate::model::{Evidence, Outcome, Remediation};
+use crate::shell::quote;
 
 const LAST_ID: u64 = u32::MAX as u64 - 1;
 
@@ -245,10 +246,10 @@ fn add_fix(facts: &Facts, verb: &str) -> Vec<Remediation> {
         .iter()
         .map(|f| format!("{} {range}", names(*f).1))
         .collect();
-    commands.push(format!("usermod {} {name}", flags.join(" ")));
+    commands.push(format!("usermod {} {}", flags.join(" "), quote(name)));
     let unless = files
         .iter()
-        .map(|f| format!("grep -qx '{line}' {}", f.path()))
+        .map(|f| format!("grep -qx {} {}", quote(&line), f.path()))
         .collect::<Vec<_>>()
         .join(" && ");
     let what = if files.len() == 2 {
@@ -274,9 +275,13 @@ fn move_fix(facts: &Facts, bad: &[(u64, u64)]) -> Vec<Remediation> {
     let old: Vec<String> = bad.iter().map(|(s, c)| inclusive(*s, *c)).collect();
     let mut commands: Vec<String> = old
         .iter()
-        .map(|r| format!("usermod {del} {r} {name}"))
+        .map(|r| format!("usermod {del} {r} {}", quote(name)))
         .collect();
-    commands.push(format!("usermod {add} {} {name}", inclusive(free, size)));
+    commands.push(format!(
+        "usermod {add} {} {}",
+        inclusive(free, size),
+        quote(name)
+    ));
     vec![Remediation::root(
         format!(
             "move {name} from {} to {}, a block no user or account overlaps",
