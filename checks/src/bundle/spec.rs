@@ -8,7 +8,8 @@
 //! unknown capability name or a future field never rejects a config that runc
 //! accepts, which oci-spec's enums would). Go's case-insensitive key matching
 //! and its tolerance of duplicate keys are not reproduced, except that a
-//! duplicate key is re-read the Go way (last one wins).
+//! duplicate key is re-read the Go way (last one wins). Invalid UTF-8 becomes
+//! U+FFFD, as Go decodes it.
 //!
 //! The file is never opened unless it is a regular file (a FIFO would block),
 //! and files above [`CONFIG_LIMIT`] are not read at all.
@@ -249,6 +250,10 @@ pub fn load(dir: &Path) -> Result<Loaded, ConfigError> {
 /// Parses the first JSON value of `bytes` as a spec; returns it and whether
 /// anything but whitespace follows it.
 pub fn parse(bytes: &[u8]) -> Result<(Spec, bool), ConfigError> {
+    // Go's decoder replaces invalid UTF-8 in strings with U+FFFD instead of
+    // failing (found by fuzzing: serde_json refused such a config runc runs).
+    let text = String::from_utf8_lossy(bytes);
+    let bytes = text.as_bytes();
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Option<Spec>>();
     match stream.next() {
         None => Err(ConfigError::Empty),
@@ -342,6 +347,13 @@ pub fn file_kind(meta: &fs::Metadata) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_is_replaced_like_go() {
+        let (spec, _) = parse(b"{\"process\":{\"args\":[\"sh\xff\"]},\"x\":\"\x8e\"}").unwrap();
+        let args = spec.process.unwrap().args.unwrap();
+        assert_eq!(args, ["sh\u{fffd}"]);
+    }
 
     #[test]
     fn trailing_garbage_is_ignored_like_go() {

@@ -106,11 +106,14 @@ pub fn os_release(data: &[u8]) {
     let _ = distro.sysctl_persist("user.max_user_namespaces", "28633", "/etc/sysctl.d/x.conf");
 }
 
-/// config.json bytes: the parser agrees with serde_json on what is JSON,
+/// config.json bytes: the parser agrees with serde_json on what is JSON
+/// (after Go's U+FFFD replacement of invalid UTF-8),
 /// and every judge derived from the spec runs on what it parsed.
 pub fn bundle_config(data: &[u8]) {
     let dir = Path::new("/nonexistent/rootless-doctor-fuzz/bundle");
-    let first = serde_json::Deserializer::from_slice(data)
+    // Compared as Go reads it: invalid UTF-8 replaced by U+FFFD.
+    let lossy = String::from_utf8_lossy(data);
+    let first = serde_json::Deserializer::from_slice(lossy.as_bytes())
         .into_iter::<serde_json::Value>()
         .next();
     let parsed = spec::parse(data);
