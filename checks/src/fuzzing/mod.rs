@@ -16,8 +16,11 @@ pub use targets::{
     bundle_config, exec_format, explain_normalize, os_release, process_resolution, subid,
 };
 
+/// A target's entry function.
+pub type Target = fn(&[u8]);
+
 /// Every target by name (the directory name under `fuzz/corpus/`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("subid", subid),
     ("os_release", os_release),
     ("bundle_config", bundle_config),
