@@ -265,6 +265,18 @@ pub fn parse(bytes: &[u8]) -> Result<(Spec, bool), ConfigError> {
         Some(Err(e)) if e.is_data() && e.to_string().starts_with("duplicate field") => {
             reparse_with_duplicates(bytes)
         }
+        Some(Err(e)) if e.is_data() => {
+            // Go scans the whole value for syntax before it unmarshals, so a
+            // syntax error anywhere beats an earlier type error (found by
+            // fuzzing).
+            let syntax = serde_json::Deserializer::from_slice(bytes)
+                .into_iter::<serde::de::IgnoredAny>()
+                .next();
+            match syntax {
+                Some(Err(syntax)) => Err(classify(&syntax, bytes)),
+                _ => Err(classify(&e, bytes)),
+            }
+        }
         Some(Err(e)) => Err(classify(&e, bytes)),
     }
 }
