@@ -257,6 +257,16 @@ pub fn parse(bytes: &[u8]) -> Result<(Spec, bool), ConfigError> {
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Option<Spec>>();
     match stream.next() {
         None => Err(ConfigError::Empty),
+        // serde's derive also reads a struct from an array; Go refuses it
+        // (found by fuzzing: `[]` passed as an empty spec).
+        Some(Ok(_)) if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') => {
+            Err(ConfigError::Type {
+                line: 0,
+                column: 0,
+                message: "json: cannot unmarshal array into Go value of type specs.Spec".into(),
+                excerpt: String::new(),
+            })
+        }
         Some(Ok(spec)) => {
             let offset = stream.byte_offset();
             let trailing = bytes[offset..].iter().any(|b| !b.is_ascii_whitespace());
@@ -359,6 +369,11 @@ pub fn file_kind(meta: &fs::Metadata) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_array_is_not_a_spec() {
+        assert!(matches!(parse(b" [] "), Err(ConfigError::Type { .. })));
+    }
 
     #[test]
     fn invalid_utf8_is_replaced_like_go() {
