@@ -6,7 +6,7 @@
 //! (canonicalising the host path gives it back unchanged, so no symlink is
 //! left and nothing is outside) and that the kernel agrees: the same inode on
 //! success, the matching errno on failure. The kernel is only consulted for
-//! paths it is given whole (shorter than `PATH_MAX`); where the resolver gives
+//! paths it is given whole (shorter than `PATH_MAX`, without NUL); where the resolver gives
 //! up with `TooLong` (its host paths are longer than the container's), any
 //! answer is accepted.
 
@@ -55,7 +55,9 @@ pub fn check_resolution(rootfs: &Path, cwd: &Path, path: &Path) {
     } else {
         Path::new("/").join(cwd).join(path)
     };
-    if path.as_os_str().is_empty() || whole.as_os_str().len() >= PATH_MAX {
+    // The kernel never sees a path with a NUL byte (Go's exec refuses it first).
+    let bytes = whole.as_os_str().as_encoded_bytes();
+    if path.as_os_str().is_empty() || bytes.len() >= PATH_MAX || bytes.contains(&0) {
         return;
     }
     let Ok(root) = fs::File::open(rootfs) else {
