@@ -23,10 +23,13 @@ fi
 cargo +nightly fuzz build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A crash aborts without unwinding: the process_resolution target's temp
+# rootfs would be left behind, so the targets' temp dirs live in $work too.
+mkdir "$work/tmp"
 for target in $(cargo +nightly fuzz list); do
     cp -r "corpus/$target" "$work/$target"
     echo "fuzz: $target for ${seconds}s"
-    cargo +nightly fuzz run "$target" "$work/$target" -- \
+    TMPDIR="$work/tmp" cargo +nightly fuzz run "$target" "$work/$target" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         2>"$work/$target.log" || {
         tail -40 "$work/$target.log"
