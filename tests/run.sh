@@ -59,3 +59,6 @@ cargo test --workspace --locked
 if [ "$(id -u)" = 0 ]; then
     bash tests/package.sh
 fi
+
+# Fuzzing: each cargo-fuzz target for a bounded time (skipped without nightly).
+bash tests/fuzz.sh

@@ -13,6 +13,8 @@ pub mod cgroup;
 pub mod container;
 pub mod distro;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod host;
 pub mod idmap;
 pub mod mappings;

@@ -10,7 +10,7 @@
 use super::resolve::{resolve, ResolveError, Resolved, PATH_MAX};
 use object::elf::{FileHeader32, FileHeader64, ET_DYN, ET_EXEC, PT_INTERP};
 use object::read::elf::{FileHeader, ProgramHeader};
-use object::{Architecture, Endianness, FileKind, ReadCache};
+use object::{Architecture, Endianness, FileKind, ReadCache, ReadRef};
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::MetadataExt;
@@ -117,16 +117,31 @@ pub fn read_format(host_path: &Path) -> Format {
     {
         return Format::Other;
     }
-    if head.starts_with(b"\x7fELF") {
-        return match fs::File::open(host_path) {
-            Ok(file) => elf_format(file),
+    match head_format(&head) {
+        Some(format) => format,
+        None => match fs::File::open(host_path) {
+            Ok(file) => elf_format(&ReadCache::new(file)),
             Err(e) => Format::BadElf(e.to_string()),
-        };
+        },
     }
-    if let Some(rest) = head.strip_prefix(b"#!") {
-        return script_format(rest);
+}
+
+/// The format of a whole file held in memory; [`read_format`] of the same
+/// bytes on disk gives the same answer.
+pub fn format_of_bytes(data: &[u8]) -> Format {
+    head_format(&data[..data.len().min(BINPRM_BUF_SIZE)]).unwrap_or_else(|| elf_format(data))
+}
+
+/// The format decided by the first [`BINPRM_BUF_SIZE`] bytes; `None` for ELF
+/// magic, whose headers must be read from the whole file.
+fn head_format(head: &[u8]) -> Option<Format> {
+    if head.starts_with(b"\x7fELF") {
+        return None;
     }
-    Format::Other
+    Some(match head.strip_prefix(b"#!") {
+        Some(rest) => script_format(rest),
+        None => Format::Other,
+    })
 }
 
 /// Parses a `#!` line as `fs/binfmt_script.c` does: the interpreter is the
@@ -155,11 +170,10 @@ pub fn script_format(rest: &[u8]) -> Format {
     }
 }
 
-fn elf_format(file: fs::File) -> Format {
-    let cache = ReadCache::new(file);
-    let parsed = match FileKind::parse(&cache) {
-        Ok(FileKind::Elf32) => elf_facts::<FileHeader32<Endianness>>(&cache),
-        Ok(FileKind::Elf64) => elf_facts::<FileHeader64<Endianness>>(&cache),
+fn elf_format<'data, R: ReadRef<'data>>(data: R) -> Format {
+    let parsed = match FileKind::parse(data) {
+        Ok(FileKind::Elf32) => elf_facts::<FileHeader32<Endianness>, R>(data),
+        Ok(FileKind::Elf64) => elf_facts::<FileHeader64<Endianness>, R>(data),
         Ok(_) => Err("not an ELF file object can read".into()),
         Err(e) => Err(e.to_string()),
     };
@@ -169,8 +183,8 @@ fn elf_format(file: fs::File) -> Format {
     }
 }
 
-fn elf_facts<H: FileHeader<Endian = Endianness>>(
-    data: &ReadCache<fs::File>,
+fn elf_facts<'data, H: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
+    data: R,
 ) -> Result<ElfFacts, String> {
     let header = H::parse(data).map_err(|e| e.to_string())?;
     let endian = header.endian().map_err(|e| e.to_string())?;

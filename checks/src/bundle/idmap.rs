@@ -175,7 +175,9 @@ fn malformed(maps: &[IdMapping]) -> Vec<String> {
         if m.size == 0 {
             problems.push(format!("entry {} ({}) has size 0", i + 1, show(&[*m])));
         }
-        let too_big = |id: u32| u64::from(id) + u64::from(m.size) > 1 << 32;
+        // The kernel's extents may not wrap: first + count must stay below
+        // 2^32, so id 4294967295 can never be mapped.
+        let too_big = |id: u32| u64::from(id) + u64::from(m.size) >= 1 << 32;
         if too_big(m.container_id) || too_big(m.host_id) {
             problems.push(format!(
                 "entry {} ({}) runs past the 32-bit id space",

@@ -10,10 +10,10 @@
 //! more than [`MAX_STEPS`] components in all stops too. Nothing here can hang
 //! or recurse.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The kernel's limit on symlinks followed in one lookup.
 pub const MAX_LINKS: u32 = 40;
@@ -86,14 +86,20 @@ impl ResolveError {
     }
 }
 
+/// The components of `path` as the kernel walks them: `..` kept, empty ones
+/// dropped, and `.` kept where written or where the path ends in `/`, since
+/// both make the kernel require a directory there (`file/` is ENOTDIR).
 fn components(path: &Path) -> Vec<OsString> {
-    path.components()
-        .filter_map(|c| match c {
-            Component::Normal(n) => Some(n.to_os_string()),
-            Component::ParentDir => Some("..".into()),
-            _ => None,
-        })
-        .collect()
+    let bytes = path.as_os_str().as_bytes();
+    let mut out: Vec<OsString> = bytes
+        .split(|&b| b == b'/')
+        .filter(|part| !part.is_empty())
+        .map(|part| OsStr::from_bytes(part).to_os_string())
+        .collect();
+    if bytes.ends_with(b"/") && !out.is_empty() {
+        out.push(".".into());
+    }
+    out
 }
 
 /// Resolves the container path `path` (relative paths against the container
@@ -116,6 +122,9 @@ pub fn resolve(rootfs: &Path, cwd: &Path, path: &Path) -> Result<Resolved, Resol
         steps += 1;
         if steps > MAX_STEPS {
             return Err(ResolveError::TooLong);
+        }
+        if part == "." {
+            continue;
         }
         if part == ".." {
             resolved.pop();
@@ -233,5 +242,24 @@ mod tests {
         );
         let err = resolve(root.path(), Path::new("/"), Path::new("/usr/bin/tool/x")).unwrap_err();
         assert!(matches!(err, ResolveError::NotADirectory { .. }));
+    }
+
+    #[test]
+    fn a_trailing_slash_or_dot_wants_a_directory() {
+        // Found by the process_resolution fuzz target: the kernel says ENOTDIR.
+        let root = rootfs();
+        for name in ["/usr/bin/tool/", "/usr/bin/tool/.", "/bin/tool//"] {
+            let err = resolve(root.path(), Path::new("/"), Path::new(name)).unwrap_err();
+            assert!(
+                matches!(err, ResolveError::NotADirectory { .. }),
+                "{name}: {err:?}"
+            );
+        }
+        for name in ["/bin/", "/usr/./bin/.", "/bin//tool"] {
+            assert!(
+                resolve(root.path(), Path::new("/"), Path::new(name)).is_ok(),
+                "{name}"
+            );
+        }
     }
 }

@@ -8,7 +8,8 @@
 //! unknown capability name or a future field never rejects a config that runc
 //! accepts, which oci-spec's enums would). Go's case-insensitive key matching
 //! and its tolerance of duplicate keys are not reproduced, except that a
-//! duplicate key is re-read the Go way (last one wins).
+//! duplicate key is re-read the Go way (last one wins). Invalid UTF-8 becomes
+//! U+FFFD, as Go decodes it.
 //!
 //! The file is never opened unless it is a regular file (a FIFO would block),
 //! and files above [`CONFIG_LIMIT`] are not read at all.
@@ -249,9 +250,23 @@ pub fn load(dir: &Path) -> Result<Loaded, ConfigError> {
 /// Parses the first JSON value of `bytes` as a spec; returns it and whether
 /// anything but whitespace follows it.
 pub fn parse(bytes: &[u8]) -> Result<(Spec, bool), ConfigError> {
+    // Go's decoder replaces invalid UTF-8 in strings with U+FFFD instead of
+    // failing (found by fuzzing: serde_json refused such a config runc runs).
+    let text = String::from_utf8_lossy(bytes);
+    let bytes = text.as_bytes();
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Option<Spec>>();
     match stream.next() {
         None => Err(ConfigError::Empty),
+        // serde's derive also reads a struct from an array; Go refuses it
+        // (found by fuzzing: `[]` passed as an empty spec).
+        Some(Ok(_)) if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') => {
+            Err(ConfigError::Type {
+                line: 0,
+                column: 0,
+                message: "json: cannot unmarshal array into Go value of type specs.Spec".into(),
+                excerpt: String::new(),
+            })
+        }
         Some(Ok(spec)) => {
             let offset = stream.byte_offset();
             let trailing = bytes[offset..].iter().any(|b| !b.is_ascii_whitespace());
@@ -259,6 +274,18 @@ pub fn parse(bytes: &[u8]) -> Result<(Spec, bool), ConfigError> {
         }
         Some(Err(e)) if e.is_data() && e.to_string().starts_with("duplicate field") => {
             reparse_with_duplicates(bytes)
+        }
+        Some(Err(e)) if e.is_data() => {
+            // Go scans the whole value for syntax before it unmarshals, so a
+            // syntax error anywhere beats an earlier type error (found by
+            // fuzzing).
+            let syntax = serde_json::Deserializer::from_slice(bytes)
+                .into_iter::<serde::de::IgnoredAny>()
+                .next();
+            match syntax {
+                Some(Err(syntax)) => Err(classify(&syntax, bytes)),
+                _ => Err(classify(&e, bytes)),
+            }
         }
         Some(Err(e)) => Err(classify(&e, bytes)),
     }
@@ -342,6 +369,18 @@ pub fn file_kind(meta: &fs::Metadata) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_array_is_not_a_spec() {
+        assert!(matches!(parse(b" [] "), Err(ConfigError::Type { .. })));
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_like_go() {
+        let (spec, _) = parse(b"{\"process\":{\"args\":[\"sh\xff\"]},\"x\":\"\x8e\"}").unwrap();
+        let args = spec.process.unwrap().args.unwrap();
+        assert_eq!(args, ["sh\u{fffd}"]);
+    }
 
     #[test]
     fn trailing_garbage_is_ignored_like_go() {

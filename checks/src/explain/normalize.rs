@@ -131,12 +131,13 @@ fn unescape_fold(input: &[u8], out: &mut Vec<u8>) {
                 out.push(b'"');
                 i += 1;
             }
-            0xe2 if i + 2 < n && input[i + 1] == 0x80 => {
-                match input[i + 2] {
-                    0x9c | 0x9d => out.push(b'"'),
-                    0x98 | 0x99 => out.push(b'\''),
-                    other => out.extend_from_slice(&[0xe2, 0x80, other]),
-                }
+            // Curly quotes; any other byte after E2 80 is folded on its own
+            // (an ASCII letter there is still lower-cased: found by fuzzing).
+            0xe2 if i + 2 < n
+                && input[i + 1] == 0x80
+                && matches!(input[i + 2], 0x98 | 0x99 | 0x9c | 0x9d) =>
+            {
+                out.push(if input[i + 2] >= 0x9c { b'"' } else { b'\'' });
                 i += 3;
             }
             b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => {
@@ -341,4 +342,19 @@ fn mask_tokens(text: &[u8], out: &mut Vec<u8>) {
 
 fn is_name_byte(c: u8) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_quote_prefix_does_not_shield_what_follows() {
+        // Found by the explain_normalize fuzz target: E2 80 then ASCII kept
+        // the ASCII raw, upper case and control bytes included.
+        let mut out = Vec::new();
+        normalize_into(b"\xe2\x80Permission Denied\xe2\x80\tx", &mut out);
+        assert_eq!(out, b"\xe2\x80permission denied\xe2\x80 x");
+        assert_eq!(normalize("\u{201c}A\u{201d}"), "\"a\"");
+    }
 }
