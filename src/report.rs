@@ -57,4 +57,22 @@ impl Report {
             .filter(|r| r.outcome.status == status)
             .count()
     }
+
+    /// The counts of every status in report order: `9 pass, 3 skip, ...`.
+    pub(crate) fn counts(&self) -> String {
+        let parts: Vec<String> = Status::ALL
+            .iter()
+            .map(|&status| format!("{} {status}", self.count(status)))
+            .collect();
+        parts.join(", ")
+    }
+
+    /// The width of the longest check id, for aligned columns.
+    pub(crate) fn id_width(&self) -> usize {
+        self.results
+            .iter()
+            .map(|r| r.def.id.len())
+            .max()
+            .unwrap_or(0)
+    }
 }

@@ -32,12 +32,7 @@ pub(crate) fn render(report: &Report) -> String {
             escape_data(&problem_text(result))
         );
     }
-    let width = report
-        .results
-        .iter()
-        .map(|r| r.def.id.len())
-        .max()
-        .unwrap_or(0);
+    let width = report.id_width();
     for result in &report.results {
         let status = result.outcome.status;
         let _ = writeln!(
@@ -48,14 +43,10 @@ pub(crate) fn render(report: &Report) -> String {
             one_line(&result.outcome.message)
         );
     }
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .map(|&s| format!("{} {s}", report.count(s)))
-        .collect();
     let _ = writeln!(
         out,
         "rootless-doctor summary: {} (exit code {})",
-        counts.join(", "),
+        report.counts(),
         report.exit_code
     );
     out

@@ -73,14 +73,10 @@ pub(crate) fn render(report: &Report) -> String {
             cell(&result.outcome.message)
         );
     }
-    let counts: Vec<String> = Status::ALL
-        .iter()
-        .map(|&s| format!("{} {s}", report.count(s)))
-        .collect();
     let _ = writeln!(
         out,
         "\n{}; exit code {}\n",
-        counts.join(", "),
+        report.counts(),
         report.exit_code
     );
     fixes(&mut out, report);

@@ -18,12 +18,7 @@ pub(crate) fn render(report: &Report, palette: Palette, verbose: bool) -> String
         capabilities(&mut out, caps, palette);
     }
     let _ = writeln!(out, "{}", palette.heading("Checks"));
-    let width = report
-        .results
-        .iter()
-        .map(|r| r.def.id.len())
-        .max()
-        .unwrap_or(0);
+    let width = report.id_width();
     let mut family = None;
     for result in &report.results {
         if family.is_some_and(|f| f != result.def.category()) {
