@@ -3,16 +3,19 @@
 //! Contract: a reader of PATH sees the old file or the whole new one, never
 //! a part. The text goes to a temp file created exclusively (`O_EXCL`,
 //! `O_NOFOLLOW`: never through a symlink, never over an existing file) in
-//! PATH's directory, named `.NAME.PID.N.tmp` so that collectors reading
-//! `*.prom` never pick it up; it is written, made mode 0644, fsynced, and
-//! renamed over PATH (a symlink at PATH is replaced, not followed); then the
-//! directory is fsynced. On failure the temp file is removed and the error
+//! PATH's directory, named `.rootless-doctor.PID.N.tmp` (whatever the
+//! length of PATH's name, and never `*.prom`, so collectors reading `*.prom`
+//! never pick it up); it is written, made mode 0644, fsynced, and renamed over
+//! PATH (a symlink at PATH is replaced, not followed); then the directory is
+//! fsynced. PATH must be absent, a regular file, or a symlink to one: a
+//! device, FIFO, socket or directory (`/dev/null`, `/dev/stdout`) is refused
+//! rather than replaced. On failure the temp file is removed and the error
 //! names PATH.
 
 use anyhow::Context as _;
 use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write as _};
-use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
 /// How many temp names to try before giving up.
@@ -20,15 +23,22 @@ const ATTEMPTS: u32 = 100;
 
 /// Writes `contents` to `path` atomically, mode 0644.
 pub(crate) fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .with_context(|| format!("cannot write {}: it names no file", path.display()))?;
+    if path.file_name().is_none() {
+        anyhow::bail!("cannot write {}: it names no file", path.display());
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let (temp, mut file) = create_temp(&dir, &name.to_string_lossy())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Some(kind) = not_a_regular_file(path) {
+        anyhow::bail!(
+            "cannot write {}: it is {kind}, not a regular file (a report file is replaced \
+             by a rename)",
+            path.display()
+        );
+    }
+    let (temp, mut file) =
+        create_temp(&dir).with_context(|| format!("cannot write {}", path.display()))?;
     let written = file
         .write_all(contents.as_bytes())
         .and_then(|()| file.set_permissions(fs::Permissions::from_mode(0o644)))
@@ -46,11 +56,11 @@ pub(crate) fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
 }
 
 /// Creates a new, empty temp file beside the target.
-fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
+fn create_temp(dir: &Path) -> std::io::Result<(PathBuf, fs::File)> {
     let pid = std::process::id();
     let mut last = None;
     for n in 0..ATTEMPTS {
-        let temp = dir.join(format!(".{name}.{pid}.{n}.tmp"));
+        let temp = dir.join(format!(".rootless-doctor.{pid}.{n}.tmp"));
         let opened = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -64,6 +74,32 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temp file name")))
+}
+
+/// What is at `path` when it is something a rename must not replace: not a
+/// regular file, nor a symlink to one (a dangling symlink is replaced).
+fn not_a_regular_file(path: &Path) -> Option<&'static str> {
+    let kind = |meta: &fs::Metadata| {
+        let t = meta.file_type();
+        if t.is_file() {
+            None
+        } else if t.is_dir() {
+            Some("a directory")
+        } else if t.is_char_device() || t.is_block_device() {
+            Some("a device")
+        } else if t.is_fifo() {
+            Some("a FIFO")
+        } else if t.is_socket() {
+            Some("a socket")
+        } else {
+            Some("not a regular file")
+        }
+    };
+    let own = fs::symlink_metadata(path).ok()?;
+    if own.file_type().is_symlink() {
+        return fs::metadata(path).ok().as_ref().and_then(kind);
+    }
+    kind(&own)
 }
 
 #[cfg(test)]
@@ -98,5 +134,43 @@ mod tests {
             format!("{err:#}").contains("/nonexistent/dir/r.xml"),
             "{err:#}"
         );
+    }
+
+    #[test]
+    fn devices_fifos_and_links_to_them_are_refused_not_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("fifo");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600))
+            .expect("mkfifo");
+        let to_null = dir.path().join("null");
+        symlink("/dev/null", &to_null).expect("symlink");
+        for (path, kind) in [
+            (fifo.as_path(), "a FIFO"),
+            (to_null.as_path(), "a device"),
+            (dir.path(), "a directory"),
+        ] {
+            let err = write_atomic(path, "x").expect_err("refused");
+            let text = format!("{err:#}");
+            assert!(
+                text.contains(kind) && text.contains(&*path.to_string_lossy()),
+                "{text}"
+            );
+        }
+        assert!(fs::symlink_metadata(&fifo)
+            .expect("fifo")
+            .file_type()
+            .is_fifo());
+        assert!(fs::symlink_metadata(&to_null)
+            .expect("link")
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn a_name_at_the_length_limit_is_written() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a".repeat(255));
+        write_atomic(&path, "long\n").expect("written");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "long\n");
     }
 }

@@ -36,10 +36,13 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
         Command::Explain { text, bundle } => explain(cli, text.as_deref(), bundle.as_deref()),
         Command::Setup => setup(cli),
         Command::Mappings => mappings(cli),
-        Command::List => Ok(Output {
-            text: list(),
-            exit_code: exit::OK,
-        }),
+        Command::List => {
+            reject_format(cli.global.format, &[Format::Human], "list")?;
+            Ok(Output {
+                text: list(),
+                exit_code: exit::OK,
+            })
+        }
         Command::Completions { shell } => {
             reject_format(cli.global.format, &[Format::Human], "completions")?;
             Ok(Output {

@@ -134,3 +134,12 @@ fn a_closed_stdout_ends_quietly_with_the_same_code() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn list_takes_only_the_human_format() {
+    Test::new()
+        .args(&["list", "--format", "junit"])
+        .run()
+        .code(2)
+        .stderr_has("`list` does not take --format junit");
+}

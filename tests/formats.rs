@@ -59,9 +59,20 @@ fn unescape(text: &str, property: bool) -> String {
     text.replace("%25", "%")
 }
 
-/// The runner's grammar: `::NAME[ K=V[,K=V]...]::DATA` at the start of a line.
+/// The runner's grammar (actions/runner `ActionCommand`): `::NAME[ K=V[,K=V]...]::DATA`
+/// at the start of the line once leading blanks are trimmed, or else the
+/// older `##[NAME ...]DATA` anywhere in the line.
 fn parse_command(line: &str) -> Option<WorkflowCommand> {
-    let rest = line.strip_prefix("::")?;
+    let Some(rest) = line.trim_start().strip_prefix("::") else {
+        let legacy = &line[line.find("##[")? + 3..];
+        let end = legacy.find(']')?;
+        let command = legacy[..end].split(' ').next().unwrap_or_default();
+        return Some(WorkflowCommand {
+            command: command.to_string(),
+            properties: Vec::new(),
+            data: legacy[end + 1..].to_string(),
+        });
+    };
     let end = rest.find("::")?;
     let (head, data) = (&rest[..end], &rest[end + 2..]);
     let (command, props) = head.split_once(' ').unwrap_or((head, ""));
@@ -97,7 +108,9 @@ fn hostile_evidence() -> String {
 /// break, XML and Markdown specials and a workflow command; bundle reports
 /// carry the path unescaped, in messages, evidence and fix commands.
 pub(crate) fn hostile_bundle(parent: &Path) -> std::path::PathBuf {
-    let dir = parent.join("b\u{1}<&\"'|%0A\n::warning title=x::pwned\u{1b}[31m\r");
+    let dir = parent.join(
+        "b\u{1}<&\"'|%0A\n::warning title=x::pwned\u{1b}[31m\r ##[stop-commands]tok\n  ::error::y",
+    );
     fs::create_dir(&dir).unwrap();
     dir
 }

@@ -79,7 +79,7 @@ pub(super) fn fixed() -> Roff {
     let statuses = [
         (exit::OK, "nothing at or above the --fail-on gate (default fail), and no check ended in error; explain, setup, list, completions and man always exit 0 on valid arguments"),
         (exit::GATE, "at least one check ended at or above the --fail-on gate; mappings: the subject has no subordinate range"),
-        (exit::USAGE, "usage error (bad option, unknown check id, unknown user), or the doctor could not start"),
+        (exit::USAGE, "usage error (bad option, unknown check id, unknown user), the doctor could not start, or a --report file could not be written (the other outputs still show the code the checks gave)"),
         (exit::INCONCLUSIVE, "no gate tripped, but some check ended in error (for example a probe timed out)"),
     ];
     for (code, meaning) in statuses {

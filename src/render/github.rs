@@ -6,8 +6,9 @@
 //! fixes (with their commands), multi-line, escaped exactly as the runner
 //! unescapes workflow commands (data: `%` `\r` `\n`; property values also
 //! `:` and `,`). Then one plain line per check and a summary line; a plain
-//! line starts with a status word and holds no control character, so no text
-//! read from the host can start a workflow command of its own.
+//! line starts with a status word, holds no control character, and has every
+//! `##[` broken up (the runner also reads the older `##[command]` form anywhere
+//! in a line), so no text read from the host can start a workflow command.
 //!
 //! The Markdown step summary is in [`super::github_summary`].
 
@@ -40,7 +41,7 @@ pub(crate) fn render(report: &Report) -> String {
             "{:<5} {:<width$}  {}",
             status.as_str(),
             result.def.id,
-            one_line(&result.outcome.message)
+            log_line(&result.outcome.message)
         );
     }
     let _ = writeln!(
@@ -62,6 +63,13 @@ pub(crate) fn escape_data(text: &str) -> String {
 /// Escapes a workflow command's property value (`title=...`).
 pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Host text for a plain log line: one line, with `##[` broken up so the
+/// runner cannot read it as a workflow command (`##[stop-commands]` would
+/// silence every later command of the step).
+fn log_line(text: &str) -> String {
+    one_line(text).replace("##[", "# #[")
 }
 
 #[cfg(test)]
