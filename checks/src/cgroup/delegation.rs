@@ -340,6 +340,7 @@ fn mount_cgroup2_fix() -> Remediation {
 
 fn manual_delegation_fix(name: &str, uid: u32, gid: u32) -> Remediation {
     let dir = format!("{CGROUP_ROOT}/rootless-{name}");
+    let file = |leaf: &str| quote(&format!("{dir}/{leaf}")).into_owned();
     Remediation::root(
         format!(
             "without systemd, delegate a cgroup to {name} by hand; runtimes must be pointed \
@@ -347,9 +348,13 @@ fn manual_delegation_fix(name: &str, uid: u32, gid: u32) -> Remediation {
         ),
         vec![
             format!("echo '+cpu +io +memory +pids' > {CGROUP_ROOT}/cgroup.subtree_control"),
-            format!("mkdir -p {dir}"),
+            format!("mkdir -p {}", quote(&dir)),
             format!(
-                "chown {uid}:{gid} {dir} {dir}/cgroup.procs {dir}/cgroup.threads {dir}/cgroup.subtree_control"
+                "chown {uid}:{gid} {} {} {} {}",
+                quote(&dir),
+                file("cgroup.procs"),
+                file("cgroup.threads"),
+                file("cgroup.subtree_control")
             ),
         ],
     )

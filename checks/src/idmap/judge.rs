@@ -195,6 +195,13 @@ fn privilege_fixes(located: &Located, tool: MapTool, distro: &Distro) -> Vec<Rem
     ]
 }
 
+/// A mount whose files only root controls: not FUSE (its owner decides what
+/// the files are), not below a directory users write to.
+fn system_mount(point: &Path, fs_type: &str) -> bool {
+    const USER_AREAS: &[&str] = &["/home", "/tmp", "/var/tmp", "/run/user", "/media", "/mnt"];
+    !fs_type.starts_with("fuse") && !USER_AREAS.iter().any(|area| point.starts_with(area))
+}
+
 fn path_first_fix(good: &Located) -> Remediation {
     let dir = dir_of(&good.path);
     Remediation::root(
@@ -301,16 +308,23 @@ pub(crate) fn judge(facts: &HelperFacts, distro: &Distro) -> Outcome {
                 fixes.push(path_first_fix(good));
             }
         }
-        fixes.push(
-            Remediation::root(
-                format!(
-                    "remount {point} with suid (to keep it, drop nosuid from its entry in \
-                     /etc/fstab or its mount unit)"
-                ),
-                vec![format!("mount -o remount,suid {point}")],
-            )
-            .until_reboot(),
-        );
+        // Only a system mount: remounting a FUSE or user-writable mount suid
+        // would let its owner serve setuid-root programs.
+        if system_mount(&mount.mount_point, &mount.fs_type) {
+            fixes.push(
+                Remediation::root(
+                    format!(
+                        "remount {point} with suid (to keep it, drop nosuid from its entry in \
+                         /etc/fstab or its mount unit)"
+                    ),
+                    vec![format!(
+                        "mount -o remount,suid {}",
+                        quote_path(&mount.mount_point)
+                    )],
+                )
+                .until_reboot(),
+            );
+        }
     }
     if let Some(nnp) = facts.no_new_privs {
         evidence.push(Evidence::setting("NoNewPrivs", if nnp { "1" } else { "0" }));

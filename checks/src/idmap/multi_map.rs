@@ -187,8 +187,9 @@ fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -
             Some((start, count)) if count > 0 => Remediation::root(
                 format!("give {name} the {ids} range {tool} was asked to map, as shadow parses it"),
                 vec![format!(
-                    "usermod {flag} {start}-{} {name}",
-                    start.saturating_add(count - 1)
+                    "usermod {flag} {start}-{} {}",
+                    start.saturating_add(count - 1),
+                    quote(name)
                 )],
             ),
             _ => Remediation::root(
@@ -236,7 +237,7 @@ fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -
             format!("{tool} cannot find {name} in the passwd database: {said}"),
             vec![Remediation::root(
                 format!("make {name} resolvable through NSS (getent passwd {name} must answer)"),
-                vec![format!("getent passwd {name}")],
+                vec![format!("getent passwd {}", quote(name))],
             )],
         )
     } else if lower.contains("write to") && lower.contains("failed") {

@@ -151,12 +151,13 @@ pub fn judge(facts: &Facts) -> Outcome {
             Remediation::root(
                 format!("ask the '{source}' source which ranges {name} has"),
                 vec![format!(
-                    "getsubids {}{name}",
+                    "getsubids {}{}",
                     if facts.file == SubidFile::Gid {
                         "-g "
                     } else {
                         ""
-                    }
+                    },
+                    quote(name)
                 )],
             )
             .as_user(),
@@ -249,7 +250,7 @@ fn add_fix(facts: &Facts, verb: &str) -> Vec<Remediation> {
     commands.push(format!("usermod {} {}", flags.join(" "), quote(name)));
     let unless = files
         .iter()
-        .map(|f| format!("grep -qx {} {}", quote(&line), f.path()))
+        .map(|f| format!("grep -qxF {} {}", quote(&line), f.path()))
         .collect::<Vec<_>>()
         .join(" && ");
     let what = if files.len() == 2 {
@@ -290,5 +291,8 @@ fn move_fix(facts: &Facts, bad: &[(u64, u64)]) -> Vec<Remediation> {
         ),
         commands,
     )
-    .unless(format!("grep -qx '{name}:{free}:{size}' {path}"))]
+    .unless(format!(
+        "grep -qxF {} {path}",
+        quote(&format!("{name}:{free}:{size}"))
+    ))]
 }

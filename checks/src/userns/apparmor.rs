@@ -76,11 +76,13 @@ pub fn coverage_evidence(profiles: &Profiles) -> Vec<Evidence> {
         .collect()
 }
 
-/// Profiles for every uncovered runtime (runc at /usr/sbin/runc when none is
-/// installed), then the system-wide sysctl as the weaker alternative.
+/// Profiles for every uncovered runtime that only root can replace (runc at
+/// /usr/sbin/runc when none is installed), then the system-wide sysctl as
+/// the weaker alternative.
 pub fn restriction_fixes(profiles: &Profiles, distro: &Distro) -> Vec<Remediation> {
     let mut out: Vec<Remediation> = profiles
         .uncovered()
+        .filter(|c| fixes::in_profile_dir(&c.path))
         .map(|c| fixes::apparmor_profile(&c.tool, &c.path, &profiles.free_name(&c.tool, &c.path)))
         .collect();
     if profiles.runtimes.is_empty() {
@@ -103,6 +105,7 @@ pub fn restriction_fixes(profiles: &Profiles, distro: &Distro) -> Vec<Remediatio
 fn uncovered_names(profiles: &Profiles) -> String {
     let names: Vec<String> = profiles
         .uncovered()
+        .filter(|c| fixes::in_profile_dir(&c.path))
         .map(|c| format!("{} ({})", c.tool, c.path))
         .collect();
     if names.is_empty() {

@@ -7,6 +7,7 @@
 
 use crate::distro::Distro;
 use crate::model::Remediation;
+use crate::shell::quote;
 
 /// The limit RHEL 7's documentation and rootlesscontaine.rs use for
 /// `user.max_user_namespaces`.
@@ -59,19 +60,43 @@ pub fn profile_file_name(path: &str) -> String {
     path.trim_start_matches('/').replace('/', ".")
 }
 
+/// Directories whose programs only root can replace: a profile is offered
+/// only for a runtime in one of them, since an unconfined, userns-allowed
+/// profile for a copy the user can replace (`~/bin/runc`) would lift the
+/// restriction for whatever the user puts there.
+pub const PROFILE_DIRS: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+    "/usr/libexec",
+];
+
+/// True when `path` (canonical) sits directly in one of [`PROFILE_DIRS`].
+pub fn in_profile_dir(path: &str) -> bool {
+    std::path::Path::new(path)
+        .parent()
+        .and_then(|dir| dir.to_str())
+        .is_some_and(|dir| PROFILE_DIRS.contains(&dir))
+}
+
 /// A profile that lets `path` create user namespaces, loaded at once.
 ///
 /// `profile_name` is the tool's name unless /etc/apparmor.d already declares
 /// a profile of that name (then the file name is used, so that loading the
 /// new profile does not replace the shipped one).
 pub fn apparmor_profile(tool: &str, path: &str, profile_name: &str) -> Remediation {
-    let file = format!("/etc/apparmor.d/{}", profile_file_name(path));
+    let file = quote(&format!("/etc/apparmor.d/{}", profile_file_name(path))).into_owned();
+    let header = format!("profile {profile_name} {path} flags=(unconfined) {{");
     Remediation::root(
         format!("give {tool} ({path}) an AppArmor profile that allows user namespaces"),
         vec![
             format!(
-                "printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\n\\nprofile {profile_name} \
-                 {path} flags=(unconfined) {{\\n  userns,\\n}}\\n' > {file}"
+                "printf '%s\\n' 'abi <abi/4.0>,' 'include <tunables/global>' '' {} '  userns,' '}}' \
+                 > {file}",
+                quote(&header)
             ),
             format!("apparmor_parser -r {file}"),
         ],
@@ -125,12 +150,49 @@ mod tests {
     }
 
     #[test]
+    fn a_hostile_runtime_path_stays_data_for_the_shell() {
+        let fix = apparmor_profile("runc", "/opt/x'$(id>&2)'/runc", "runc");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script =
+            fix.commands[0].replace("/etc/apparmor.d/", &format!("{}/", dir.path().display()));
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .expect("sh runs");
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{script}: {out:?}"
+        );
+        let written = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("read"))
+            .collect::<Vec<_>>();
+        assert_eq!(written.len(), 1, "{written:?}");
+        assert!(
+            written[0].contains(
+                "profile runc /opt/x'$(id>&2)'/runc flags=(unconfined) {\n  userns,\n}\n"
+            ),
+            "{}",
+            written[0]
+        );
+    }
+
+    #[test]
+    fn profiles_are_offered_only_where_root_alone_can_replace_the_runtime() {
+        assert!(in_profile_dir("/usr/sbin/runc"));
+        assert!(!in_profile_dir("/home/alice/bin/runc"));
+        assert!(!in_profile_dir("/usr/sbin/sub/runc"));
+    }
+
+    #[test]
     fn profiles_are_named_after_the_path() {
         let fix = apparmor_profile("runc", "/usr/sbin/runc", "runc");
         assert_eq!(
             fix.commands[0],
-            "printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\n\\nprofile runc /usr/sbin/runc \
-             flags=(unconfined) {\\n  userns,\\n}\\n' > /etc/apparmor.d/usr.sbin.runc"
+            "printf '%s\\n' 'abi <abi/4.0>,' 'include <tunables/global>' '' \
+             'profile runc /usr/sbin/runc flags=(unconfined) {' '  userns,' '}' \
+             > /etc/apparmor.d/usr.sbin.runc"
         );
         assert_eq!(
             fix.commands[1],
