@@ -218,16 +218,18 @@ impl HostFs {
 
     /// Looks a command up along a PATH value the way Go's `exec.LookPath` does
     /// (runc finds newuidmap this way): the first entry that is not a directory
-    /// and has an execute bit wins; an empty entry means the current directory
-    /// and is skipped here, since the doctor has no meaningful one.
+    /// and has an execute bit wins. Relative entries (empty, `.`, `bin`) name
+    /// the current directory, which the doctor does not share with the
+    /// runtime, and Go refuses a hit there (`ErrDot`): they are skipped, so
+    /// every path found is absolute.
     pub fn look_path(&self, name: &str, path_var: &str) -> Option<PathBuf> {
         if name.contains('/') {
             let path = PathBuf::from(name);
-            return self.is_executable_file(&path).then_some(path);
+            return (path.is_absolute() && self.is_executable_file(&path)).then_some(path);
         }
         path_var
             .split(':')
-            .filter(|dir| !dir.is_empty())
+            .filter(|dir| dir.starts_with('/'))
             .map(|dir| Path::new(dir).join(name))
             .find(|candidate| self.is_executable_file(candidate))
     }
@@ -308,5 +310,19 @@ mod tests {
             Some(PathBuf::from("/b/tool"))
         );
         assert_eq!(host.look_path("tool", "/a"), None);
+    }
+
+    #[test]
+    fn look_path_finds_only_absolute_paths() {
+        let (dir, host) = fixture();
+        fs::create_dir_all(dir.path().join("b")).unwrap();
+        fs::write(dir.path().join("b/tool"), "").unwrap();
+        fs::set_permissions(dir.path().join("b/tool"), fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(host.look_path("tool", "b:.:"), None);
+        assert_eq!(host.look_path("b/tool", "/b"), None);
+        assert_eq!(
+            host.look_path("tool", "b:/b"),
+            Some(PathBuf::from("/b/tool"))
+        );
     }
 }

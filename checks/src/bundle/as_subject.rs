@@ -44,7 +44,7 @@ struct Request {
 }
 
 /// One check's answer from the child.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Answer {
     id: String,
     outcome: Outcome,
@@ -110,6 +110,12 @@ fn in_child(
 
 /// The child's answers as results, in report order; every check must answer.
 fn answers(stdout: &[u8]) -> Result<Vec<CheckResult>, String> {
+    if stdout.len() >= crate::probe::ANSWER_CAP {
+        return Err(format!(
+            "the answer is larger than {} bytes",
+            crate::probe::ANSWER_CAP
+        ));
+    }
     let answers: Vec<Answer> =
         serde_json::from_slice(stdout).map_err(|e| format!("invalid answer: {e}"))?;
     BUNDLE_CHECKS
@@ -122,7 +128,9 @@ fn answers(stdout: &[u8]) -> Result<Vec<CheckResult>, String> {
             Ok(CheckResult {
                 def,
                 outcome: answer.outcome.clone(),
-                duration: Duration::from_secs_f64(answer.duration_ms.max(0.0) / 1000.0),
+                // Whatever the child claims, a duration is never a panic.
+                duration: Duration::try_from_secs_f64(answer.duration_ms / 1000.0)
+                    .unwrap_or(Duration::ZERO),
             })
         })
         .collect()
@@ -131,6 +139,8 @@ fn answers(stdout: &[u8]) -> Result<Vec<CheckResult>, String> {
 /// The child's `main`: runs the bundle checks in-process as whoever runs it
 /// and prints their outcomes as one JSON array. Returns the exit code.
 pub fn child_main(request: &str) -> i32 {
+    // Not traceable by the user it runs as: its answer is root's report.
+    let _ = nix::sys::prctl::set_dumpable(false);
     let request: Request = match serde_json::from_str(request) {
         Ok(request) => request,
         Err(e) => {
@@ -196,6 +206,13 @@ mod tests {
         let text = serde_json::to_vec(&all[1..]).unwrap();
         assert!(answers(&text).unwrap_err().starts_with("no answer for"));
         assert!(answers(b"{").unwrap_err().starts_with("invalid answer"));
+        let mut wild = all.clone();
+        wild[0].duration_ms = 1e300;
+        wild[1].duration_ms = -5.0;
+        let results = answers(&serde_json::to_vec(&wild).unwrap()).unwrap();
+        assert_eq!(results.len(), BUNDLE_CHECKS.len());
+        let huge = vec![b' '; crate::probe::ANSWER_CAP];
+        assert!(answers(&huge).unwrap_err().contains("larger than"));
     }
 
     #[test]

@@ -121,15 +121,28 @@ pub fn host_is_mapped(maps: &[IdMapping], host: u32) -> bool {
 }
 
 /// `0->1000 (1), 1->100000 (65536)`.
+///
+/// At most [`SHOWN_ENTRIES`] entries are listed, then how many more there are:
+/// a config may hold thousands, and evidence stays readable (and small enough
+/// for the answer of a bundle read as the subject).
 pub fn show(maps: &[IdMapping]) -> String {
     if maps.is_empty() {
         return "none".into();
     }
-    maps.iter()
+    let mut text = maps
+        .iter()
+        .take(SHOWN_ENTRIES)
         .map(|m| format!("{}->{} ({})", m.container_id, m.host_id, m.size))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if maps.len() > SHOWN_ENTRIES {
+        text.push_str(&format!(", ... ({} entries in all)", maps.len()));
+    }
+    text
 }
+
+/// How many mapping entries evidence lists.
+pub const SHOWN_ENTRIES: usize = 16;
 
 fn show_ranges(ranges: &[(u32, u32)]) -> String {
     if ranges.is_empty() {

@@ -21,6 +21,8 @@ mod runner;
 
 pub use child::{child_main, PROBE_ARG};
 pub(crate) use live::run_one;
+/// The most of a child's standard output that is kept (more is cut off).
+pub(crate) const ANSWER_CAP: usize = runner::STDOUT_CAP;
 pub use live::LiveProbes;
 pub use plan::ProbePlan;
 pub use planning::{plan_for, MULTI_ID_RANGE};

@@ -87,7 +87,9 @@ fn no_entry_or_no_file_fails_with_a_free_block_for_both_files() {
     ));
     assert_eq!(
         outcome.remediation[0].unless.as_deref(),
-        Some("grep -qxF alice:165536:65536 /etc/subuid && grep -qxF alice:165536:65536 /etc/subgid")
+        Some(
+            "grep -qxF alice:165536:65536 /etc/subuid && grep -qxF alice:165536:65536 /etc/subgid"
+        )
     );
     let missing = judge_text(
         SubidFile::Uid,
