@@ -16,6 +16,7 @@ use super::env::MountEnv;
 use crate::distro::{Component, Distro};
 use crate::model::{Evidence, Outcome, Remediation, Status};
 use crate::probe::{ProbeKind, ProbeReport};
+use crate::shell::quote;
 use crate::userns::fixes;
 use crate::userns::live::{self, Live};
 
@@ -158,8 +159,9 @@ fn use_fuse_overlayfs(binary: &str) -> Remediation {
         vec![
             "mkdir -p ~/.config/containers".into(),
             format!(
-                "printf '[storage]\\ndriver = \"overlay\"\\n\\n[storage.options.overlay]\\n\
-                 mount_program = \"{binary}\"\\n' >> ~/.config/containers/storage.conf"
+                "printf '%s\\n' '[storage]' 'driver = \"overlay\"' '' '[storage.options.overlay]' \
+                 {} >> ~/.config/containers/storage.conf",
+                quote(&format!("mount_program = \"{binary}\""))
             ),
         ],
     )
