@@ -29,6 +29,8 @@ pub mod runtime;
 pub mod shell;
 pub mod subid;
 pub mod subject;
+#[cfg(test)]
+mod testing;
 pub mod userns;
 
 pub use model::{Evidence, Outcome, Remediation, Status};

@@ -366,10 +366,7 @@ mod tests {
     use super::*;
     use crate::model::Status;
     use crate::os_release::OsRelease;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
+    use crate::testing::debian;
 
     fn facts(hierarchy: Hierarchy, service: ServiceCgroup) -> Facts {
         Facts {

@@ -372,11 +372,8 @@ mod tests {
     use super::*;
     use crate::model::Status;
     use crate::os_release::OsRelease;
+    use crate::testing::debian;
     use std::path::PathBuf;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
 
     fn fedora() -> Distro {
         Distro::from_os_release(&OsRelease::parse("ID=fedora\n"))

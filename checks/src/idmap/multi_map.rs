@@ -272,11 +272,7 @@ fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os_release::OsRelease;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
+    use crate::testing::debian;
 
     fn failed(step: &str, facts: &[(&str, &str)]) -> Live {
         Live::Report(ProbeReport {

@@ -69,21 +69,8 @@ pub fn judge(probe: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
 mod tests {
     use super::*;
     use crate::model::Evidence;
-    use crate::os_release::OsRelease;
     use crate::probe::ProbeReport;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
-
-    fn failed(step: &str, errno: &str) -> Live {
-        Live::Report(ProbeReport {
-            ok: false,
-            step: Some(step.into()),
-            errno: Some(errno.into()),
-            ..Default::default()
-        })
-    }
+    use crate::testing::{debian, failed_probe as failed};
 
     #[test]
     fn ok_passes_with_probe_evidence() {

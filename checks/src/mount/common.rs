@@ -132,7 +132,7 @@ pub fn before_mount(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os_release::OsRelease;
+    use crate::testing::debian;
     use crate::userns::env::Knob;
 
     fn failed(step: &str, errno: &str) -> ProbeReport {
@@ -142,10 +142,6 @@ mod tests {
             errno: Some(errno.into()),
             ..Default::default()
         }
-    }
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
     }
 
     #[test]

@@ -236,11 +236,7 @@ fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os_release::OsRelease;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
+    use crate::testing::debian;
 
     fn report(ok: bool, step: Option<&str>, errno: Option<&str>, facts: &[(&str, &str)]) -> Live {
         Live::Report(ProbeReport {

@@ -171,20 +171,7 @@ fn use_fuse_overlayfs(binary: &str) -> Remediation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::os_release::OsRelease;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
-
-    fn failed(step: &str, errno: &str) -> Live {
-        Live::Report(ProbeReport {
-            ok: false,
-            step: Some(step.into()),
-            errno: Some(errno.into()),
-            ..Default::default()
-        })
-    }
+    use crate::testing::{debian, failed_probe as failed};
 
     fn fuse_ok() -> Live {
         let mut report = ProbeReport {

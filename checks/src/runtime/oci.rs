@@ -438,10 +438,7 @@ mod tests {
     use crate::model::Status;
     use crate::os_release::OsRelease;
     use crate::runtime::version::samples::*;
-
-    fn debian() -> Distro {
-        Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-    }
+    use crate::testing::debian;
 
     fn ran(argv0: &str, stdout: &str) -> VersionSource {
         VersionSource::Ran(CommandRun {

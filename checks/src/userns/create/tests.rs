@@ -3,12 +3,9 @@
 use super::*;
 use crate::model::Status;
 use crate::os_release::OsRelease;
+use crate::testing::debian;
 use crate::userns::env::Knob;
 use crate::userns::profiles::Coverage;
-
-fn debian() -> Distro {
-    Distro::from_os_release(&OsRelease::parse("ID=debian\n"))
-}
 
 fn failed(step: &str, errno: &str) -> Live {
     Live::Report(ProbeReport {
