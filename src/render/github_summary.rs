@@ -9,7 +9,7 @@
 //! of either. The file is appended to, never truncated; when it cannot be
 //! written the doctor says so on stderr and carries on with the same exit code.
 
-use crate::render::plain::who_runs;
+use crate::render::plain::{capability_rows, who_runs, Works};
 use crate::report::Report;
 use checks::capabilities::Capabilities;
 use checks::Status;
@@ -94,23 +94,15 @@ fn icon(status: Status) -> &'static str {
 }
 
 fn capabilities(out: &mut String, caps: &Capabilities) {
-    let flag = |value: Option<bool>| match value {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "unknown",
-    };
-    let overlay = caps.overlay.map_or("unknown", |o| o.as_str());
-    let cgroup = caps.cgroup.as_deref().unwrap_or("unknown");
     out.push_str("| what works here | |\n|---|---|\n");
-    let rows = [
-        ("user namespaces", flag(caps.userns)),
-        ("single-id containers", flag(caps.single_id)),
-        ("multi-id containers (65536 ids)", flag(caps.multi_id)),
-        ("bind mounts", flag(caps.bind_mount)),
-        ("overlay", overlay),
-        ("cgroup resource limits", cgroup),
-    ];
-    for (name, value) in rows {
+    for (name, works) in capability_rows(caps) {
+        let value = match works {
+            Works::Flag(Some(true)) => "yes",
+            Works::Flag(Some(false)) => "no",
+            Works::Overlay(Some(kind)) => kind.as_str(),
+            Works::Cgroup(Some(mode)) => mode,
+            Works::Flag(None) | Works::Overlay(None) | Works::Cgroup(None) => "unknown",
+        };
         let _ = writeln!(out, "| {name} | {} |", cell(value));
     }
     out.push('\n');

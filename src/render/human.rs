@@ -4,9 +4,10 @@
 //! skips show one line unless `-v` asks for everything.
 
 use crate::color::Palette;
+use crate::render::plain::{capability_rows, Works};
 use crate::report::Report;
 use crate::who::Chosen;
-use checks::capabilities::Capabilities;
+use checks::capabilities::{Capabilities, Overlay};
 use checks::{CheckResult, Evidence, Status};
 use std::fmt::Write as _;
 
@@ -78,31 +79,19 @@ fn header(out: &mut String, report: &Report, palette: Palette) {
 }
 
 fn capabilities(out: &mut String, caps: &Capabilities, palette: Palette) {
-    let yes_no = |value: Option<bool>| match value {
-        Some(true) => palette.status(Status::Pass, "yes"),
-        Some(false) => palette.status(Status::Fail, "no"),
-        None => palette.muted("unknown"),
-    };
-    let overlay = match caps.overlay {
-        Some(checks::capabilities::Overlay::None) => palette.status(Status::Fail, "none"),
-        Some(kind) => palette.status(Status::Pass, kind.as_str()),
-        None => palette.muted("unknown"),
-    };
-    let cgroup = match caps.cgroup.as_deref() {
-        Some("delegated") => palette.status(Status::Pass, "delegated"),
-        Some(mode) => palette.status(Status::Warn, mode),
-        None => palette.muted("unknown"),
-    };
     let _ = writeln!(out, "{}", palette.heading("What works here"));
-    let rows = [
-        ("user namespaces", yes_no(caps.userns)),
-        ("single-id containers", yes_no(caps.single_id)),
-        ("multi-id containers (65536 ids)", yes_no(caps.multi_id)),
-        ("bind mounts", yes_no(caps.bind_mount)),
-        ("overlay", overlay),
-        ("cgroup resource limits", cgroup),
-    ];
-    for (name, value) in rows {
+    for (name, works) in capability_rows(caps) {
+        let value = match works {
+            Works::Flag(Some(true)) => palette.status(Status::Pass, "yes"),
+            Works::Flag(Some(false)) => palette.status(Status::Fail, "no"),
+            Works::Overlay(Some(Overlay::None)) => palette.status(Status::Fail, "none"),
+            Works::Overlay(Some(kind)) => palette.status(Status::Pass, kind.as_str()),
+            Works::Cgroup(Some("delegated")) => palette.status(Status::Pass, "delegated"),
+            Works::Cgroup(Some(mode)) => palette.status(Status::Warn, mode),
+            Works::Flag(None) | Works::Overlay(None) | Works::Cgroup(None) => {
+                palette.muted("unknown")
+            }
+        };
         let _ = writeln!(out, "  {name:<32} {value}");
     }
     out.push('\n');

@@ -1,12 +1,42 @@
-//! Plain-text pieces shared by the CI renderers (github, junit): a check's
-//! problem as a multi-line text block, and one-line sanitising.
+//! Plain-text pieces shared by the renderers: a check's problem as a
+//! multi-line text block, one-line sanitising, and the rows of the "what works
+//! here" table.
 //!
 //! The text is uncoloured and unescaped; each renderer escapes it for its
 //! own consumer.
 
 use crate::render::human::describe;
+use checks::capabilities::{Capabilities, Overlay};
 use checks::{CheckResult, Remediation};
 use std::fmt::Write as _;
+
+/// One value of the "what works here" table, for each renderer to show.
+pub(crate) enum Works<'a> {
+    /// Works, does not, or unknown.
+    Flag(Option<bool>),
+    /// The overlay kind found, if known.
+    Overlay(Option<Overlay>),
+    /// The cgroup mode found, if known.
+    Cgroup(Option<&'a str>),
+}
+
+/// The "what works here" rows, in order, named as people read them.
+pub(crate) fn capability_rows(caps: &Capabilities) -> [(&'static str, Works<'_>); 6] {
+    [
+        ("user namespaces", Works::Flag(caps.userns)),
+        ("single-id containers", Works::Flag(caps.single_id)),
+        (
+            "multi-id containers (65536 ids)",
+            Works::Flag(caps.multi_id),
+        ),
+        ("bind mounts", Works::Flag(caps.bind_mount)),
+        ("overlay", Works::Overlay(caps.overlay)),
+        (
+            "cgroup resource limits",
+            Works::Cgroup(caps.cgroup.as_deref()),
+        ),
+    ]
+}
 
 /// Who runs a fix, and whether it lasts, as the human report says it.
 pub(crate) fn who_runs(fix: &Remediation) -> &'static str {
