@@ -1,4 +1,4 @@
-//! Exit codes: the contract CI gates on (DESIGN.md section 6).
+//! Exit codes: the contract CI gates on (README.md, "Exit codes").
 
 use crate::cli::FailOn;
 use checks::Status;

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some(checks::probe::PROBE_ARG) {
         let args: Vec<String> = std::env::args().skip(2).collect();
-        std::process::exit(checks::probe::child_main(&args));
+        std::process::exit(checks::children::child_main(&args));
     }
     quiet_panics_inside_checks();
     let cli = cli::Cli::parse();
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
 fn quiet_panics_inside_checks() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !checks::registry::in_check() {
+        if !checks::check::in_check() {
             default(info);
         }
     }));

@@ -5,16 +5,16 @@ use crate::color::Palette;
 use crate::report::{HostInfo, Report};
 use crate::{exit, render, who};
 use anyhow::{bail, Context as _};
-use checks::bundle::as_subject::run_bundle_for;
-use checks::bundle::BUNDLE_CHECKS;
 use checks::explain::confirm;
 use checks::explain::wire::ExplainDoc;
 use checks::host::HostFs;
 use checks::mappings::mappings_for;
 use checks::os_release::OsRelease;
+use checks::preflight::run_bundle_for;
 use checks::probe::{plan_for, CannedProbes, LiveProbes, NoProbes, ProbeKind, Probes};
-use checks::registry::{self, CheckDef, HOST_CHECKS};
-use checks::subid::{subject_ranges, SubidFile};
+use checks::registry::{self, BUNDLE_CHECKS, HOST_CHECKS};
+use checks::subordinate::{subject_ranges, SubidFile};
+use checks::CheckDef;
 use checks::{capabilities, Context};
 
 /// What to print on stdout, and how to exit.
@@ -68,19 +68,16 @@ fn list() -> String {
         .collect()
 }
 
-/// The checks `--only` and `--skip` leave, in report order; unknown ids are usage errors.
-fn select(only: &[String], skip: &[String]) -> anyhow::Result<Vec<&'static CheckDef>> {
-    for id in only.iter().chain(skip) {
-        if registry::find(id).is_none() {
-            bail!("unknown check id '{id}' (`rootless-doctor list` shows them all)");
-        }
-    }
-    Ok(HOST_CHECKS
-        .iter()
-        .copied()
-        .filter(|def| only.is_empty() || only.iter().any(|id| id == def.id))
-        .filter(|def| !skip.iter().any(|id| id == def.id))
-        .collect())
+/// The checks of `list` that `--only` and `--skip` leave, in report order;
+/// unknown ids are usage errors. `kind` names the list in the error.
+fn select(
+    list: &[&'static CheckDef],
+    kind: &str,
+    cli: &Cli,
+) -> anyhow::Result<Vec<&'static CheckDef>> {
+    registry::select(list, &cli.global.only, &cli.global.skip).map_err(|id| {
+        anyhow::anyhow!("unknown {kind}check id '{id}' (`rootless-doctor list` shows them all)")
+    })
 }
 
 /// The host, the subject and the distribution of a run.
@@ -173,7 +170,7 @@ fn reject_format(format: Format, allowed: &[Format], command: &str) -> anyhow::R
 fn check(cli: &Cli) -> anyhow::Result<Output> {
     let global = &cli.global;
     reject_format(global.format, &Format::REPORTS, "check")?;
-    let selected = select(&global.only, &global.skip)?;
+    let selected = select(HOST_CHECKS, "", cli)?;
     let scene = Scene::new(cli)?;
     let results = scene.run_checks(cli, &selected)?;
     let capabilities = capabilities::derive(&results);
@@ -183,20 +180,12 @@ fn check(cli: &Cli) -> anyhow::Result<Output> {
 fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
     let global = &cli.global;
     reject_format(global.format, &Format::REPORTS, "bundle")?;
-    for id in global.only.iter().chain(&global.skip) {
-        if !BUNDLE_CHECKS.iter().any(|def| def.id == id) {
-            bail!("unknown bundle check id '{id}' (`rootless-doctor list` shows them all)");
-        }
-    }
+    let selected = select(BUNDLE_CHECKS, "bundle ", cli)?;
     let scene = Scene::new(cli)?;
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
     let timeout = std::time::Duration::from_secs_f64(global.timeout);
-    let results: Vec<_> = run_bundle_for(&ctx, &dir, timeout)
-        .into_iter()
-        .filter(|r| global.only.is_empty() || global.only.iter().any(|id| id == r.def.id))
-        .filter(|r| !global.skip.iter().any(|id| id == r.def.id))
-        .collect();
+    let results = run_bundle_for(ctx, &dir, &selected, timeout);
     Ok(scene.report(cli, results, None, Some(dir)))
 }
 
@@ -227,18 +216,19 @@ fn explain(
             .collect();
         let scene = Scene::new(cli)?;
         let mut results = scene.run_checks(cli, &selected)?;
-        let wants_bundle = BUNDLE_CHECKS.iter().any(|def| wanted.contains(&def.id));
-        if let (Some(dir), true) = (bundle_dir, wants_bundle) {
+        let bundle_selected: Vec<&'static CheckDef> = BUNDLE_CHECKS
+            .iter()
+            .copied()
+            .filter(|def| wanted.contains(&def.id))
+            .collect();
+        if let (Some(dir), false) = (bundle_dir, bundle_selected.is_empty()) {
             let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
-            results.extend(
-                run_bundle_for(
-                    &ctx,
-                    dir,
-                    std::time::Duration::from_secs_f64(global.timeout),
-                )
-                .into_iter()
-                .filter(|r| wanted.contains(&r.def.id)),
-            );
+            results.extend(run_bundle_for(
+                ctx,
+                dir,
+                &bundle_selected,
+                std::time::Duration::from_secs_f64(global.timeout),
+            ));
         }
         let confirmed = confirm(&explanation, &results);
         let checks = render::json::check_values(&results);
@@ -263,7 +253,7 @@ fn explain(
 
 fn setup(cli: &Cli) -> anyhow::Result<Output> {
     reject_format(cli.global.format, &[Format::Human], "setup")?;
-    let selected = select(&cli.global.only, &cli.global.skip)?;
+    let selected = select(HOST_CHECKS, "", cli)?;
     let scene = Scene::new(cli)?;
     let results = scene.run_checks(cli, &selected)?;
     let distro = scene

@@ -3,7 +3,7 @@
 use crate::harness::{binary, status, Test};
 use std::process::{Command, Stdio};
 
-/// The check ids of DESIGN.md section 3, in report order (host, then bundle): a contract.
+/// The check ids in report order (host, then bundle), as docs/checks lists them: a contract.
 const ALL_IDS: &[&str] = &[
     "userns.clone-sysctl",
     "userns.max-namespaces",

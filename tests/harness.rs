@@ -177,6 +177,29 @@ pub(crate) fn assert_valid_report(report: &serde_json::Value) {
         "report violates the schema:\n{}",
         errors.join("\n")
     );
+    for check in report["checks"].as_array().into_iter().flatten() {
+        let id = check["id"].as_str().unwrap_or_default();
+        let def = checks::registry::find(id)
+            .or_else(|| checks::registry::find_bundle(id))
+            .unwrap_or_else(|| panic!("the report has an unknown check {id}"));
+        match check["code"].as_str() {
+            Some(code) => assert!(
+                def.code_named(code).is_some(),
+                "{id} reported code '{code}', which it does not declare"
+            ),
+            None => assert_eq!(
+                check["status"], "pass",
+                "{id} is not a pass but has no code"
+            ),
+        }
+        for code in check["also"].as_array().into_iter().flatten() {
+            let code = code.as_str().unwrap_or_default();
+            assert!(
+                def.code_named(code).is_some(),
+                "{id} reported further code '{code}', which it does not declare"
+            );
+        }
+    }
 }
 
 /// The check with this id in a JSON report.

@@ -52,7 +52,8 @@ impl Drop for Planted {
     }
 }
 
-/// A symlink owned by the user, as the user would plant it.
+/// A symlink owned by the user, as the user would plant it, at a path only
+/// this test uses (a leftover of an interrupted run is replaced).
 fn plant(link: &Path, target: &Path, live: &Live, planted: &mut Planted) {
     let _ = fs::remove_file(link);
     symlink(target, link).unwrap();
@@ -203,14 +204,22 @@ fn root_for_a_user_follows_no_planted_symlink_and_agrees_with_the_user() {
         chown(&run_dir, Some(live.uid), Some(live.gid)).unwrap();
         planted.0.push(run_dir.clone());
     }
-    for name in [
-        "runc",
-        "crun",
-        "containers",
-        "rootless-doctor-probe.1.planted",
-    ] {
-        plant(&run_dir.join(name), secret.path(), &live, &mut planted);
+    // The runtimes' own state dirs are planted only where the user has none:
+    // a real /run/user/UID/runc is live container state, left as it is.
+    for name in ["runc", "crun", "containers"] {
+        let path = run_dir.join(name);
+        if fs::symlink_metadata(&path).is_ok() {
+            eprintln!("{}: the user's own; not planted", path.display());
+        } else {
+            plant(&path, secret.path(), &live, &mut planted);
+        }
     }
+    plant(
+        &run_dir.join("rootless-doctor-probe.1.planted"),
+        secret.path(),
+        &live,
+        &mut planted,
+    );
     let home = nix::unistd::User::from_uid(live.uid.into())
         .unwrap()
         .unwrap()

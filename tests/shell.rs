@@ -4,8 +4,8 @@
 //! A consumer that is not installed is skipped with a note on stderr.
 
 use crate::harness::{binary, Test};
-use checks::bundle::BUNDLE_CHECKS;
-use checks::registry::{CheckDef, HOST_CHECKS};
+use checks::registry::{BUNDLE_CHECKS, HOST_CHECKS};
+use checks::CheckDef;
 use std::io::Write;
 use std::process::{Command, Stdio};
 

@@ -1,15 +1,31 @@
 //! Host knowledge for rootless-doctor.
 //!
-//! Everything the doctor knows about rootless containers lives here: the report
-//! model ([`model`]), the seams through which the host is read ([`host`],
-//! [`subject`], [`probe`]), the registry of checks ([`registry`]) and one module
-//! per check family. Checks gather facts through the seams and judge them in
-//! pure functions; nothing in this crate prints.
+//! Everything the doctor knows about rootless containers lives here, in layers
+//! that import only downwards:
+//!
+//! 1. host facts and plain data: [`model`], [`host`], [`subject`], [`accounts`],
+//!    [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
+//!    [`spec`], [`shell`], [`privdrop`], [`container`];
+//! 2. live probes: [`probe`];
+//! 3. what a check is: [`check`]; what the live checks share: [`live`],
+//!    [`nsenv`];
+//! 4. one module per check family ([`userns`], [`idmap`], [`subid`], [`mount`],
+//!    [`runtime`], [`cgroup`], [`bundle`]), each importing other families only
+//!    through their public `CheckDef`s and finding codes;
+//! 5. what uses the checks: [`registry`] (the ordered lists), [`capabilities`],
+//!    [`explain`], [`preflight`], [`children`], [`mappings`].
+//!
+//! Checks gather facts through the seams and judge them in pure functions;
+//! nothing in this crate prints. `checks/tests/layers.rs` keeps the import
+//! graph free of cycles.
 
 pub mod accounts;
 pub mod bundle;
 pub mod capabilities;
 pub mod cgroup;
+pub mod cgroupfs;
+pub mod check;
+pub mod children;
 pub mod container;
 pub mod distro;
 pub mod explain;
@@ -17,21 +33,27 @@ pub mod explain;
 pub mod fuzzing;
 pub mod host;
 pub mod idmap;
+pub mod live;
 pub mod mappings;
 pub mod model;
 pub mod mount;
 pub mod mountinfo;
+pub mod nsenv;
 pub mod os_release;
+pub mod preflight;
 pub mod privdrop;
 pub mod probe;
 pub mod registry;
 pub mod runtime;
 pub mod shell;
+pub mod spec;
 pub mod subid;
 pub mod subject;
+pub mod subordinate;
 #[cfg(test)]
 mod testing;
 pub mod userns;
 
-pub use model::{Evidence, Outcome, Remediation, Status};
-pub use registry::{CheckDef, CheckResult, Context, HOST_CHECKS};
+pub use check::{CheckDef, CheckResult, Context, Finding, Outcome};
+pub use model::{Code, CommonCode, Evidence, Remediation, Status};
+pub use registry::{BUNDLE_CHECKS, HOST_CHECKS};

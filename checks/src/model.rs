@@ -1,8 +1,7 @@
-//! The report model: what a check concludes and why.
-//!
-//! A check ends in one [`Outcome`]: a [`Status`], a one-line message, the
-//! [`Evidence`] it was judged on and the [`Remediation`]s that fix it. These are
-//! plain data; renderers turn them into human text, JSON and the other formats.
+//! The report's plain data: [`Status`], finding [`Code`]s, [`Evidence`] and
+//! [`Remediation`]. A check's conclusion, the [`Outcome`](crate::check::Outcome),
+//! is built from them in `check.rs`; renderers turn them into human text, JSON
+//! and the other formats.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -176,75 +175,123 @@ impl Remediation {
     }
 }
 
-/// What a check concluded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub status: Status,
-    /// One line, lower case, naming the path or value it is about.
-    pub message: String,
-    pub evidence: Vec<Evidence>,
-    pub remediation: Vec<Remediation>,
-    /// Why the check was skipped; set only with [`Status::Skip`].
-    pub skip_reason: Option<String>,
+/// At most `max` bytes of `text`, cut on a character boundary, marked when cut.
+pub fn cap(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
 }
 
-impl Outcome {
-    fn new(status: Status, message: impl Into<String>) -> Self {
-        Outcome {
-            status,
-            message: message.into(),
-            evidence: Vec::new(),
-            remediation: Vec::new(),
-            skip_reason: None,
+/// A finding code: the stable, kebab-case name of one kind of non-pass
+/// outcome of a check (`clone-sysctl-off`, `range-too-small`, `blocked`).
+///
+/// Codes are unique within a check and never renamed; programs (explain, the
+/// capabilities, users' CI) decide on a check's id and code, never on its
+/// message. Each family declares its codes as an enum with
+/// [`finding_codes!`](crate::finding_codes), which converts into this type;
+/// [`CommonCode`] holds the few that any check may give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(&'static str);
+
+impl Code {
+    /// A code with this name; families declare theirs with
+    /// [`finding_codes!`](crate::finding_codes) rather than calling this.
+    pub const fn new(name: &'static str) -> Self {
+        Code(name)
+    }
+
+    /// The wire name.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+/// Declares a family's finding codes: an enum whose variants each carry
+/// their kebab-case wire name and a doc comment saying what they mean, with
+/// `ALL`, `code()` and `as_str()`, and a conversion into [`Code`].
+///
+/// ```
+/// checks::finding_codes! {
+///     /// Codes of an example family.
+///     pub enum Code {
+///         /// The knob is off.
+///         KnobOff = "knob-off",
+///     }
+/// }
+/// assert_eq!(Code::KnobOff.as_str(), "knob-off");
+/// ```
+#[macro_export]
+macro_rules! finding_codes {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
         }
-    }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
 
-    pub fn pass(message: impl Into<String>) -> Self {
-        Outcome::new(Status::Pass, message)
-    }
+        impl $name {
+            /// Every code of the enum, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-    pub fn warn(message: impl Into<String>) -> Self {
-        Outcome::new(Status::Warn, message)
-    }
+            /// The code as the report carries it.
+            pub const fn code(self) -> $crate::model::Code {
+                match self {
+                    $( $name::$variant => $crate::model::Code::new($text), )+
+                }
+            }
 
-    pub fn fail(message: impl Into<String>) -> Self {
-        Outcome::new(Status::Fail, message)
-    }
+            /// The wire name.
+            pub const fn as_str(self) -> &'static str {
+                self.code().as_str()
+            }
+        }
 
-    pub fn error(message: impl Into<String>) -> Self {
-        Outcome::new(Status::Error, message)
-    }
+        impl From<$name> for $crate::model::Code {
+            fn from(code: $name) -> Self {
+                code.code()
+            }
+        }
+    };
+}
 
-    /// A skip; the reason doubles as the message.
-    pub fn skip(reason: impl Into<String>) -> Self {
-        let reason = reason.into();
-        let mut outcome = Outcome::new(Status::Skip, reason.clone());
-        outcome.skip_reason = Some(reason);
-        outcome
-    }
-
-    /// A skip because another check did not pass: "blocked by ID".
-    pub fn blocked_by(id: &str) -> Self {
-        Outcome::skip(format!("blocked by {id}"))
-    }
-
-    pub fn with(mut self, evidence: Evidence) -> Self {
-        self.evidence.push(evidence);
-        self
-    }
-
-    pub fn with_all(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Self {
-        self.evidence.extend(evidence);
-        self
-    }
-
-    pub fn fix(mut self, remediation: Remediation) -> Self {
-        self.remediation.push(remediation);
-        self
-    }
-
-    pub fn fixes(mut self, remediation: impl IntoIterator<Item = Remediation>) -> Self {
-        self.remediation.extend(remediation);
-        self
+finding_codes! {
+    /// Codes any check may give, besides its family's own.
+    pub enum CommonCode {
+        /// Skipped: a check this one depends on did not pass (`blocked_by` names it).
+        Blocked = "blocked",
+        /// Skipped: live probes were not run (`--no-probe`, or a fixture host
+        /// without canned results).
+        ProbeNotRun = "probe-not-run",
+        /// Error: the live probe was killed at its `--timeout` deadline.
+        ProbeTimedOut = "probe-timed-out",
+        /// Error: the live probe could not be started, or said nothing intelligible.
+        ProbeBroken = "probe-broken",
+        /// Error: the check itself panicked; a bug, reported instead of a crash.
+        CheckPanicked = "check-panicked",
+        /// Error: the child that evaluates the check as the subject could not
+        /// start, timed out, or answered something unreadable.
+        ChildFailed = "child-failed",
     }
 }

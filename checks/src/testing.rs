@@ -2,9 +2,9 @@
 //! several families judge against, written once.
 
 use crate::distro::Distro;
+use crate::live::Live;
 use crate::os_release::OsRelease;
 use crate::probe::ProbeReport;
-use crate::userns::live::Live;
 
 /// The distribution most fixtures run on.
 pub(crate) fn debian() -> Distro {

@@ -4,12 +4,12 @@
 //! space), the bundle's mapping judge against id sets compared element by
 //! element, and `mappings_for` against that judge.
 
-use checks::bundle::idmap::{judge, HelperFact, IdKind, MapFacts, Userns};
-use checks::bundle::spec::IdMapping;
+use checks::bundle::mapping_rules::{judge, HelperFact, IdKind, MapFacts, Userns};
 use checks::distro::Distro;
 use checks::mappings::{mappings_for, MAX_ENTRIES};
 use checks::os_release::OsRelease;
-use checks::subid::alloc::{free_range, FIRST_ID, FULL};
+use checks::spec::IdMapping;
+use checks::subordinate::alloc::{free_range, FIRST_ID, FULL};
 use checks::Status;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -114,6 +114,7 @@ fn facts(maps: Vec<IdMapping>, own: u32, ranges: Vec<(u32, u32)>) -> MapFacts {
         ranges,
         helper: HelperFact {
             status: Status::Pass,
+            code: None,
             message: "usable".into(),
         },
         config_path: "/b/config.json".into(),

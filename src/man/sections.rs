@@ -4,8 +4,9 @@
 
 use crate::exit;
 use crate::render::github_summary::STEP_SUMMARY_ENV;
-use checks::bundle::BUNDLE_CHECKS;
-use checks::registry::{CheckDef, HOST_CHECKS};
+use checks::registry::BUNDLE_CHECKS;
+use checks::registry::HOST_CHECKS;
+use checks::CheckDef;
 use clap_mangen::roff::{bold, italic, roman, Roff};
 
 /// SUBCOMMANDS: each with its arguments and its own (non-global) options, in

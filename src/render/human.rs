@@ -120,6 +120,9 @@ fn check(out: &mut String, result: &CheckResult, palette: Palette, verbose: bool
     if !detailed {
         return;
     }
+    if let (true, Some(code)) = (verbose, outcome.code) {
+        let _ = writeln!(out, "          {}", palette.muted(&format!("code: {code}")));
+    }
     for evidence in &outcome.evidence {
         // Multi-line values (a uid_map) keep the indentation of the block.
         let text = describe(evidence)

@@ -63,7 +63,7 @@ struct WireCapabilities {
     multi_id: Option<bool>,
     bind_mount: Option<bool>,
     overlay: Option<&'static str>,
-    cgroup: Option<String>,
+    cgroup: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +91,12 @@ struct WireCheck<'a> {
     evidence: Vec<WireEvidence<'a>>,
     remediation: Vec<WireRemediation<'a>>,
     skip_reason: Option<&'a str>,
+    /// The finding code; null exactly when the check passed.
+    code: Option<&'static str>,
+    /// The codes of further problems the message names.
+    also: Vec<&'static str>,
+    /// The id of the check that made this one skip, or null.
+    blocked_by: Option<&'static str>,
     duration_ms: f64,
 }
 
@@ -188,7 +194,7 @@ impl From<&Capabilities> for WireCapabilities {
             multi_id: caps.multi_id,
             bind_mount: caps.bind_mount,
             overlay: caps.overlay.map(|o| o.as_str()),
-            cgroup: caps.cgroup.clone(),
+            cgroup: caps.cgroup.map(|m| m.as_str()),
         }
     }
 }
@@ -208,6 +214,9 @@ fn wire_check(r: &CheckResult) -> WireCheck<'_> {
             .map(WireRemediation::from)
             .collect(),
         skip_reason: r.outcome.skip_reason.as_deref(),
+        code: r.outcome.code.map(|c| c.as_str()),
+        also: r.outcome.also.iter().map(|c| c.as_str()).collect(),
+        blocked_by: r.outcome.blocked_by.map(|d| d.id),
         duration_ms: (r.duration.as_secs_f64() * 1e6).round() / 1e3,
     }
 }

@@ -101,7 +101,7 @@ fn properties(out: &mut String, report: &Report) {
             ),
             (
                 "capability.cgroup".to_string(),
-                caps.cgroup.clone().unwrap_or_else(|| "unknown".to_string()),
+                caps.cgroup.map_or("unknown", |m| m.as_str()).to_string(),
             ),
         ]);
     }

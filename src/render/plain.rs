@@ -33,7 +33,7 @@ pub(crate) fn capability_rows(caps: &Capabilities) -> [(&'static str, Works<'_>)
         ("overlay", Works::Overlay(caps.overlay)),
         (
             "cgroup resource limits",
-            Works::Cgroup(caps.cgroup.as_deref()),
+            Works::Cgroup(caps.cgroup.map(|m| m.as_str())),
         ),
     ]
 }

@@ -88,7 +88,7 @@ pub(crate) fn render(report: &Report, now: f64) -> String {
                 modes.push(mode_sample("overlay", mode.as_str(), mode == overlay));
             }
         }
-        if let Some(cgroup) = caps.cgroup.as_deref() {
+        if let Some(cgroup) = caps.cgroup.map(|m| m.as_str()) {
             for mode in CGROUP_MODES {
                 modes.push(mode_sample("cgroup", mode, mode == cgroup));
             }

@@ -1,11 +1,41 @@
-//! `bundle.config` and `bundle.rootfs`: config.json reads as runc reads it,
-//! and root.path names a directory runc accepts.
+//! `bundle.config`: config.json reads as runc reads it (one JSON value,
+//! trailing bytes ignored), parsed once by [`crate::spec`].
+//!
+//! Decisions: docs/checks/bundle.md, section `bundle.config`.
 
-use super::spec::{ConfigError, Loaded, Spec, CONFIG_LIMIT};
-use crate::model::{Evidence, Outcome, Remediation};
+use super::{no_bundle, Code};
+use crate::check::{CheckDef, Context, Outcome};
+use crate::model::{Evidence, Remediation};
 use crate::shell::{quote, quote_path};
-use std::fs;
-use std::path::{Component, Path, PathBuf};
+use crate::spec::{ConfigError, Loaded, CONFIG_LIMIT};
+use std::path::Path;
+
+pub static CONFIG: CheckDef = CheckDef {
+    id: "bundle.config",
+    title: "bundle config.json",
+    description: "config.json exists in the bundle, is a regular file and parses as an OCI \
+                  runtime spec the way runc reads it (one JSON value, trailing bytes ignored); \
+                  a syntax error is reported with its line and column.",
+    codes: &[
+        Code::NoBundle.code(),
+        Code::ConfigMissing.code(),
+        Code::ConfigNotAFile.code(),
+        Code::ConfigTooLarge.code(),
+        Code::ConfigUnreadable.code(),
+        Code::ConfigEmpty.code(),
+        Code::SyntaxError.code(),
+        Code::TypeError.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    match ctx.bundle {
+        Some(bundle) => judge_config(&bundle.dir, &bundle.config),
+        None => no_bundle(),
+    }
+}
 
 fn regenerate(dir: &Path) -> Remediation {
     Remediation::root(
@@ -34,25 +64,37 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
             }
             out
         }
-        Err(ConfigError::Missing) => Outcome::fail(format!(
-            "no config.json in {}; runc will fail: JSON specification file config.json not found",
-            dir.display()
-        ))
+        Err(ConfigError::Missing) => Outcome::fail(
+            Code::ConfigMissing,
+            format!(
+                "no config.json in {}; runc will fail: JSON specification file config.json not \
+                 found",
+                dir.display()
+            ),
+        )
         .with(Evidence::fact("bundle", dir.display().to_string()))
         .fix(regenerate(dir)),
-        Err(ConfigError::NotAFile { kind }) => Outcome::fail(format!(
-            "{path} is {kind}, not a file; runc will fail reading it (a fifo would even block it)"
-        ))
+        Err(ConfigError::NotAFile { kind }) => Outcome::fail(
+            Code::ConfigNotAFile,
+            format!(
+                "{path} is {kind}, not a file; runc will fail reading it (a fifo would even \
+                 block it)"
+            ),
+        )
         .with(Evidence::fact("config.json", *kind))
         .fix(regenerate(dir)),
-        Err(ConfigError::TooLarge { size }) => Outcome::error(format!(
-            "{path} is {size} bytes, more than the {} MiB the doctor reads; not checked",
-            CONFIG_LIMIT / (1024 * 1024)
-        ))
+        Err(ConfigError::TooLarge { size }) => Outcome::error(
+            Code::ConfigTooLarge,
+            format!(
+                "{path} is {size} bytes, more than the {} MiB the doctor reads; not checked",
+                CONFIG_LIMIT / (1024 * 1024)
+            ),
+        )
         .with(Evidence::fact("size", size.to_string())),
-        Err(ConfigError::Unreadable { reason }) => Outcome::fail(format!(
-            "cannot read {path}: {reason}; runc will fail the same way"
-        ))
+        Err(ConfigError::Unreadable { reason }) => Outcome::fail(
+            Code::ConfigUnreadable,
+            format!("cannot read {path}: {reason}; runc will fail the same way"),
+        )
         .with(Evidence::fact("error", reason.clone()))
         .fix(
             Remediation::root(
@@ -61,18 +103,23 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
             )
             .as_user(),
         ),
-        Err(ConfigError::Empty) => {
-            Outcome::fail(format!("{path} is empty; runc will fail: EOF")).fix(regenerate(dir))
-        }
+        Err(ConfigError::Empty) => Outcome::fail(
+            Code::ConfigEmpty,
+            format!("{path} is empty; runc will fail: EOF"),
+        )
+        .fix(regenerate(dir)),
         Err(ConfigError::Syntax {
             line,
             column,
             message,
             excerpt,
-        }) => Outcome::fail(format!(
-            "{path} is not valid JSON at line {line} column {column}: {message}; runc will fail \
-             parsing it (Go reports it as invalid character ... or unexpected EOF)"
-        ))
+        }) => Outcome::fail(
+            Code::SyntaxError,
+            format!(
+                "{path} is not valid JSON at line {line} column {column}: {message}; runc will \
+                 fail parsing it (Go reports it as invalid character ... or unexpected EOF)"
+            ),
+        )
         .with(Evidence::file_line(
             path.clone(),
             *line as u32,
@@ -96,10 +143,13 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
             } else {
                 String::new()
             };
-            let mut out = Outcome::fail(format!(
-                "{path} has a field of the wrong type{at}: {message}; runc will fail: json: \
-                 cannot unmarshal ... into Go struct field"
-            ));
+            let mut out = Outcome::fail(
+                Code::TypeError,
+                format!(
+                    "{path} has a field of the wrong type{at}: {message}; runc will fail: json: \
+                     cannot unmarshal ... into Go struct field"
+                ),
+            );
             if *line > 0 {
                 out = out.with(Evidence::file_line(
                     path.clone(),
@@ -116,133 +166,6 @@ pub fn judge_config(dir: &Path, loaded: &Result<Loaded, ConfigError>) -> Outcome
             )
         }
     }
-}
-
-/// The facts of `root.path`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RootfsFacts {
-    /// root.path as written; `None` when `root` or its path is absent.
-    pub path: Option<String>,
-    /// Where it is on the host.
-    pub host_path: Option<PathBuf>,
-    /// `Ok(true)` a directory, `Ok(false)` something else, `Err` stat error.
-    pub is_dir: Result<bool, String>,
-    /// A symlink met while walking root.path's own components.
-    pub symlink: Option<PathBuf>,
-}
-
-/// The rootfs on the host: root.path, relative to the bundle or absolute.
-pub fn rootfs_path(dir: &Path, spec: &Spec) -> Option<PathBuf> {
-    let path = spec.root.as_ref()?.path.as_deref()?;
-    (!path.is_empty()).then(|| dir.join(path))
-}
-
-/// Gathers root.path's facts.
-pub fn gather_rootfs(dir: &Path, spec: &Spec) -> RootfsFacts {
-    let path = spec.root.as_ref().and_then(|r| r.path.clone());
-    let host_path = rootfs_path(dir, spec);
-    let is_dir = match &host_path {
-        Some(p) => fs::metadata(p)
-            .map(|m| m.is_dir())
-            .map_err(|e| e.to_string()),
-        None => Err("no root.path".into()),
-    };
-    let symlink = path.as_deref().and_then(|p| {
-        let p = Path::new(p);
-        let mut at = if p.is_absolute() {
-            PathBuf::from("/")
-        } else {
-            dir.to_path_buf()
-        };
-        for component in p.components() {
-            match component {
-                Component::Normal(n) => at.push(n),
-                Component::ParentDir => {
-                    at.pop();
-                }
-                _ => continue,
-            }
-            if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Some(at);
-            }
-        }
-        None
-    });
-    RootfsFacts {
-        path,
-        host_path,
-        is_dir,
-        symlink,
-    }
-}
-
-/// Judges root.path.
-pub fn judge_rootfs(facts: &RootfsFacts) -> Outcome {
-    let Some(path) = facts.path.as_deref().filter(|p| !p.is_empty()) else {
-        return Outcome::fail(
-            "config.json has no root.path; runc will fail: root must be specified",
-        )
-        .fix(
-            Remediation::root(
-                "name the rootfs directory in root.path (runc spec writes \"rootfs\")",
-                vec![],
-            )
-            .as_user(),
-        );
-    };
-    let host = facts
-        .host_path
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let evidence = vec![
-        Evidence::fact("root.path", path),
-        Evidence::fact("rootfs on the host", host.clone()),
-    ];
-    match &facts.is_dir {
-        Err(e) => {
-            return Outcome::fail(format!(
-                "rootfs {host} cannot be used: {e}; runc will fail: invalid rootfs: stat {host}: \
-                 no such file or directory"
-            ))
-            .with_all(evidence)
-            .fix(
-                Remediation::root(
-                    "create the rootfs, e.g. from a busybox or distribution image",
-                    vec![format!("mkdir -p {}", quote(&host))],
-                )
-                .as_user(),
-            );
-        }
-        Ok(false) => {
-            return Outcome::fail(format!(
-                "rootfs {host} is not a directory; runc requires a directory (it fails entering \
-                 it: not a directory)"
-            ))
-            .with_all(evidence)
-            .fix(
-                Remediation::root("point root.path at the unpacked rootfs directory", vec![])
-                    .as_user(),
-            );
-        }
-        Ok(true) => {}
-    }
-    if let Some(link) = &facts.symlink {
-        return Outcome::fail(format!(
-            "root.path goes through the symlink {}; runc will fail: invalid rootfs: not an \
-             absolute path, or a symlink",
-            link.display()
-        ))
-        .with_all(evidence)
-        .fix(
-            Remediation::root(
-                "use the symlink's target in root.path",
-                vec![format!("readlink -f {}", quote_path(link))],
-            )
-            .as_user(),
-        );
-    }
-    Outcome::pass(format!("rootfs {host} is a directory")).with_all(evidence)
 }
 
 #[cfg(test)]
@@ -271,6 +194,7 @@ mod tests {
             }),
         );
         assert!(out.message.contains("line 3 column 7"), "{}", out.message);
+        assert!(out.is(Code::SyntaxError));
         assert_eq!(
             out.evidence[0],
             Evidence::file_line("/b/config.json", 3, "  \"x\" 1")
@@ -280,32 +204,43 @@ mod tests {
             out.message,
             "no config.json in /b; runc will fail: JSON specification file config.json not found"
         );
+        assert!(out.is(Code::ConfigMissing));
         let out = judge_config(dir, &Err(ConfigError::TooLarge { size: 1 << 30 }));
         assert_eq!(out.status, crate::Status::Error);
+        assert!(out.is(Code::ConfigTooLarge));
     }
 
     #[test]
-    fn rootfs_rules() {
-        let base = RootfsFacts {
-            path: Some("rootfs".into()),
-            host_path: Some("/b/rootfs".into()),
-            is_dir: Ok(true),
-            symlink: None,
-        };
-        assert_eq!(judge_rootfs(&base).status, crate::Status::Pass);
-        let missing = RootfsFacts {
-            is_dir: Err("No such file or directory (os error 2)".into()),
-            ..base.clone()
-        };
-        assert!(judge_rootfs(&missing).message.contains("invalid rootfs"));
-        let linked = RootfsFacts {
-            symlink: Some("/b/rootfs".into()),
-            ..base.clone()
-        };
-        assert!(judge_rootfs(&linked).message.contains("or a symlink"));
-        let none = RootfsFacts { path: None, ..base };
-        assert!(judge_rootfs(&none)
-            .message
-            .contains("root must be specified"));
+    fn each_load_error_has_its_code() {
+        let dir = Path::new("/b");
+        let cases = [
+            (
+                ConfigError::NotAFile {
+                    kind: "a directory",
+                },
+                Code::ConfigNotAFile,
+            ),
+            (
+                ConfigError::Unreadable {
+                    reason: "Permission denied (os error 13)".into(),
+                },
+                Code::ConfigUnreadable,
+            ),
+            (ConfigError::Empty, Code::ConfigEmpty),
+            (
+                ConfigError::Type {
+                    line: 0,
+                    column: 0,
+                    message: "invalid type: string \"root\", expected u32".into(),
+                    excerpt: String::new(),
+                },
+                Code::TypeError,
+            ),
+        ];
+        for (error, code) in cases {
+            let out = judge_config(dir, &Err(error));
+            assert_eq!(out.status, crate::Status::Fail, "{}", out.message);
+            assert!(out.is(code), "{:?} for {}", out.code, out.message);
+        }
     }
 }

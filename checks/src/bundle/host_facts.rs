@@ -1,7 +1,7 @@
 //! The host facts bundle checks rely on: the subject's subordinate ranges,
 //! the subject's groups, and the host's ELF machine.
 //!
-//! The subordinate ranges come from [`crate::subid::subject_ranges`], as
+//! The subordinate ranges come from [`crate::subordinate::subject_ranges`], as
 //! newuidmap would find them.
 
 use crate::host::HostFs;

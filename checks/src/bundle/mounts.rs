@@ -1,5 +1,4 @@
-//! `bundle.mounts`: mounts a rootless container cannot make (reference:
-//! runtime-internals 1.1, 1.2, 6, 7 C10/C13-C15).
+//! `bundle.mounts`: mounts a rootless container cannot make.
 //!
 //! In a new user namespace the kernel lets `sysfs` be mounted only with a
 //! network namespace owned by it, `mqueue` only with an own ipc namespace and
@@ -7,12 +6,45 @@
 //! refuses `uid=`/`gid=` data options naming ids the mappings lack, and
 //! id-mapped mounts; bind sources must exist. `cgroup` mounts are fine: runc
 //! falls back to a bind of the host hierarchy (cgroup v1 hybrid included).
+//!
+//! Decisions: docs/checks/bundle.md, section `bundle.mounts`.
 
-use super::idmap::{to_host, Userns};
-use super::spec::{IdMapping, Mount, Spec};
-use crate::model::{Evidence, Outcome, Remediation};
+use super::mapping_rules::{to_host, Userns};
+use super::{with_spec, Code};
+use crate::check::{CheckDef, Context, Outcome};
+use crate::model::{Evidence, Remediation};
 use crate::shell::quote;
+use crate::spec::{IdMapping, Mount, Spec};
 use std::path::Path;
+
+pub static MOUNTS: CheckDef = CheckDef {
+    id: "bundle.mounts",
+    title: "bundle mounts",
+    description: "No mount a rootless container cannot make: sysfs without a network \
+                  namespace, mqueue without an ipc namespace, proc without a pid namespace, \
+                  uid=/gid= options naming unmapped ids, id-mapped mounts, missing bind \
+                  sources.",
+    codes: &[
+        Code::NoBundle.code(),
+        Code::NoNewUserNamespace.code(),
+        Code::IdmappedMount.code(),
+        Code::UnmappedIdOption.code(),
+        Code::SysfsWithoutNetns.code(),
+        Code::MqueueWithoutIpcns.code(),
+        Code::ProcWithoutPidns.code(),
+        Code::BindSourceMissing.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    with_spec(ctx, |ctx, bundle, spec| {
+        let exists = |p: &str| ctx.host.exists(p);
+        let facts = MountFacts::gather(spec, &bundle.dir, !ctx.subject.is_root(), &exists);
+        judge(&facts)
+    })
+}
 
 /// What the mounts judge needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,9 +110,11 @@ impl MountFacts {
     }
 }
 
+/// One mount runc cannot make, and why.
 struct Problem {
     /// 0: runc's validator refuses it; 1: the mount itself fails later.
     stage: u8,
+    code: Code,
     message: String,
     fix: Remediation,
 }
@@ -101,7 +135,10 @@ fn eperm(kind: &str, dst: &str) -> String {
 /// Judges the mounts.
 pub fn judge(facts: &MountFacts) -> Outcome {
     if facts.userns != Userns::New {
-        return Outcome::skip("not applicable: no new user namespace (see bundle.uid-mappings)");
+        return Outcome::skip(
+            Code::NoNewUserNamespace,
+            "not applicable: no new user namespace (see bundle.uid-mappings)",
+        );
     }
     let config = &facts.config_path;
     let mut problems: Vec<Problem> = Vec::new();
@@ -124,6 +161,7 @@ pub fn judge(facts: &MountFacts) -> Outcome {
         if idmapped && facts.rootless {
             problems.push(Problem {
                 stage: 0,
+                code: Code::IdmappedMount,
                 message: format!("{dst} is an id-mapped mount; runc will fail: id-mapped mounts are not supported for rootless containers"),
                 fix: Remediation::root("drop uidMappings/gidMappings from the mount", vec![]).as_user(),
             });
@@ -131,6 +169,7 @@ pub fn judge(facts: &MountFacts) -> Outcome {
         match kind {
             "sysfs" if !facts.new_net => problems.push(Problem {
                 stage: 1,
+                code: Code::SysfsWithoutNetns,
                 message: format!(
                     "sysfs at {dst} needs a network namespace of the container's own (none in linux.namespaces); {} (crun falls back to a bind of /sys for a read-only sysfs)",
                     eperm("sysfs", dst)
@@ -143,11 +182,13 @@ pub fn judge(facts: &MountFacts) -> Outcome {
             }),
             "mqueue" if !facts.new_ipc => problems.push(Problem {
                 stage: 1,
+                code: Code::MqueueWithoutIpcns,
                 message: format!("mqueue at {dst} needs an ipc namespace of the container's own; {}", eperm("mqueue", dst)),
                 fix: Remediation::root("add an ipc namespace", vec![jq(config, ".linux.namespaces += [{\"type\":\"ipc\"}]")]).as_user(),
             }),
             "proc" if !facts.new_pid => problems.push(Problem {
                 stage: 1,
+                code: Code::ProcWithoutPidns,
                 message: format!("proc at {dst} needs a pid namespace of the container's own; {}", eperm("proc", dst)),
                 fix: Remediation::root("add a pid namespace", vec![jq(config, ".linux.namespaces += [{\"type\":\"pid\"}]")]).as_user(),
             }),
@@ -173,6 +214,7 @@ pub fn judge(facts: &MountFacts) -> Outcome {
                 if to_host(maps, id).is_none() {
                     problems.push(Problem {
                         stage: 0,
+                        code: Code::UnmappedIdOption,
                         message: format!(
                             "the {dst} mount has option {option}, and container {kind_name} {id} is not mapped; runc will fail: cannot specify {option} mount option for rootless container: user namespaces enabled, but no mapping found for {kind_name} {id} (crun: mount `{kind}` to `{}`: Invalid argument)",
                             dst.trim_start_matches('/')
@@ -190,6 +232,7 @@ pub fn judge(facts: &MountFacts) -> Outcome {
             let src = m.source.as_deref().unwrap_or("");
             problems.push(Problem {
                 stage: 1,
+                code: Code::BindSourceMissing,
                 message: format!("bind source {src:?} of {dst} does not exist; runc will fail: error mounting \"{src}\" to rootfs at \"{dst}\": ... no such file or directory"),
                 fix: Remediation::root("create the source or remove the mount", vec![]).as_user(),
             });
@@ -204,7 +247,9 @@ pub fn judge(facts: &MountFacts) -> Outcome {
         ))
         .with_all(evidence);
     };
-    let mut out = Outcome::fail(first.message.clone()).with_all(evidence);
+    let mut out = Outcome::fail(first.code, first.message.clone())
+        .also(problems.iter().skip(1).map(|p| p.code))
+        .with_all(evidence);
     for p in problems.iter().skip(1) {
         out = out.with(Evidence::fact("also", p.message.clone()));
     }
@@ -279,6 +324,7 @@ mod tests {
             "{}",
             out.message
         );
+        assert!(out.is(Code::UnmappedIdOption), "validator stage first");
         assert!(out.evidence.iter().any(|e| matches!(e, Evidence::Fact { value, .. } if value.contains("error mounting \"sysfs\""))));
         assert_eq!(out.remediation.len(), 2);
         let f = MountFacts {
@@ -293,5 +339,49 @@ mod tests {
         let mut f = facts(vec![mount("none", "/data", &["rbind"])]);
         f.bind_source_exists = vec![Some(false)];
         assert!(judge(&f).message.contains("no such file or directory"));
+        assert!(judge(&f).is(Code::BindSourceMissing));
+    }
+
+    #[test]
+    fn each_problem_has_its_code() {
+        let cases = [
+            (mount("sysfs", "/sys", &[]), Code::SysfsWithoutNetns),
+            (
+                mount("devpts", "/dev/pts", &["uid=7"]),
+                Code::UnmappedIdOption,
+            ),
+            (
+                Mount {
+                    uid_mappings: Some(vec![IdMapping {
+                        container_id: 0,
+                        host_id: 0,
+                        size: 1,
+                    }]),
+                    ..mount("tmpfs", "/data", &[])
+                },
+                Code::IdmappedMount,
+            ),
+        ];
+        for (m, code) in cases {
+            let out = judge(&facts(vec![m]));
+            assert_eq!(out.status, Status::Fail, "{}", out.message);
+            assert!(out.is(code), "{:?} for {}", out.code, out.message);
+        }
+        let f = MountFacts {
+            new_ipc: false,
+            new_pid: false,
+            ..facts(vec![mount("mqueue", "/dev/mqueue", &[])])
+        };
+        assert!(judge(&f).is(Code::MqueueWithoutIpcns));
+        let f = MountFacts {
+            new_pid: false,
+            ..facts(vec![mount("proc", "/proc", &[])])
+        };
+        assert!(judge(&f).is(Code::ProcWithoutPidns));
+        let f = MountFacts {
+            userns: Userns::Absent,
+            ..facts(vec![])
+        };
+        assert!(judge(&f).is(Code::NoNewUserNamespace));
     }
 }

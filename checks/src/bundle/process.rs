@@ -1,13 +1,13 @@
 //! `bundle.process`: will the container's process start?
 //!
-//! Gathers, then judges, what runc does with `process` (reference:
-//! runtime-internals 4): the spec checks of `validateProcessSpec`; Go's
-//! `exec.LookPath(args[0])` with the PATH of process.env only (a name with a
-//! `/` taken as a path, relative to process.cwd; a bare name searched along
-//! PATH, non-executable candidates skipped, a hit in a relative entry an
-//! error); then what `execve` does with the file: ELF machine and
-//! `PT_INTERP` loader, or the `#!` interpreter (no `\r`), recursively up to
-//! the kernel's depth of 4. Every path resolves inside the rootfs only.
+//! Gathers, then judges, what runc does with `process`: the spec checks of
+//! `validateProcessSpec`; Go's `exec.LookPath(args[0])` with the PATH of
+//! process.env only (a name with a `/` taken as a path, relative to
+//! process.cwd; a bare name searched along PATH, non-executable candidates
+//! skipped, a hit in a relative entry an error); then what `execve` does with
+//! the file: ELF machine and `PT_INTERP` loader, or the `#!` interpreter (no
+//! `\r`), recursively up to the kernel's depth of 4. Every path resolves
+//! inside the rootfs only.
 //!
 //! Executable means an x bit for the container user as the kernel decides it
 //! with host ids: the owner bit when the inode's host uid is the host uid of
@@ -17,14 +17,71 @@
 //! `CAP_DAC_OVERRIDE` in process.capabilities.effective makes any x bit do,
 //! when the inode's uid and gid are both mapped. Directory search bits and
 //! `noexec` mounts are not judged.
+//!
+//! Decisions: docs/checks/bundle.md, section `bundle.process`.
 
 use super::exec::{machine_name, runs_on, Binary, ElfFacts, FileMeta, Format};
-use super::idmap::{host_is_mapped, to_host};
-use super::spec::{IdMapping, Spec};
-use crate::model::{Evidence, Outcome, Remediation};
+use super::mapping_rules::{host_is_mapped, to_host};
+use super::{host_facts, rootfs, with_spec, Code};
+use crate::check::{CheckDef, Context, Finding, Outcome};
+use crate::model::{Evidence, Remediation, Status};
 use crate::shell::quote;
+use crate::spec::{IdMapping, Spec};
 use object::Architecture;
 use std::path::{Path, PathBuf};
+
+pub static PROCESS: CheckDef = CheckDef {
+    id: "bundle.process",
+    title: "container process",
+    description: "process.args[0] is resolved exactly as runc will: PATH from process.env, \
+                  every symlink resolved inside the rootfs and never outside it; the target \
+                  exists, is a regular file, is executable for the container user; an ELF \
+                  binary matches the host's machine and its PT_INTERP loader is in the rootfs; \
+                  a script's #! interpreter is in the rootfs and the line has no CR.",
+    codes: &[
+        Code::NoBundle.code(),
+        Code::NoProcess.code(),
+        Code::CwdEmpty.code(),
+        Code::CwdRelative.code(),
+        Code::ArgsEmpty.code(),
+        Code::ProgramNotFound.code(),
+        Code::ProgramIsDirectory.code(),
+        Code::ProgramNotExecutable.code(),
+        Code::ProgramNotRegular.code(),
+        Code::PathUnset.code(),
+        Code::NotOnPath.code(),
+        Code::RelativePathEntry.code(),
+        Code::UnknownFormat.code(),
+        Code::DamagedElf.code(),
+        Code::WrongArchitecture.code(),
+        Code::NotAnExecutableElf.code(),
+        Code::BadPtInterp.code(),
+        Code::LoaderMissing.code(),
+        Code::LoaderNotExecutable.code(),
+        Code::LoaderNotElf.code(),
+        Code::InterpreterMissing.code(),
+        Code::InterpreterNotExecutable.code(),
+        Code::ShebangEmpty.code(),
+        Code::CrlfShebang.code(),
+        Code::InterpretersTooDeep.code(),
+        Code::StatFailed.code(),
+        Code::IncompleteFacts.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    with_spec(ctx, |ctx, bundle, spec| {
+        let rootfs = match rootfs::rootfs_path(&bundle.dir, spec) {
+            Some(path) if rootfs::outcome(bundle, spec).status == Status::Pass => path,
+            _ => return Outcome::blocked(&rootfs::ROOTFS),
+        };
+        let groups = host_facts::subject_groups(ctx.host, ctx.subject);
+        let facts = gather(spec, &rootfs, &groups, host_facts::host_architecture());
+        judge(&facts)
+    })
+}
 
 /// The most interpreters the kernel chains (BINPRM_MAX_RECURSION).
 pub const MAX_INTERPRETER_DEPTH: usize = 4;
@@ -276,6 +333,7 @@ fn edit_fix(summary: impl Into<String>, commands: Vec<String>) -> Remediation {
 pub fn judge(facts: &ProcessFacts) -> Outcome {
     if !facts.process_present {
         return Outcome::fail(
+            Code::NoProcess,
             "config.json has no process; runc will fail: process property must not be empty",
         )
         .fix(edit_fix(
@@ -286,6 +344,7 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
     let cwd = facts.cwd.as_deref().unwrap_or("");
     if cwd.is_empty() {
         return Outcome::fail(
+            Code::CwdEmpty,
             "process.cwd is empty; runc will fail: Cwd property must not be empty",
         )
         .fix(edit_fix(
@@ -294,18 +353,23 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
         ));
     }
     if !cwd.starts_with('/') {
-        return Outcome::fail(format!(
-            "process.cwd {cwd:?} is relative; runc will fail: Cwd must be an absolute path"
-        ))
+        return Outcome::fail(
+            Code::CwdRelative,
+            format!(
+                "process.cwd {cwd:?} is relative; runc will fail: Cwd must be an absolute path"
+            ),
+        )
         .fix(edit_fix("make process.cwd absolute", vec![]));
     }
     let Some(name) = facts.args.first() else {
-        return Outcome::fail("process.args is empty; runc will fail: args must not be empty").fix(
-            edit_fix(
-                "name the program to run in process.args, e.g. [\"sh\"]",
-                vec![],
-            ),
-        );
+        return Outcome::fail(
+            Code::ArgsEmpty,
+            "process.args is empty; runc will fail: args must not be empty",
+        )
+        .fix(edit_fix(
+            "name the program to run in process.args, e.g. [\"sh\"]",
+            vec![],
+        ));
     };
     let user_fact = Evidence::fact(
         "process.user",
@@ -335,16 +399,19 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
         user_fact,
     ];
     let chosen = match facts.lookup.as_ref() {
-        None => return Outcome::error("args[0] was not looked up"),
+        None => return Outcome::error(Code::IncompleteFacts, "args[0] was not looked up"),
         Some(Lookup::Direct(b)) => {
             evidence.extend(binary_evidence("args[0]", b));
             match (&b.resolved, &b.meta) {
                 (Err(e), _) => {
-                    return Outcome::fail(format!(
-                        "{name}: {}; {}",
-                        e.describe(),
-                        lookup_error(name, &format!("stat {name}: {}", e.errno_text()))
-                    ))
+                    return Outcome::fail(
+                        Code::ProgramNotFound,
+                        format!(
+                            "{name}: {}; {}",
+                            e.describe(),
+                            lookup_error(name, &format!("stat {name}: {}", e.errno_text()))
+                        ),
+                    )
                     .with_all(evidence)
                     .fix(edit_fix(
                         format!(
@@ -357,10 +424,13 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                     ));
                 }
                 (Ok(_), Some(m)) if m.is_dir => {
-                    return Outcome::fail(format!(
-                        "{name} is a directory in the rootfs; {}",
-                        lookup_error(name, "is a directory")
-                    ))
+                    return Outcome::fail(
+                        Code::ProgramIsDirectory,
+                        format!(
+                            "{name} is a directory in the rootfs; {}",
+                            lookup_error(name, "is a directory")
+                        ),
+                    )
                     .with_all(evidence)
                     .fix(edit_fix(
                         "name a program, not a directory, in process.args[0]",
@@ -369,17 +439,25 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                 }
                 (Ok(r), Some(m)) if !facts.user.may_exec(m) || !m.is_file => {
                     let file = host_file(&facts.rootfs, &r.container_path);
-                    return Outcome::fail(format!(
-                        "{} (mode {:04o}, host owner {}:{}) is not executable for container uid {} \
-                         gid {}; {}",
-                        r.container_path.display(),
-                        m.mode,
-                        m.uid,
-                        m.gid,
-                        facts.user.uid,
-                        facts.user.gid,
-                        lookup_error(name, "permission denied")
-                    ))
+                    let code = if m.is_file {
+                        Code::ProgramNotExecutable
+                    } else {
+                        Code::ProgramNotRegular
+                    };
+                    return Outcome::fail(
+                        code,
+                        format!(
+                            "{} (mode {:04o}, host owner {}:{}) is not executable for container \
+                             uid {} gid {}; {}",
+                            r.container_path.display(),
+                            m.mode,
+                            m.uid,
+                            m.gid,
+                            facts.user.uid,
+                            facts.user.gid,
+                            lookup_error(name, "permission denied")
+                        ),
+                    )
                     .with_all(evidence)
                     .fix(edit_fix(
                         "make it executable",
@@ -388,10 +466,10 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                 }
                 (Ok(_), Some(_)) => b,
                 (Ok(r), None) => {
-                    return Outcome::error(format!(
-                        "cannot stat {} in the rootfs",
-                        r.container_path.display()
-                    ))
+                    return Outcome::error(
+                        Code::StatFailed,
+                        format!("cannot stat {} in the rootfs", r.container_path.display()),
+                    )
                     .with_all(evidence)
                 }
             }
@@ -407,13 +485,16 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                         .is_some_and(|m| !m.is_dir && facts.user.may_exec(m)) =>
                 {
                     if !entry.starts_with('/') {
-                        return Outcome::fail(format!(
-                            "{name} is found through the relative PATH entry {entry:?}; {}",
-                            lookup_error(
-                                name,
-                                "cannot run executable found relative to current directory"
-                            )
-                        ))
+                        return Outcome::fail(
+                            Code::RelativePathEntry,
+                            format!(
+                                "{name} is found through the relative PATH entry {entry:?}; {}",
+                                lookup_error(
+                                    name,
+                                    "cannot run executable found relative to current directory"
+                                )
+                            ),
+                        )
                         .with_all(evidence)
                         .fix(edit_fix(
                             "use only absolute directories in PATH of process.env",
@@ -423,18 +504,27 @@ pub fn judge(facts: &ProcessFacts) -> Outcome {
                     b
                 }
                 _ => {
-                    let why = if facts.path_var.as_deref().unwrap_or("").is_empty() {
-                        "process.env sets no PATH, so a bare name is never found".to_string()
+                    let (code, why) = if facts.path_var.as_deref().unwrap_or("").is_empty() {
+                        (
+                            Code::PathUnset,
+                            "process.env sets no PATH, so a bare name is never found".to_string(),
+                        )
                     } else {
-                        format!(
-                            "no executable {name} in any PATH directory of process.env ({})",
-                            facts.path_var.as_deref().unwrap_or("")
+                        (
+                            Code::NotOnPath,
+                            format!(
+                                "no executable {name} in any PATH directory of process.env ({})",
+                                facts.path_var.as_deref().unwrap_or("")
+                            ),
                         )
                     };
-                    return Outcome::fail(format!(
-                        "{why}; {}",
-                        lookup_error(name, "executable file not found in $PATH")
-                    ))
+                    return Outcome::fail(
+                        code,
+                        format!(
+                            "{why}; {}",
+                            lookup_error(name, "executable file not found in $PATH")
+                        ),
+                    )
                     .with_all(evidence)
                     .fix(edit_fix(
                         "set PATH in process.env (runc spec uses PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin) or give an absolute path in process.args[0]",
@@ -474,11 +564,14 @@ fn judge_exec(
         };
         let elf = match &current.format {
             None | Some(Format::Other) => {
-                return Outcome::fail(format!(
-                    "{what} ({}) is neither an ELF binary nor a #! script; {}",
-                    current_path.display(),
-                    exec_error(exec_name, bad_format)
-                ))
+                return Outcome::fail(
+                    Code::UnknownFormat,
+                    format!(
+                        "{what} ({}) is neither an ELF binary nor a #! script; {}",
+                        current_path.display(),
+                        exec_error(exec_name, bad_format)
+                    ),
+                )
                 .with_all(evidence)
                 .fix(edit_fix(
                     "start the file with a #! line naming its interpreter, or run it through one in process.args",
@@ -486,11 +579,14 @@ fn judge_exec(
                 ));
             }
             Some(Format::BadElf(reason)) => {
-                return Outcome::fail(format!(
-                    "{what} ({}) has a damaged ELF header ({reason}); {}",
-                    current_path.display(),
-                    exec_error(exec_name, bad_format)
-                ))
+                return Outcome::fail(
+                    Code::DamagedElf,
+                    format!(
+                        "{what} ({}) has a damaged ELF header ({reason}); {}",
+                        current_path.display(),
+                        exec_error(exec_name, bad_format)
+                    ),
+                )
                 .with_all(evidence)
                 .fix(edit_fix(
                     "replace the file with an intact copy",
@@ -502,26 +598,36 @@ fn judge_exec(
                 carriage_return,
             }) => {
                 if is_loader {
-                    return Outcome::fail(format!(
-                        "{what} is a script, not an ELF loader; {}",
-                        exec_error(exec_name, bad_format)
-                    ))
+                    return Outcome::fail(
+                        Code::LoaderNotElf,
+                        format!(
+                            "{what} is a script, not an ELF loader; {}",
+                            exec_error(exec_name, bad_format)
+                        ),
+                    )
                     .with_all(evidence);
                 }
                 scripts += 1;
                 if scripts > MAX_INTERPRETER_DEPTH {
-                    return Outcome::fail(format!(
-                        "{what} is a #! script nested more than {MAX_INTERPRETER_DEPTH} interpreters deep; {}",
-                        exec_error(exec_name, "too many levels of symbolic links")
-                    ))
+                    return Outcome::fail(
+                        Code::InterpretersTooDeep,
+                        format!(
+                            "{what} is a #! script nested more than {MAX_INTERPRETER_DEPTH} \
+                             interpreters deep; {}",
+                            exec_error(exec_name, "too many levels of symbolic links")
+                        ),
+                    )
                     .with_all(evidence);
                 }
                 let Some(interp) = interpreter else {
-                    return Outcome::fail(format!(
-                        "{what} ({}) has a #! line without an interpreter; {}",
-                        current_path.display(),
-                        exec_error(exec_name, "exec format error")
-                    ))
+                    return Outcome::fail(
+                        Code::ShebangEmpty,
+                        format!(
+                            "{what} ({}) has a #! line without an interpreter; {}",
+                            current_path.display(),
+                            exec_error(exec_name, "exec format error")
+                        ),
+                    )
                     .with_all(evidence)
                     .fix(edit_fix(
                         "name the interpreter on the #! line, e.g. #!/bin/sh",
@@ -529,12 +635,16 @@ fn judge_exec(
                     ));
                 };
                 if *carriage_return {
-                    return Outcome::fail(format!(
-                        "the #! line of {} ends in a carriage return (CRLF line endings): the kernel looks for {:?}; {}",
-                        current_path.display(),
-                        interp,
-                        exec_error(exec_name, "no such file or directory")
-                    ))
+                    return Outcome::fail(
+                        Code::CrlfShebang,
+                        format!(
+                            "the #! line of {} ends in a carriage return (CRLF line endings): the \
+                             kernel looks for {:?}; {}",
+                            current_path.display(),
+                            interp,
+                            exec_error(exec_name, "no such file or directory")
+                        ),
+                    )
                     .with_all(evidence)
                     .fix(edit_fix(
                         "convert the script to LF line endings",
@@ -542,15 +652,18 @@ fn judge_exec(
                     ));
                 }
                 let Some(next) = facts.chain.get(next_index) else {
-                    return Outcome::error("the #! interpreter was not inspected")
-                        .with_all(evidence);
+                    return Outcome::error(
+                        Code::IncompleteFacts,
+                        "the #! interpreter was not inspected",
+                    )
+                    .with_all(evidence);
                 };
                 evidence.extend(binary_evidence("#! interpreter", next));
                 let role = format!("its #! interpreter {interp}");
-                if let Some(out) =
-                    interpreter_problem(facts, next, exec_name, &role, &what, &evidence)
+                if let Some(problem) =
+                    interpreter_problem(facts, next, false, exec_name, &role, &what)
                 {
-                    return out;
+                    return problem.outcome_after(evidence);
                 }
                 what = format!("the #! interpreter {interp}");
                 current = next;
@@ -560,11 +673,14 @@ fn judge_exec(
         };
         let arch = machine_name(elf.machine, Some(elf.e_machine));
         if !runs_on(elf.machine, facts.host_arch) {
-            return Outcome::fail(format!(
-                "{what} ({}) is an {arch} ELF binary; this host is {host}; {}",
-                current_path.display(),
-                exec_error(exec_name, bad_format)
-            ))
+            return Outcome::fail(
+                Code::WrongArchitecture,
+                format!(
+                    "{what} ({}) is an {arch} ELF binary; this host is {host}; {}",
+                    current_path.display(),
+                    exec_error(exec_name, bad_format)
+                ),
+            )
             .with_all(evidence)
             .with(Evidence::fact("host machine", host.clone()))
             .fix(edit_fix(
@@ -573,11 +689,14 @@ fn judge_exec(
             ));
         }
         if !elf.executable_type {
-            return Outcome::fail(format!(
-                "{what} ({}) is an ELF file but neither an executable nor a shared object; {}",
-                current_path.display(),
-                exec_error(exec_name, bad_format)
-            ))
+            return Outcome::fail(
+                Code::NotAnExecutableElf,
+                format!(
+                    "{what} ({}) is an ELF file but neither an executable nor a shared object; {}",
+                    current_path.display(),
+                    exec_error(exec_name, bad_format)
+                ),
+            )
             .with_all(evidence)
             .fix(edit_fix(
                 "name a program, not an object file",
@@ -590,11 +709,14 @@ fn judge_exec(
         let loader = match &elf.interpreter {
             None => return pass(facts, exec_name, top, evidence),
             Some(Err(reason)) => {
-                return Outcome::fail(format!(
-                    "{what} ({}) has an unusable PT_INTERP ({reason}); {}",
-                    current_path.display(),
-                    exec_error(exec_name, "exec format error")
-                ))
+                return Outcome::fail(
+                    Code::BadPtInterp,
+                    format!(
+                        "{what} ({}) has an unusable PT_INTERP ({reason}); {}",
+                        current_path.display(),
+                        exec_error(exec_name, "exec format error")
+                    ),
+                )
                 .with_all(evidence)
                 .fix(edit_fix(
                     "replace the binary with an intact copy",
@@ -604,38 +726,50 @@ fn judge_exec(
             Some(Ok(loader)) => loader,
         };
         let Some(next) = facts.chain.get(next_index) else {
-            return Outcome::error("the ELF loader was not inspected").with_all(evidence);
+            return Outcome::error(Code::IncompleteFacts, "the ELF loader was not inspected")
+                .with_all(evidence);
         };
         evidence.extend(binary_evidence("ELF loader (PT_INTERP)", next));
         let role = format!("its ELF loader {loader}");
-        if let Some(out) = interpreter_problem(facts, next, exec_name, &role, &what, &evidence) {
-            return out;
+        if let Some(problem) = interpreter_problem(facts, next, true, exec_name, &role, &what) {
+            return problem.outcome_after(evidence);
         }
         what = format!("the ELF loader {loader}");
         current = next;
         is_loader = true;
     }
-    Outcome::error("the interpreter chain ended before a verdict").with_all(evidence)
+    Outcome::error(
+        Code::IncompleteFacts,
+        "the interpreter chain ended before a verdict",
+    )
+    .with_all(evidence)
 }
 
-/// Existence and permission of an interpreter or loader.
+/// Existence and permission of an interpreter or (`loader`) the ELF loader;
+/// the caller puts its evidence first.
 fn interpreter_problem(
     facts: &ProcessFacts,
     next: &Binary,
+    loader: bool,
     exec_name: &str,
     role: &str,
     of: &str,
-    evidence: &[Evidence],
-) -> Option<Outcome> {
+) -> Option<Finding> {
     match (&next.resolved, &next.meta) {
         (Err(e), _) => Some(
-            Outcome::fail(format!(
-                "{of} exists, but {role} does not: {}; {}",
-                e.describe(),
-                exec_error(exec_name, "no such file or directory")
-            ))
-            .with_all(evidence.to_vec())
-            .fix(edit_fix(
+            Finding::fail(
+                if loader {
+                    Code::LoaderMissing
+                } else {
+                    Code::InterpreterMissing
+                },
+                format!(
+                    "{of} exists, but {role} does not: {}; {}",
+                    e.describe(),
+                    exec_error(exec_name, "no such file or directory")
+                ),
+            )
+            .fixes([edit_fix(
                 format!(
                     "add {} to the rootfs (or use a statically linked program)",
                     next.named
@@ -644,33 +778,37 @@ fn interpreter_problem(
                     "ls -l {}",
                     quote(&host_file(&facts.rootfs, Path::new(&next.named)))
                 )],
-            )),
+            )]),
         ),
         (Ok(r), Some(m)) if !m.is_file || !facts.user.may_exec(m) => {
             let file = host_file(&facts.rootfs, &r.container_path);
             Some(
-                Outcome::fail(format!(
-                    "{role} ({}, mode {:04o}) is not an executable file for container uid {}; {}",
-                    r.container_path.display(),
-                    m.mode,
-                    facts.user.uid,
-                    exec_error(exec_name, "permission denied")
-                ))
-                .with_all(evidence.to_vec())
-                .fix(edit_fix(
+                Finding::fail(
+                    if loader {
+                        Code::LoaderNotExecutable
+                    } else {
+                        Code::InterpreterNotExecutable
+                    },
+                    format!(
+                        "{role} ({}, mode {:04o}) is not an executable file for container uid {}; \
+                         {}",
+                        r.container_path.display(),
+                        m.mode,
+                        facts.user.uid,
+                        exec_error(exec_name, "permission denied")
+                    ),
+                )
+                .fixes([edit_fix(
                     "make it executable",
                     vec![format!("chmod a+x {}", quote(&file))],
-                )),
+                )]),
             )
         }
         (Ok(_), Some(_)) => None,
-        (Ok(r), None) => Some(
-            Outcome::error(format!(
-                "cannot stat {} in the rootfs",
-                r.container_path.display()
-            ))
-            .with_all(evidence.to_vec()),
-        ),
+        (Ok(r), None) => Some(Finding::error(
+            Code::StatFailed,
+            format!("cannot stat {} in the rootfs", r.container_path.display()),
+        )),
     }
 }
 

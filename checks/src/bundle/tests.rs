@@ -1,5 +1,5 @@
-//! Fixture tests: bundles built in a temp dir, run through `run_bundle` with a
-//! fixture host (alice, uid/gid 1000, subordinate ids 100000+65536).
+//! Fixture tests: bundles built in a temp dir, run through
+//! `preflight::run_all` with a fixture host (alice, uid/gid 1000, subordinate ids 100000+65536).
 //!
 //! Real binaries come from the host: /bin/busybox (static) and /bin/ls
 //! (dynamic, with its PT_INTERP loader). A foreign-architecture ELF is made by
@@ -8,15 +8,19 @@
 
 use super::*;
 use crate::accounts::Account;
+use crate::check::{CheckResult, Outcome};
 use crate::host::HostFs;
-use crate::model::Evidence;
+use crate::model::{Evidence, Status};
 use crate::os_release::OsRelease;
+use crate::preflight;
 use crate::probe::NoProbes;
+use crate::registry::BUNDLE_CHECKS;
 use crate::subject::Subject;
 use exec::Format;
 use serde_json::{json, Value};
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 struct Fixture {
@@ -120,7 +124,7 @@ impl Fixture {
         let subject = alice();
         let os = OsRelease::default();
         let ctx = Context::new(&host, &subject, &os, &NoProbes);
-        run_bundle(&ctx, &self.bundle)
+        preflight::run_all(ctx, &self.bundle)
     }
 
     fn outcome(&self, id: &str) -> Outcome {
@@ -167,6 +171,38 @@ fn ids_are_in_order_and_documented() {
 }
 
 #[test]
+fn every_code_has_its_heading_in_its_check_section() {
+    let docs = include_str!("../../../docs/checks/bundle.md");
+    for def in BUNDLE_CHECKS {
+        let start = docs.find(&format!("\n## {}\n", def.id)).unwrap() + 1;
+        let end = docs[start + 3..]
+            .find("\n## ")
+            .map_or(docs.len(), |i| start + 3 + i);
+        let headings: Vec<&str> = docs[start..end]
+            .lines()
+            .filter_map(|l| l.strip_prefix("### `")?.strip_suffix('`'))
+            .collect();
+        let mut codes: Vec<&str> = def.codes.iter().map(|c| c.as_str()).collect();
+        let mut documented = headings.clone();
+        codes.sort_unstable();
+        documented.sort_unstable();
+        assert_eq!(codes, documented, "{}", def.id);
+        assert_eq!(headings.len(), documented.len(), "{}", def.id);
+    }
+    let declared: Vec<crate::model::Code> = BUNDLE_CHECKS
+        .iter()
+        .flat_map(|def| def.codes.iter().copied())
+        .collect();
+    for code in Code::ALL {
+        assert!(
+            declared.contains(&code.code()),
+            "{} is in no check",
+            code.as_str()
+        );
+    }
+}
+
+#[test]
 fn a_good_bundle_passes_everything() {
     if !have_busybox() {
         return;
@@ -191,6 +227,7 @@ fn checks_outside_run_bundle_report_an_error() {
     let ctx = Context::new(&host, &subject, &os, &NoProbes);
     let results = ctx.run(BUNDLE_CHECKS);
     assert!(results.iter().all(|r| r.outcome.status == Status::Error));
+    assert!(results.iter().all(|r| r.outcome.is(Code::NoBundle)));
 }
 
 #[test]
@@ -199,11 +236,13 @@ fn no_config_blocks_everything_else() {
     fs::remove_file(fx.bundle.join("config.json")).unwrap();
     let results = fx.run();
     assert_status(&results[0].outcome, Status::Fail, "no config.json in");
+    assert!(results[0].outcome.is(Code::ConfigMissing));
     for r in &results[1..] {
         assert_eq!(
             r.outcome.skip_reason.as_deref(),
             Some("blocked by bundle.config")
         );
+        assert_eq!(r.outcome.blocked_by, Some(&CONFIG));
     }
 }
 
@@ -212,7 +251,9 @@ fn config_as_a_directory_fails() {
     let fx = Fixture::new();
     fs::remove_file(fx.bundle.join("config.json")).unwrap();
     fs::create_dir(fx.bundle.join("config.json")).unwrap();
-    assert_status(&fx.outcome("bundle.config"), Status::Fail, "is a directory");
+    let out = fx.outcome("bundle.config");
+    assert_status(&out, Status::Fail, "is a directory");
+    assert!(out.is(Code::ConfigNotAFile));
 }
 
 #[test]
@@ -225,6 +266,7 @@ fn broken_json_names_line_and_column() {
     .unwrap();
     let out = fx.outcome("bundle.config");
     assert_status(&out, Status::Fail, "at line 4 column 3");
+    assert!(out.is(Code::SyntaxError));
     assert!(matches!(
         &out.evidence[0],
         Evidence::File { line: Some(4), .. }
@@ -263,17 +305,16 @@ fn a_30_mb_config_gives_a_finding_promptly() {
         Status::Fail,
         "executable file not found in $PATH",
     );
+    assert!(results[2].outcome.is(Code::PathUnset));
 }
 
 #[test]
 fn empty_args_fail() {
     let fx = Fixture::new();
     fx.edit(|c| c["process"]["args"] = json!([]));
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "args must not be empty",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "args must not be empty");
+    assert!(out.is(Code::ArgsEmpty));
 }
 
 #[test]
@@ -282,29 +323,35 @@ fn a_missing_rootfs_blocks_the_process() {
     fx.edit(|c| c["root"]["path"] = json!("nothere"));
     let results = fx.run();
     assert_status(&results[1].outcome, Status::Fail, "invalid rootfs");
+    assert!(results[1].outcome.is(Code::RootfsMissing));
     assert_eq!(
         results[2].outcome.skip_reason.as_deref(),
         Some("blocked by bundle.rootfs")
     );
+    assert_eq!(results[2].outcome.blocked_by, Some(&ROOTFS));
 }
 
 #[test]
 fn missing_and_non_executable_binaries_fail() {
     let fx = Fixture::new();
     fx.edit(|c| c["process"]["args"] = json!(["/bin/nope"]));
+    let out = fx.outcome("bundle.process");
     assert_status(
-        &fx.outcome("bundle.process"),
+        &out,
         Status::Fail,
         "exec: \"/bin/nope\": stat /bin/nope: no such file or directory",
     );
+    assert!(out.is(Code::ProgramNotFound));
     fs::write(fx.rootfs.join("bin/app"), "#!/bin/sh\n").unwrap();
     fs::set_permissions(fx.rootfs.join("bin/app"), fs::Permissions::from_mode(0o644)).unwrap();
     fx.edit(|c| c["process"]["args"] = json!(["/bin/app"]));
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "permission denied",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "permission denied");
+    assert!(out.is(Code::ProgramNotExecutable));
+    fx.edit(|c| c["process"]["args"] = json!(["/bin"]));
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "is a directory");
+    assert!(out.is(Code::ProgramIsDirectory));
 }
 
 #[test]
@@ -328,6 +375,7 @@ fn dynamic_binaries_need_their_loader() {
         .to_string_lossy()
         .into_owned();
     assert_status(&out, Status::Fail, &loader_name);
+    assert!(out.is(Code::LoaderMissing));
     assert!(
         out.message
             .contains("exec /bin/ls: no such file or directory"),
@@ -355,23 +403,17 @@ fn scripts_need_their_interpreter_and_no_cr() {
     write("#!/bin/sh\necho hi\n");
     assert_status(&fx.outcome("bundle.process"), Status::Pass, "/entry.sh");
     write("#!/bin/bash\necho hi\n");
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "/bin/bash does not exist",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "/bin/bash does not exist");
+    assert!(out.is(Code::InterpreterMissing));
     write("#!/bin/sh\r\necho hi\r\n");
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "\"/bin/sh\\r\"",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "\"/bin/sh\\r\"");
+    assert!(out.is(Code::CrlfShebang));
     write("echo no shebang\n");
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "exec format error",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "exec format error");
+    assert!(out.is(Code::UnknownFormat));
 }
 
 #[test]
@@ -387,6 +429,7 @@ fn a_foreign_architecture_is_named() {
     fx.edit(|c| c["process"]["args"] = json!(["/bin/arm"]));
     let out = fx.outcome("bundle.process");
     assert_status(&out, Status::Fail, "exec format error");
+    assert!(out.is(Code::WrongArchitecture));
     assert!(
         out.message.contains("aarch64") && out.message.contains("x86_64"),
         "{}",
@@ -401,13 +444,17 @@ fn path_lookup_uses_process_env_only() {
     }
     let fx = Fixture::new();
     fx.edit(|c| c["process"]["env"] = json!(["PATH=/usr/bin"]));
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "executable file not found in $PATH",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "executable file not found in $PATH");
+    assert!(out.is(Code::NotOnPath));
     fx.edit(|c| c["process"]["env"] = json!(["TERM=xterm"]));
-    assert_status(&fx.outcome("bundle.process"), Status::Fail, "sets no PATH");
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "sets no PATH");
+    assert!(out.is(Code::PathUnset));
+    fx.edit(|c| c["process"]["env"] = json!(["PATH=bin"]));
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "relative PATH entry");
+    assert!(out.is(Code::RelativePathEntry));
     fx.edit(|c| c["process"]["env"] = json!(["PATH=/usr/bin:/bin"]));
     assert_status(&fx.outcome("bundle.process"), Status::Pass, "/bin/busybox");
 }
@@ -453,11 +500,9 @@ fn symlink_loops_and_deep_paths_end_promptly() {
     symlink("loop1", fx.rootfs.join("bin/loop2")).unwrap();
     fx.edit(|c| c["process"]["args"] = json!(["/bin/loop1"]));
     let started = Instant::now();
-    assert_status(
-        &fx.outcome("bundle.process"),
-        Status::Fail,
-        "too many levels of symbolic links",
-    );
+    let out = fx.outcome("bundle.process");
+    assert_status(&out, Status::Fail, "too many levels of symbolic links");
+    assert!(out.is(Code::ProgramNotFound));
     let mut deep = fx.rootfs.clone();
     let mut inside = String::new();
     for i in 0..60 {
@@ -478,16 +523,12 @@ fn mappings_are_judged_against_the_subject() {
         fx.edit(|c| c["linux"]["uidMappings"] = uid);
         fx.outcome("bundle.uid-mappings")
     };
-    assert_status(
-        &maps(json!([{"containerID": 1, "hostID": 1000, "size": 1}])),
-        Status::Fail,
-        "no mapping found for uid 0",
-    );
-    assert_status(
-        &maps(json!([{"containerID": 0, "hostID": 100000, "size": 65536}])),
-        Status::Fail,
-        "exec.fifo",
-    );
+    let out = maps(json!([{"containerID": 1, "hostID": 1000, "size": 1}]));
+    assert_status(&out, Status::Fail, "no mapping found for uid 0");
+    assert!(out.is(Code::ContainerRootUnmapped));
+    let out = maps(json!([{"containerID": 0, "hostID": 100000, "size": 65536}]));
+    assert_status(&out, Status::Fail, "exec.fifo");
+    assert!(out.is(Code::RootNotOwnId));
     // The fixture host has no newuidmap, which runc trips over first; the
     // range outside alice's allocation is named as well.
     let outside = maps(
@@ -503,24 +544,27 @@ fn mappings_are_judged_against_the_subject() {
         json!([{"containerID": 0, "hostID": 1000, "size": 1}, {"containerID": 1, "hostID": 100000, "size": 65536}]),
     );
     assert_status(&good, Status::Fail, "mapping tool not present");
+    assert!(good.is(Code::HelperUnusable));
     assert!(!format!("{good:?}").contains("would refuse"), "{good:?}");
     fx.edit(|c| c["linux"]["namespaces"] = json!([{"type": "mount"}]));
+    let out = fx.outcome("bundle.uid-mappings");
     assert_status(
-        &fx.outcome("bundle.uid-mappings"),
+        &out,
         Status::Fail,
         "rootless container requires user namespaces",
     );
+    assert!(out.is(Code::NoUserNamespace));
+    assert!(fx.outcome("bundle.user").is(Code::NoNewUserNamespace));
+    assert!(fx.outcome("bundle.mounts").is(Code::NoNewUserNamespace));
 }
 
 #[test]
 fn an_unmapped_process_user_fails() {
     let fx = Fixture::new();
     fx.edit(|c| c["process"]["user"] = json!({"uid": 1000, "gid": 0}));
-    assert_status(
-        &fx.outcome("bundle.user"),
-        Status::Fail,
-        "cannot setuid to unmapped uid 1000",
-    );
+    let out = fx.outcome("bundle.user");
+    assert_status(&out, Status::Fail, "cannot setuid to unmapped uid 1000");
+    assert!(out.is(Code::UidUnmapped));
 }
 
 #[test]
@@ -533,6 +577,7 @@ fn sysfs_and_devpts_gid_fail_in_mounts() {
     });
     let out = fx.outcome("bundle.mounts");
     assert_status(&out, Status::Fail, "cannot specify gid=5 mount option");
+    assert!(out.is(Code::UnmappedIdOption));
     assert!(out.evidence.iter().any(
         |e| matches!(e, Evidence::Fact { name, value } if name == "also" && value.contains("sysfs"))
     ));
@@ -540,10 +585,8 @@ fn sysfs_and_devpts_gid_fail_in_mounts() {
         c["mounts"][5] =
             json!({"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["ro"]});
     });
-    assert_status(
-        &fx.outcome("bundle.mounts"),
-        Status::Fail,
-        "error mounting \"sysfs\"",
-    );
+    let sysfs = fx.outcome("bundle.mounts");
+    assert_status(&sysfs, Status::Fail, "error mounting \"sysfs\"");
+    assert!(sysfs.is(Code::SysfsWithoutNetns));
     assert_eq!(out.remediation.len(), 2);
 }

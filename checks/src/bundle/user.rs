@@ -1,9 +1,35 @@
-//! `bundle.user`: process.user is mapped, and has no additional groups that
-//! rootless runc refuses (reference: runtime-internals 1.4).
+//! `bundle.user`: process.user is mapped, and has no additional groups,
+//! which rootless runc refuses.
+//!
+//! Decisions: docs/checks/bundle.md, section `bundle.user`.
 
-use super::idmap::{show, to_host, Userns};
-use super::spec::{IdMapping, Spec};
-use crate::model::{Evidence, Outcome, Remediation};
+use super::mapping_rules::{show, to_host, Userns};
+use super::{process, uid_mappings, with_spec, Code};
+use crate::check::{CheckDef, Context, Outcome};
+use crate::model::{Evidence, Remediation};
+use crate::spec::{IdMapping, Spec};
+
+pub static USER: CheckDef = CheckDef {
+    id: "bundle.user",
+    title: "container user",
+    description: "process.user.uid and gid lie inside the container side of the mappings, and \
+                  there are no additionalGids, which rootless runc refuses.",
+    codes: &[
+        Code::NoBundle.code(),
+        Code::NoNewUserNamespace.code(),
+        Code::UidUnmapped.code(),
+        Code::GidUnmapped.code(),
+        Code::AdditionalGids.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    with_spec(ctx, |ctx, _, spec| {
+        judge(&UserFacts::of(spec, !ctx.subject.is_root()))
+    })
+}
 
 /// What the user judge needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +77,7 @@ fn fix_user() -> Remediation {
 /// Judges process.user.
 pub fn judge(facts: &UserFacts) -> Outcome {
     if !facts.process_present {
-        return Outcome::blocked_by("bundle.process");
+        return Outcome::blocked(&process::PROCESS);
     }
     let mut evidence = vec![
         Evidence::fact(
@@ -65,29 +91,38 @@ pub fn judge(facts: &UserFacts) -> Outcome {
         Evidence::fact("linux.gidMappings", show(&facts.gid_maps)),
     ];
     if facts.userns != Userns::New {
-        return Outcome::skip("not applicable: no new user namespace (see bundle.uid-mappings)")
-            .with_all(evidence);
+        return Outcome::skip(
+            Code::NoNewUserNamespace,
+            "not applicable: no new user namespace (see bundle.uid-mappings)",
+        )
+        .with_all(evidence);
     }
     if facts.uid_maps.is_empty() || facts.gid_maps.is_empty() {
-        return Outcome::blocked_by("bundle.uid-mappings").with_all(evidence);
+        return Outcome::blocked(&uid_mappings::UID_MAPPINGS).with_all(evidence);
     }
     let Some(host_uid) = to_host(&facts.uid_maps, facts.uid) else {
-        return Outcome::fail(format!(
-            "process.user.uid {} is not mapped by linux.uidMappings; runc will fail: cannot \
-             setuid to unmapped uid {} in user namespace (runc 1.1: cannot set uid to unmapped \
-             user in user namespace)",
-            facts.uid, facts.uid
-        ))
+        return Outcome::fail(
+            Code::UidUnmapped,
+            format!(
+                "process.user.uid {} is not mapped by linux.uidMappings; runc will fail: cannot \
+                 setuid to unmapped uid {} in user namespace (runc 1.1: cannot set uid to unmapped \
+                 user in user namespace)",
+                facts.uid, facts.uid
+            ),
+        )
         .with_all(evidence)
         .fix(fix_user());
     };
     let Some(host_gid) = to_host(&facts.gid_maps, facts.gid) else {
-        return Outcome::fail(format!(
-            "process.user.gid {} is not mapped by linux.gidMappings; runc will fail: cannot \
-             setgid to unmapped gid {} in user namespace (runc 1.1: cannot set gid to unmapped \
-             user in user namespace)",
-            facts.gid, facts.gid
-        ))
+        return Outcome::fail(
+            Code::GidUnmapped,
+            format!(
+                "process.user.gid {} is not mapped by linux.gidMappings; runc will fail: cannot \
+                 setgid to unmapped gid {} in user namespace (runc 1.1: cannot set gid to unmapped \
+                 user in user namespace)",
+                facts.gid, facts.gid
+            ),
+        )
         .with_all(evidence)
         .fix(fix_user());
     };
@@ -108,11 +143,14 @@ pub fn judge(facts: &UserFacts) -> Outcome {
                 unmapped.join(", "),
             ));
         }
-        return Outcome::fail(format!(
-            "process.user.additionalGids is {:?}; runc will fail: cannot set any additional \
-             groups in a rootless container (crun ignores them silently)",
-            facts.additional_gids
-        ))
+        return Outcome::fail(
+            Code::AdditionalGids,
+            format!(
+                "process.user.additionalGids is {:?}; runc will fail: cannot set any additional \
+                 groups in a rootless container (crun ignores them silently)",
+                facts.additional_gids
+            ),
+        )
         .with_all(evidence)
         .fix(
             Remediation::root(
@@ -162,10 +200,12 @@ mod tests {
         assert!(judge(&f)
             .message
             .contains("cannot setuid to unmapped uid 70000 in user namespace"));
+        assert!(judge(&f).is(Code::UidUnmapped));
         let f = UserFacts { gid: 5, ..facts() };
         assert!(judge(&f)
             .message
             .contains("cannot setgid to unmapped gid 5"));
+        assert!(judge(&f).is(Code::GidUnmapped));
     }
 
     #[test]
@@ -176,6 +216,7 @@ mod tests {
         };
         let out = judge(&f);
         assert!(out.message.contains("cannot set any additional groups"));
+        assert!(out.is(Code::AdditionalGids));
         assert!(out
             .evidence
             .contains(&Evidence::fact("unmapped additionalGids", "10")));
@@ -188,5 +229,25 @@ mod tests {
             ..facts()
         };
         assert_eq!(judge(&f).status, Status::Skip);
+        assert!(judge(&f).is(Code::NoNewUserNamespace));
+    }
+
+    #[test]
+    fn blocked_by_the_check_that_reports_the_cause() {
+        let f = UserFacts {
+            process_present: false,
+            ..facts()
+        };
+        assert_eq!(judge(&f).blocked_by, Some(&process::PROCESS));
+        let f = UserFacts {
+            gid_maps: vec![],
+            ..facts()
+        };
+        let out = judge(&f);
+        assert_eq!(out.blocked_by, Some(&uid_mappings::UID_MAPPINGS));
+        assert_eq!(
+            out.skip_reason.as_deref(),
+            Some("blocked by bundle.uid-mappings")
+        );
     }
 }

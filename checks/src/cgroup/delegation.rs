@@ -2,52 +2,55 @@
 //!
 //! On cgroup v2, systemd delegates controllers to each user's service manager
 //! (`user@UID.service`); its `cgroup.controllers` lists what rootless
-//! containers can limit. cpu, memory, pids and io delegated is a pass; anything
-//! less, a v1 or hybrid host, or a host without systemd-managed cgroups is a
-//! warning (containers run, resource limits do not), never a failure. The mode
-//! goes into the evidence as the [`CGROUP_MODE_FACT`] the capabilities read.
+//! containers can limit. [`gather`] reads the hierarchy (through
+//! [`crate::cgroupfs`]), that file and the kernel command line; [`judge`] is
+//! pure over them. Missing limits are a warning, never a failure: containers
+//! still run. Every outcome states the [`Mode`] as a typed
+//! [`Fact::CgroupMode`], which the capabilities read, and shows it as the
+//! `cgroup mode` evidence fact.
+//!
+//! Decisions: docs/checks/cgroup.md, section `cgroup.delegation`.
 
-use super::layout::{self, Hierarchy, CGROUP_ROOT};
-use crate::capabilities::CGROUP_MODE_FACT;
-use crate::distro::{Distro, Family};
+use super::Code;
+use crate::cgroupfs::{self, unified_hierarchy_fix, Hierarchy, Mode, CGROUP_ROOT};
+use crate::check::{CheckDef, Context, Fact, Outcome};
+use crate::distro::Distro;
 use crate::host::HostFs;
-use crate::model::{Evidence, Outcome, Remediation};
+use crate::model::{Evidence, Remediation};
 use crate::shell::quote;
 use crate::subject::Subject;
+
+pub static DELEGATION: CheckDef = CheckDef {
+    id: "cgroup.delegation",
+    title: "cgroup delegation",
+    description: "cgroup v2 with cpu, memory, pids and io delegated to the subject's systemd \
+                  user slice; v1, hybrid or undelegated is a warning (resource limits \
+                  unavailable), not a failure.",
+    codes: &[
+        Code::V1OrHybrid.code(),
+        Code::NotMounted.code(),
+        Code::PartlyDelegated.code(),
+        Code::NothingDelegated.code(),
+        Code::NoUserManager.code(),
+        Code::NotSystemdManaged.code(),
+        Code::Unreadable.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    judge(&gather(ctx.host, ctx.subject), &ctx.distro)
+}
+
+/// The name of the evidence fact that shows the mode in the report.
+const MODE_FACT: &str = "cgroup mode";
 
 /// The controllers a rootless container's limits need.
 pub const WANTED: [&str; 4] = ["cpu", "io", "memory", "pids"];
 
 /// The drop-in that delegates every controller to user managers.
 pub const DROP_IN: &str = "/etc/systemd/system/user@.service.d/delegate.conf";
-
-/// The kernel command-line switch to the unified hierarchy.
-pub const UNIFIED_SWITCH: &str = "systemd.unified_cgroup_hierarchy=1";
-
-/// What the capabilities call the cgroup situation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// v2, at least memory and pids delegated.
-    Delegated,
-    /// v2, some of cpu, io, memory, pids delegated.
-    Partial,
-    /// v2 with none of them (or no user manager), or no cgroups mounted.
-    Undelegated,
-    /// v1 or hybrid.
-    V1,
-}
-
-impl Mode {
-    /// The wire value: `delegated`, `partial`, `undelegated`, `v1`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Delegated => "delegated",
-            Mode::Partial => "partial",
-            Mode::Undelegated => "undelegated",
-            Mode::V1 => "v1",
-        }
-    }
-}
 
 /// The user manager's cgroup, as found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,10 +88,10 @@ pub fn controllers_path(uid: u32) -> String {
 
 /// Reads the facts through the host seam.
 pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
-    let hierarchy = layout::gather(host);
+    let hierarchy = cgroupfs::gather(host);
     let path = controllers_path(subject.uid);
     let service = match host.read_text(&path) {
-        Ok(text) => ServiceCgroup::Controllers(layout::split_controllers(&text)),
+        Ok(text) => ServiceCgroup::Controllers(cgroupfs::split_controllers(&text)),
         Err(e) if e.is_not_found() => ServiceCgroup::Missing,
         Err(e) => ServiceCgroup::Unreadable(e.to_string()),
     };
@@ -148,12 +151,13 @@ pub fn mode(facts: &Facts) -> Mode {
 /// Decides the outcome.
 pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
     let mode = mode(facts);
-    let mode_fact = Evidence::fact(CGROUP_MODE_FACT, mode.as_str());
+    let mode_fact = Evidence::fact(MODE_FACT, mode.as_str());
     let hierarchy_fact = Evidence::fact("cgroup hierarchy", describe(&facts.hierarchy));
     let cmdline = (!facts.cmdline_switches.is_empty())
         .then(|| Evidence::file("/proc/cmdline", facts.cmdline_switches.join(" ")));
     let base = move |outcome: Outcome| {
         outcome
+            .stating(Fact::CgroupMode(mode))
             .with(mode_fact)
             .with(hierarchy_fact)
             .with_all(cmdline)
@@ -164,6 +168,7 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         let message = match facts.hierarchy {
             Hierarchy::Unmounted => {
                 return base(Outcome::warn(
+                    Code::NotMounted,
                     "no cgroup filesystem is mounted under /sys/fs/cgroup: resource limits \
                      are unavailable",
                 ))
@@ -176,13 +181,17 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
     }
 
     match &facts.hierarchy {
-        Hierarchy::Hybrid { .. } | Hierarchy::Legacy => base(Outcome::warn(format!(
-            "cgroup {} hierarchy: rootless containers of {name} run without resource limits \
-             (cgroup v2 is needed for them)",
-            facts.hierarchy.name()
-        )))
+        Hierarchy::Hybrid { .. } | Hierarchy::Legacy => base(Outcome::warn(
+            Code::V1OrHybrid,
+            format!(
+                "cgroup {} hierarchy: rootless containers of {name} run without resource \
+                 limits (cgroup v2 is needed for them)",
+                facts.hierarchy.name()
+            ),
+        ))
         .fix(unified_hierarchy_fix(distro)),
         Hierarchy::Unmounted => base(Outcome::warn(
+            Code::NotMounted,
             "no cgroup filesystem is mounted under /sys/fs/cgroup: resource limits are \
              unavailable",
         ))
@@ -211,27 +220,36 @@ fn judge_unified(facts: &Facts, base: impl FnOnce(Outcome) -> Outcome) -> Outcom
                 )))
                 .with(evidence);
             }
-            let delegated = if text.is_empty() {
-                "no controllers are".to_string()
+            let (code, delegated) = if text.is_empty() {
+                (Code::NothingDelegated, "no controllers are".to_string())
             } else {
-                format!(
-                    "only {text} {} ",
-                    if list.len() == 1 { "is" } else { "are" }
+                (
+                    Code::PartlyDelegated,
+                    format!(
+                        "only {text} {} ",
+                        if list.len() == 1 { "is" } else { "are" }
+                    ),
                 )
             };
             let delegated = delegated.trim_end();
-            base(Outcome::warn(format!(
-                "{delegated} delegated to {name}'s systemd user manager (user@{uid}.service): \
-                 no {} limits for rootless containers",
-                missing.join(", ")
-            )))
+            base(Outcome::warn(
+                code,
+                format!(
+                    "{delegated} delegated to {name}'s systemd user manager \
+                     (user@{uid}.service): no {} limits for rootless containers",
+                    missing.join(", ")
+                ),
+            ))
             .with(evidence)
             .fix(delegate_fix())
         }
-        ServiceCgroup::Missing if facts.systemd_slices => base(Outcome::warn(format!(
-            "{name} has no running systemd user manager (no user@{uid}.service cgroup): \
-             nothing is delegated, resource limits are unavailable"
-        )))
+        ServiceCgroup::Missing if facts.systemd_slices => base(Outcome::warn(
+            Code::NoUserManager,
+            format!(
+                "{name} has no running systemd user manager (no user@{uid}.service cgroup): \
+                 nothing is delegated, resource limits are unavailable"
+            ),
+        ))
         .with(Evidence::fact("missing", path.clone()))
         .fix(Remediation::root(
             format!(
@@ -241,15 +259,19 @@ fn judge_unified(facts: &Facts, base: impl FnOnce(Outcome) -> Outcome) -> Outcom
             vec![format!("loginctl enable-linger {}", quote(name))],
         ))
         .fix(delegate_fix()),
-        ServiceCgroup::Missing => base(Outcome::warn(format!(
-            "cgroup v2 is not managed by systemd here (no /sys/fs/cgroup/user.slice): nothing is \
-             delegated to {name}, resource limits are unavailable"
-        )))
+        ServiceCgroup::Missing => base(Outcome::warn(
+            Code::NotSystemdManaged,
+            format!(
+                "cgroup v2 is not managed by systemd here (no /sys/fs/cgroup/user.slice): \
+                 nothing is delegated to {name}, resource limits are unavailable"
+            ),
+        ))
         .with(Evidence::fact("missing", path.clone()))
         .fix(manual_delegation_fix(name, uid, facts.subject_gid)),
-        ServiceCgroup::Unreadable(reason) => base(Outcome::warn(format!(
-            "cannot read {path}: treating the controllers as not delegated"
-        )))
+        ServiceCgroup::Unreadable(reason) => base(Outcome::warn(
+            Code::Unreadable,
+            format!("cannot read {path}: treating the controllers as not delegated"),
+        ))
         .with(Evidence::fact("read error", reason.clone()))
         .fix(delegate_fix()),
     }
@@ -286,50 +308,6 @@ pub fn delegate_fix() -> Remediation {
     )
 }
 
-/// Boots the host into the unified (v2) hierarchy, for its boot loader.
-pub fn unified_hierarchy_fix(distro: &Distro) -> Remediation {
-    let strip = "s/systemd\\.unified_cgroup_hierarchy=[^ \"]* *//g";
-    let add = format!("s/^GRUB_CMDLINE_LINUX=\"/&{UNIFIED_SWITCH} /");
-    let grub = |mkconfig: &str| {
-        vec![
-            "grep -q '^GRUB_CMDLINE_LINUX=' /etc/default/grub || echo 'GRUB_CMDLINE_LINUX=\"\"' >> /etc/default/grub".to_string(),
-            format!("sed -i -e '{strip}' -e '{add}' /etc/default/grub"),
-            mkconfig.to_string(),
-        ]
-    };
-    let (summary, commands) = match distro.family {
-        Family::Debian => (
-            "boot with cgroup v2 (the kernel command line gets systemd.unified_cgroup_hierarchy=1), then reboot",
-            grub("update-grub"),
-        ),
-        Family::Fedora => (
-            "boot with cgroup v2 (every kernel gets systemd.unified_cgroup_hierarchy=1), then reboot",
-            vec![format!("grubby --update-kernel=ALL --args={UNIFIED_SWITCH}")],
-        ),
-        Family::Rhel7 => (
-            "cgroup v2 needs a newer kernel and systemd than RHEL/CentOS 7 has: upgrade to 8 or later",
-            Vec::new(),
-        ),
-        Family::Arch | Family::Unknown => (
-            "boot with cgroup v2 (the kernel command line gets systemd.unified_cgroup_hierarchy=1; \
-             with another boot loader, add it there), then reboot",
-            grub("grub-mkconfig -o /boot/grub/grub.cfg"),
-        ),
-        Family::Suse => (
-            "boot with cgroup v2 (the kernel command line gets systemd.unified_cgroup_hierarchy=1), then reboot",
-            grub("grub2-mkconfig -o /boot/grub2/grub.cfg"),
-        ),
-        Family::Alpine => (
-            "have OpenRC mount only cgroup v2, then reboot",
-            vec![
-                "sed -i '/^#*rc_cgroup_mode=/d' /etc/rc.conf".to_string(),
-                "echo 'rc_cgroup_mode=\"unified\"' >> /etc/rc.conf".to_string(),
-            ],
-        ),
-    };
-    Remediation::root(summary, commands)
-}
-
 fn mount_cgroup2_fix() -> Remediation {
     Remediation::root(
         "mount the cgroup v2 hierarchy (a container or minimal init may have left it out)",
@@ -364,6 +342,7 @@ fn manual_delegation_fix(name: &str, uid: u32, gid: u32) -> Remediation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::coded_as_declared;
     use crate::model::Status;
     use crate::os_release::OsRelease;
     use crate::testing::debian;
@@ -383,18 +362,16 @@ mod tests {
     }
 
     fn controllers(list: &str) -> ServiceCgroup {
-        ServiceCgroup::Controllers(layout::split_controllers(list))
+        ServiceCgroup::Controllers(cgroupfs::split_controllers(list))
     }
 
-    fn mode_of(outcome: &Outcome) -> &str {
-        outcome
+    /// The stated mode, checked against the evidence fact the report shows.
+    fn mode_of(outcome: &Outcome) -> &'static str {
+        let mode = outcome.cgroup_mode().expect("mode fact").as_str();
+        assert!(outcome
             .evidence
-            .iter()
-            .find_map(|e| match e {
-                Evidence::Fact { name, value } if name == CGROUP_MODE_FACT => Some(value.as_str()),
-                _ => None,
-            })
-            .expect("mode fact")
+            .contains(&Evidence::fact("cgroup mode", mode)));
+        mode
     }
 
     #[test]
@@ -405,6 +382,7 @@ mod tests {
         );
         let out = judge(&f, &debian());
         assert_eq!(out.status, Status::Pass);
+        assert_eq!(out.code, None);
         assert_eq!(mode_of(&out), "delegated");
         assert!(out.message.contains("user@1000.service"), "{}", out.message);
     }
@@ -416,6 +394,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::PartlyDelegated));
         assert_eq!(mode_of(&out), "delegated");
         assert_eq!(
             out.message,
@@ -430,6 +409,7 @@ mod tests {
     fn some_controllers_are_partial() {
         let out = judge(&facts(Hierarchy::Unified, controllers("cpu")), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::PartlyDelegated));
         assert_eq!(mode_of(&out), "partial");
         assert!(out.message.starts_with("only cpu is delegated"));
     }
@@ -438,10 +418,12 @@ mod tests {
     fn none_is_undelegated() {
         let out = judge(&facts(Hierarchy::Unified, controllers("")), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::NothingDelegated));
         assert_eq!(mode_of(&out), "undelegated");
         assert!(out.message.starts_with("no controllers are delegated"));
         let cpuset_only = judge(&facts(Hierarchy::Unified, controllers("cpuset")), &debian());
         assert_eq!(mode_of(&cpuset_only), "undelegated");
+        assert!(cpuset_only.is(Code::PartlyDelegated));
     }
 
     #[test]
@@ -451,6 +433,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::NoUserManager));
         assert_eq!(mode_of(&out), "undelegated");
         assert_eq!(
             out.remediation[0].commands,
@@ -460,6 +443,7 @@ mod tests {
         no_systemd.systemd_slices = false;
         let out = judge(&no_systemd, &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::NotSystemdManaged));
         assert!(out.message.contains("not managed by systemd"));
         assert!(out.remediation[0].commands[2].starts_with("chown 1000:1000"));
     }
@@ -473,6 +457,7 @@ mod tests {
         f.cmdline_switches = vec!["systemd.unified_cgroup_hierarchy=0".into()];
         let out = judge(&f, &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::V1OrHybrid));
         assert_eq!(mode_of(&out), "v1");
         assert!(out.message.starts_with("cgroup hybrid hierarchy"));
         assert!(out.evidence.contains(&Evidence::file(
@@ -485,7 +470,9 @@ mod tests {
 
         let out = judge(&facts(Hierarchy::Legacy, ServiceCgroup::Missing), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::V1OrHybrid));
         assert_eq!(mode_of(&out), "v1");
+        assert!(out.message.starts_with("cgroup v1 hierarchy"));
     }
 
     #[test]
@@ -532,8 +519,15 @@ mod tests {
             &debian(),
         );
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::NotMounted));
         assert_eq!(mode_of(&out), "undelegated");
         assert!(!out.remediation.is_empty());
+        let mut root = facts(Hierarchy::Unmounted, ServiceCgroup::Missing);
+        root.subject_is_root = true;
+        let out = judge(&root, &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::NotMounted));
+        assert_eq!(mode_of(&out), "undelegated");
     }
 
     #[test]
@@ -544,7 +538,34 @@ mod tests {
         );
         let out = judge(&f, &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::Unreadable));
         assert_eq!(mode_of(&out), "undelegated");
+    }
+
+    #[test]
+    fn every_outcome_carries_a_declared_code_and_states_the_mode() {
+        let mut no_systemd = facts(Hierarchy::Unified, ServiceCgroup::Missing);
+        no_systemd.systemd_slices = false;
+        let mut root = facts(Hierarchy::Legacy, ServiceCgroup::Missing);
+        root.subject_is_root = true;
+        for f in [
+            no_systemd,
+            root,
+            facts(Hierarchy::Unified, controllers("cpu io memory pids")),
+            facts(Hierarchy::Unified, controllers("memory pids")),
+            facts(Hierarchy::Unified, controllers("")),
+            facts(Hierarchy::Unified, ServiceCgroup::Missing),
+            facts(
+                Hierarchy::Unified,
+                ServiceCgroup::Unreadable("denied".into()),
+            ),
+            facts(Hierarchy::Legacy, ServiceCgroup::Missing),
+            facts(Hierarchy::Unmounted, ServiceCgroup::Missing),
+        ] {
+            let out = judge(&f, &debian());
+            assert!(coded_as_declared(&DELEGATION, &out), "{out:?}");
+            assert_eq!(out.cgroup_mode(), Some(mode(&f)));
+        }
     }
 
     #[test]
@@ -594,11 +615,14 @@ mod tests {
             assert!(f.systemd_slices);
             let out = judge(&f, &debian());
             assert_eq!(out.status, Status::Warn);
+            assert!(out.is(Code::PartlyDelegated));
             assert_eq!(mode_of(&out), "delegated");
             // Another user has no manager running.
             let f = gather(&host, &subject(1001));
             assert_eq!(f.service, ServiceCgroup::Missing);
-            assert_eq!(mode_of(&judge(&f, &debian())), "undelegated");
+            let out = judge(&f, &debian());
+            assert!(out.is(Code::NoUserManager));
+            assert_eq!(mode_of(&out), "undelegated");
         }
 
         #[test]
@@ -623,6 +647,7 @@ mod tests {
             assert!(f.cmdline_switches.is_empty());
             let out = judge(&f, &debian());
             assert_eq!(out.status, Status::Warn);
+            assert!(out.is(Code::V1OrHybrid));
             assert_eq!(mode_of(&out), "v1");
         }
     }

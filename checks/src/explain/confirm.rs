@@ -1,27 +1,28 @@
 //! Confirming or ruling out candidate causes with check results.
 //!
-//! Contract: each [`CheckRef`] of a cause reads the result of the check with
-//! that id and gives one verdict:
-//! - **supports**: the check ended in `fail` or `warn`, and its `when` list is
-//!   empty or one of its substrings occurs in the outcome's message or skip
-//!   reason (lower-cased; evidence is not matched, since it also lists facts
-//!   that rule causes out);
-//! - **against**: the check ended in `pass`; or in `fail`/`warn` for a reason
-//!   its `when` list does not recognise (it found a different problem); or in
-//!   `skip` for a reason other than `blocked by …` (the feature is absent or
-//!   not needed here, so the cause cannot apply);
+//! Contract: each [`CheckRef`] of a cause reads the result of its check and
+//! gives one verdict, from the outcome's status, finding code and `blocked_by`
+//! alone (never from its wording):
+//! - **supports**: the check ended in `fail` or `warn`, and the reference lists
+//!   no codes or the outcome names one of them (as its code, or among the
+//!   further problems of `also`);
+//! - **against**: the check ended in `pass`; or in `fail`/`warn` with another
+//!   code (it found a different problem); or in `skip` without `blocked_by`
+//!   for a reason of its own (the feature is absent or not needed here, so the
+//!   cause cannot apply);
 //! - **inconclusive**: the check did not run, ended in `error`, or was skipped
-//!   as `blocked by` another check.
+//!   because another check blocked it (`blocked_by` is set) or because its live
+//!   probe was not run (code `probe-not-run`).
 //!
 //! A cause is confirmed (`Some(true)`) when at least one check supports it,
-//! ruled out (`Some(false)` ) when it has checks, all of them are against it,
+//! ruled out (`Some(false)`) when it has checks, all of them are against it,
 //! and `None` otherwise (no checks, or some inconclusive and none supporting).
 //! The result keeps the explanation's order, stably re-ranked: confirmed
 //! first, then undecided, then ruled out.
 
 use super::{Cause, CheckRef, Explanation, Match};
-use crate::model::{Outcome, Remediation, Status};
-use crate::registry::CheckResult;
+use crate::check::{CheckDef, CheckResult, Outcome};
+use crate::model::{CommonCode, Remediation, Status};
 
 /// A candidate cause with its verdict on this host.
 #[derive(Clone, Debug)]
@@ -44,6 +45,7 @@ impl Confirmed {
     }
 }
 
+/// What one check's result says about a cause.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
     Supports,
@@ -53,12 +55,16 @@ enum Verdict {
 
 /// Judges every candidate of `explanation` against host or bundle results.
 pub fn confirm(explanation: &Explanation, results: &[CheckResult]) -> Vec<Confirmed> {
-    let pairs: Vec<(&str, &Outcome)> = results.iter().map(|r| (r.def.id, &r.outcome)).collect();
+    let pairs: Vec<(&'static CheckDef, &Outcome)> =
+        results.iter().map(|r| (r.def, &r.outcome)).collect();
     confirm_outcomes(explanation, &pairs)
 }
 
-/// Like [`confirm`], from `(check id, outcome)` pairs (bundle checks, tests).
-pub fn confirm_outcomes(explanation: &Explanation, results: &[(&str, &Outcome)]) -> Vec<Confirmed> {
+/// Like [`confirm`], from `(check, outcome)` pairs (bundle checks, tests).
+pub fn confirm_outcomes(
+    explanation: &Explanation,
+    results: &[(&'static CheckDef, &Outcome)],
+) -> Vec<Confirmed> {
     let mut out: Vec<Confirmed> = explanation
         .matches
         .iter()
@@ -72,7 +78,7 @@ pub fn confirm_outcomes(explanation: &Explanation, results: &[(&str, &Outcome)])
     out
 }
 
-fn judge_cause(candidate: &Match, results: &[(&str, &Outcome)]) -> Confirmed {
+fn judge_cause(candidate: &Match, results: &[(&'static CheckDef, &Outcome)]) -> Confirmed {
     let cause = candidate.cause;
     let mut supported_by = Vec::new();
     let mut all_against = !cause.checks.is_empty();
@@ -80,13 +86,13 @@ fn judge_cause(candidate: &Match, results: &[(&str, &Outcome)]) -> Confirmed {
     for check in cause.checks {
         let outcome = results
             .iter()
-            .find(|(id, _)| *id == check.id)
+            .find(|(def, _)| **def == *check.check)
             .map(|(_, o)| *o);
         match verdict(check, outcome) {
             Verdict::Supports => {
                 all_against = false;
-                if !supported_by.contains(&check.id) {
-                    supported_by.push(check.id);
+                if !supported_by.contains(&check.id()) {
+                    supported_by.push(check.id());
                 }
                 if let Some(o) = outcome {
                     for r in &o.remediation {
@@ -129,6 +135,7 @@ pub fn remediation(cause: &Cause) -> Vec<Remediation> {
         .collect()
 }
 
+/// The verdict of one check's outcome (`None`: it did not run) on a cause.
 fn verdict(check: &CheckRef, outcome: Option<&Outcome>) -> Verdict {
     let Some(outcome) = outcome else {
         return Verdict::Inconclusive;
@@ -136,40 +143,17 @@ fn verdict(check: &CheckRef, outcome: Option<&Outcome>) -> Verdict {
     match outcome.status {
         Status::Error => Verdict::Inconclusive,
         Status::Pass => Verdict::Against,
-        Status::Skip => {
-            let reason = outcome.skip_reason.as_deref().unwrap_or(&outcome.message);
-            if reason
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("blocked by")
-            {
-                Verdict::Inconclusive
-            } else {
-                Verdict::Against
-            }
-        }
+        Status::Skip if outcome.blocked_by.is_some() => Verdict::Inconclusive,
+        // Its probe was not run: nothing was learnt about the cause.
+        Status::Skip if outcome.is(CommonCode::ProbeNotRun) => Verdict::Inconclusive,
+        Status::Skip => Verdict::Against,
         Status::Warn | Status::Fail => {
-            if check.when.is_empty() {
-                return Verdict::Supports;
-            }
-            let text = outcome_text(outcome);
-            if check.when.iter().any(|w| text.contains(w)) {
+            let named = check.codes.iter().any(|&code| outcome.names(code));
+            if check.codes.is_empty() || named {
                 Verdict::Supports
             } else {
                 Verdict::Against
             }
         }
     }
-}
-
-/// Message and skip reason of an outcome, lower-cased, for `when`. The
-/// message names the cause a check found; evidence also lists facts that
-/// ruled other causes out (a `Seccomp: 0` line), so it is not matched.
-fn outcome_text(outcome: &Outcome) -> String {
-    let mut text = outcome.message.clone();
-    if let Some(reason) = &outcome.skip_reason {
-        text.push('\n');
-        text.push_str(reason);
-    }
-    text.to_lowercase()
 }

@@ -2,20 +2,20 @@
 //! confirm or rule them out on this host.
 //!
 //! Contract:
-//! - [`CAUSES`] is the catalogue: stable kebab-case ids (taken from
-//!   `failure-modes.md` where an entry fits), a title, an explanation, the
-//!   message patterns that point at the cause, the check ids that confirm it and
-//!   a generic remediation.
+//! - [`CAUSES`] is the catalogue: stable kebab-case ids, a title, an
+//!   explanation, the message patterns that point at the cause, the checks that
+//!   confirm it (by [`CheckDef`] and finding code, never by message) and a
+//!   generic remediation.
 //! - [`explain`] (and [`explain_reader`] for a stream) reads a paste line by
-//!   line, normalises each line ([`normalize`]) and matches it against the
+//!   line, normalises each line ([`normalize()`]) and matches it against the
 //!   patterns. It runs in time linear in the input and in bounded memory (a line
 //!   longer than [`WINDOW`] bytes is read in overlapping windows), never panics
 //!   and never prints. Candidates come back ranked; several causes for the same
 //!   text are all returned.
-//! - [`confirm`] judges each candidate against check results: `Some(true)` when
-//!   one of its checks failed or warned in a way consistent with the cause,
+//! - [`confirm()`] judges each candidate against check results: `Some(true)` when
+//!   one of its checks failed or warned with a code that names the cause,
 //!   `Some(false)` when every one of its checks gave a conclusive answer and none
-//!   supports it, `None` otherwise (see [`confirm`] for the exact rule).
+//!   supports it, `None` otherwise (see [`confirm()`] for the exact rule).
 //! - [`wire`] holds the serde types of the JSON document (`schema_version` 1,
 //!   `docs/explain.schema.json`).
 //!
@@ -37,7 +37,8 @@ pub use confirm::{confirm, confirm_outcomes, remediation, Confirmed};
 pub use matcher::WINDOW;
 pub use normalize::normalize;
 
-use crate::model::Remediation;
+use crate::check::CheckDef;
+use crate::model::{Code, Remediation};
 use std::io::{self, Read};
 
 /// How strongly a pattern points at its cause; also the ranking order.
@@ -85,15 +86,22 @@ impl Pattern {
     }
 }
 
-/// A check that can confirm a cause.
-#[derive(Debug)]
+/// A check that can confirm a cause, and the findings of it that do.
+#[derive(Clone, Copy, Debug)]
 pub struct CheckRef {
-    /// A host or bundle check id (`userns.clone-sysctl`, `bundle.user`, …).
-    pub id: &'static str,
-    /// A fail or warn of the check supports the cause only when its message or
-    /// evidence contains one of these lower-case substrings; empty means any
-    /// fail or warn supports it.
-    pub when: &'static [&'static str],
+    /// A host or bundle check (`userns::CLONE_SYSCTL`, `bundle::USER`, …).
+    pub check: &'static CheckDef,
+    /// A fail or warn of the check supports the cause only when it carries
+    /// one of these codes (codes the check declares); empty means any fail or
+    /// warn supports it.
+    pub codes: &'static [Code],
+}
+
+impl CheckRef {
+    /// The check's id.
+    pub fn id(&self) -> &'static str {
+        self.check.id
+    }
 }
 
 /// A distribution-independent fix, in the report's remediation shape.
@@ -123,7 +131,10 @@ impl Fix {
 }
 
 /// One known cause of rootless container failures.
-#[derive(Debug)]
+///
+/// `Copy` so that the catalogue's sections can be laid end to end at compile
+/// time; every field is a `'static` reference.
+#[derive(Clone, Copy, Debug)]
 pub struct Cause {
     /// Stable kebab-case id.
     pub id: &'static str,
@@ -145,7 +156,7 @@ pub struct Cause {
 impl Cause {
     /// The ids of the checks that confirm this cause.
     pub fn check_ids(&self) -> Vec<&'static str> {
-        self.checks.iter().map(|c| c.id).collect()
+        self.checks.iter().map(CheckRef::id).collect()
     }
 }
 

@@ -3,7 +3,10 @@
 
 use super::matcher::{compile_fragments, fragments_match};
 use super::*;
-use crate::model::{Evidence, Outcome};
+use crate::check::{CheckDef, Outcome};
+use crate::model::{CommonCode, Evidence, Status};
+use crate::registry::{BUNDLE_CHECKS, HOST_CHECKS};
+use crate::{cgroup, idmap, userns};
 
 mod messages;
 
@@ -33,13 +36,9 @@ fn cause_ids_are_unique_kebab_case() {
     }
 }
 
-/// Every check id there is, host and bundle.
-fn known_checks() -> Vec<&'static str> {
-    crate::registry::HOST_CHECKS
-        .iter()
-        .chain(crate::bundle::BUNDLE_CHECKS)
-        .map(|def| def.id)
-        .collect()
+/// Every check there is, host and bundle.
+fn known_checks() -> impl Iterator<Item = &'static CheckDef> {
+    HOST_CHECKS.iter().chain(BUNDLE_CHECKS).copied()
 }
 
 #[test]
@@ -63,23 +62,55 @@ fn a_named_line_keeps_unrelated_candidates() {
 }
 
 #[test]
-fn causes_name_only_known_checks() {
+fn causes_name_only_known_checks_and_their_codes() {
     for c in CAUSES {
         for check in c.checks {
             assert!(
-                known_checks().contains(&check.id),
-                "{} names unknown check {}",
+                known_checks().any(|def| std::ptr::eq(def, check.check)),
+                "{} names {}, which is in neither HOST_CHECKS nor BUNDLE_CHECKS",
                 c.id,
-                check.id
+                check.id()
             );
-            for w in check.when {
-                assert_eq!(*w, w.to_lowercase(), "{}: `when` must be lower case", c.id);
+            for code in check.codes {
+                assert!(
+                    check.check.codes.contains(code),
+                    "{}: {} does not declare the code {code}",
+                    c.id,
+                    check.id()
+                );
+                assert!(check.check.gives(*code));
             }
         }
     }
-    // Every host check the registry knows is spelled the same here.
-    for def in crate::HOST_CHECKS {
-        assert!(known_checks().contains(&def.id), "{}", def.id);
+}
+
+#[test]
+fn no_code_is_listed_twice_for_a_check() {
+    for c in CAUSES {
+        for check in c.checks {
+            for (i, code) in check.codes.iter().enumerate() {
+                assert!(
+                    !check.codes[..i].contains(code),
+                    "{}: {} lists {code} twice",
+                    c.id,
+                    check.id()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_cause_names_a_check_twice() {
+    for c in CAUSES {
+        for (i, check) in c.checks.iter().enumerate() {
+            assert!(
+                !c.checks[..i].iter().any(|o| o.check == check.check),
+                "{} names {} twice",
+                c.id,
+                check.id()
+            );
+        }
     }
 }
 
@@ -427,26 +458,29 @@ fn binary_noise_never_panics() {
 
 // ------------------------------------------------------------ confirmation
 
-fn fail(msg: &str) -> Outcome {
-    Outcome::fail(msg)
-}
-
 #[test]
 fn same_text_two_hosts_two_confirmed_causes() {
     let text = "[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: operation not permitted";
     let e = explain(text);
 
     // Host 1: Debian 10 with the sysctl at 0, no AppArmor knob.
-    let sysctl = fail("kernel.unprivileged_userns_clone is 0")
-        .with(Evidence::setting("kernel.unprivileged_userns_clone", "0"));
-    let apparmor_absent =
-        Outcome::skip("kernel.apparmor_restrict_unprivileged_userns does not exist");
-    let create =
-        fail("cannot create a user namespace: EPERM because kernel.unprivileged_userns_clone is 0");
+    let sysctl = Outcome::fail(
+        userns::Code::CloneSysctlOff,
+        "kernel.unprivileged_userns_clone is 0",
+    )
+    .with(Evidence::setting("kernel.unprivileged_userns_clone", "0"));
+    let apparmor_absent = Outcome::skip(
+        userns::Code::KnobAbsent,
+        "kernel.apparmor_restrict_unprivileged_userns does not exist",
+    );
+    let create = Outcome::fail(
+        userns::Code::CloneSysctlOff,
+        "cannot create a user namespace: EPERM because kernel.unprivileged_userns_clone is 0",
+    );
     let host1 = [
-        ("userns.clone-sysctl", &sysctl),
-        ("userns.apparmor", &apparmor_absent),
-        ("userns.create", &create),
+        (&userns::CLONE_SYSCTL, &sysctl),
+        (&userns::APPARMOR, &apparmor_absent),
+        (&userns::CREATE, &create),
     ];
     let c1 = confirm_outcomes(&e, &host1);
     let verdict =
@@ -464,17 +498,26 @@ fn same_text_two_hosts_two_confirmed_causes() {
     assert_eq!(verdict(&c1, "userns-in-chroot"), Some(false));
 
     // Host 2: Ubuntu 24.04, no clone sysctl file, AppArmor restriction on.
-    let sysctl_absent =
-        Outcome::skip("kernel.unprivileged_userns_clone does not exist on this kernel");
-    let apparmor = Outcome::warn("kernel.apparmor_restrict_unprivileged_userns is 1").with(
-        Evidence::setting("kernel.apparmor_restrict_unprivileged_userns", "1"),
+    let sysctl_absent = Outcome::skip(
+        userns::Code::KnobAbsent,
+        "kernel.unprivileged_userns_clone does not exist on this kernel",
     );
-    let create =
-        fail("user namespace created but capability-less: AppArmor unprivileged_userns profile");
+    let apparmor = Outcome::warn(
+        userns::Code::RestrictionUnconfirmed,
+        "kernel.apparmor_restrict_unprivileged_userns is 1",
+    )
+    .with(Evidence::setting(
+        "kernel.apparmor_restrict_unprivileged_userns",
+        "1",
+    ));
+    let create = Outcome::fail(
+        userns::Code::ApparmorRestriction,
+        "user namespace created but capability-less: AppArmor unprivileged_userns profile",
+    );
     let host2 = [
-        ("userns.clone-sysctl", &sysctl_absent),
-        ("userns.apparmor", &apparmor),
-        ("userns.create", &create),
+        (&userns::CLONE_SYSCTL, &sysctl_absent),
+        (&userns::APPARMOR, &apparmor),
+        (&userns::CREATE, &create),
     ];
     let c2 = confirm_outcomes(&e, &host2);
     assert_eq!(c2[0].cause().id, "ubuntu-apparmor-userns-restriction");
@@ -486,13 +529,15 @@ fn same_text_two_hosts_two_confirmed_causes() {
 
     // Host 3: inside a container with a seccomp filter.
     let pass = Outcome::pass("fine");
-    let create =
-        fail("unshare(CLONE_NEWUSER) failed with EPERM: a seccomp filter (running in a container)");
+    let create = Outcome::fail(
+        userns::Code::SeccompFilter,
+        "unshare(CLONE_NEWUSER) failed with EPERM: a seccomp filter (running in a container)",
+    );
     let host3 = [
-        ("userns.clone-sysctl", &sysctl_absent),
-        ("userns.apparmor", &apparmor_absent),
-        ("userns.create", &create),
-        ("userns.max-namespaces", &pass),
+        (&userns::CLONE_SYSCTL, &sysctl_absent),
+        (&userns::APPARMOR, &apparmor_absent),
+        (&userns::CREATE, &create),
+        (&userns::MAX_NAMESPACES, &pass),
     ];
     let c3 = confirm_outcomes(&e, &host3);
     assert_eq!(c3[0].cause().id, "userns-blocked-in-container-sandbox");
@@ -515,36 +560,73 @@ fn undecided_when_checks_did_not_run_or_were_blocked() {
     // Generic remediation is still offered.
     assert!(!none[0].remediation.is_empty());
 
-    let blocked = Outcome::blocked_by("userns.create");
-    let err = Outcome::error("probe timed out after 5 s");
+    let blocked = Outcome::blocked(&userns::CREATE);
+    let err = Outcome::error(CommonCode::ProbeTimedOut, "probe timed out after 5 s");
     let c = confirm_outcomes(
         &e,
-        &[("idmap.newuidmap", &blocked), ("idmap.newgidmap", &err)],
+        &[(&idmap::NEWUIDMAP, &blocked), (&idmap::NEWGIDMAP, &err)],
     );
     assert_eq!(c[0].confirmed, None);
 
     // One passes, the other did not run: still undecided.
     let pass = Outcome::pass("newuidmap is setuid root");
-    let c = confirm_outcomes(&e, &[("idmap.newuidmap", &pass)]);
+    let c = confirm_outcomes(&e, &[(&idmap::NEWUIDMAP, &pass)]);
     assert_eq!(c[0].confirmed, None);
     // Both pass: ruled out.
     let c = confirm_outcomes(
         &e,
-        &[("idmap.newuidmap", &pass), ("idmap.newgidmap", &pass)],
+        &[(&idmap::NEWUIDMAP, &pass), (&idmap::NEWGIDMAP, &pass)],
     );
     assert_eq!(c[0].confirmed, Some(false));
 }
 
 #[test]
+fn a_skip_is_blocked_by_its_field_not_its_wording() {
+    let e = explain("nsexec-0[1]: mapping tool not present");
+    // Says "blocked by", but no check blocked it: the feature is absent.
+    let absent = Outcome::skip(
+        crate::model::Code::new("not-needed"),
+        "blocked by userns.create",
+    );
+    let c = confirm_outcomes(
+        &e,
+        &[(&idmap::NEWUIDMAP, &absent), (&idmap::NEWGIDMAP, &absent)],
+    );
+    assert_eq!(c[0].confirmed, Some(false));
+    // Blocked, whatever it says.
+    let mut blocked = Outcome::blocked(&userns::CREATE);
+    blocked.message = "not applicable".into();
+    blocked.skip_reason = Some("not applicable".into());
+    let c = confirm_outcomes(
+        &e,
+        &[(&idmap::NEWUIDMAP, &blocked), (&idmap::NEWGIDMAP, &absent)],
+    );
+    assert_eq!(c[0].confirmed, None);
+    // A probe that was not run learnt nothing, whatever it says.
+    let not_run = Outcome::skip(CommonCode::ProbeNotRun, "not applicable here");
+    let c = confirm_outcomes(
+        &e,
+        &[(&idmap::NEWUIDMAP, &not_run), (&idmap::NEWGIDMAP, &absent)],
+    );
+    assert_eq!(c[0].confirmed, None);
+}
+
+#[test]
 fn a_failure_of_another_kind_does_not_confirm() {
     let e = explain("nsexec-0[1]: mapping tool not present");
-    let not_setuid = fail("/usr/bin/newuidmap is neither setuid root nor has cap_setuid");
-    let missing = fail("newgidmap not found on PATH /usr/bin:/bin");
+    let not_setuid = Outcome::fail(
+        idmap::Code::NotPrivileged,
+        "/usr/bin/newuidmap is neither setuid root nor has cap_setuid",
+    );
+    let missing = Outcome::fail(
+        idmap::Code::NotFound,
+        "newgidmap not found on PATH /usr/bin:/bin",
+    );
     let c = confirm_outcomes(
         &e,
         &[
-            ("idmap.newuidmap", &not_setuid),
-            ("idmap.newgidmap", &missing),
+            (&idmap::NEWUIDMAP, &not_setuid),
+            (&idmap::NEWGIDMAP, &missing),
         ],
     );
     assert_eq!(c[0].confirmed, Some(true));
@@ -552,8 +634,8 @@ fn a_failure_of_another_kind_does_not_confirm() {
     let c = confirm_outcomes(
         &e,
         &[
-            ("idmap.newuidmap", &not_setuid),
-            ("idmap.newgidmap", &not_setuid),
+            (&idmap::NEWUIDMAP, &not_setuid),
+            (&idmap::NEWGIDMAP, &not_setuid),
         ],
     );
     assert_eq!(c[0].confirmed, Some(false));
@@ -567,11 +649,126 @@ fn check_remediation_comes_before_the_generic_one() {
         "reinstall uidmap",
         vec!["apt-get install --reinstall uidmap".into()],
     );
-    let o = fail("/usr/bin/newuidmap is not setuid root").fix(fix.clone());
-    let c = confirm_outcomes(&e, &[("idmap.newuidmap", &o)]);
+    let o = Outcome::fail(
+        idmap::Code::NotPrivileged,
+        "/usr/bin/newuidmap is not setuid root",
+    )
+    .fix(fix.clone());
+    let c = confirm_outcomes(&e, &[(&idmap::NEWUIDMAP, &o)]);
     assert_eq!(c[0].confirmed, Some(true));
     assert_eq!(c[0].remediation[0], fix);
     assert!(c[0].remediation.len() > 1);
+}
+
+/// Every cause of the catalogue as a candidate, in catalogue order.
+fn every_cause() -> Explanation {
+    Explanation {
+        matches: CAUSES
+            .iter()
+            .map(|cause| Match {
+                cause,
+                line: 1,
+                excerpt: String::new(),
+                strength: Strength::Shared,
+            })
+            .collect(),
+        follow_up_only: false,
+    }
+}
+
+/// Results for every check: for each, every outcome it may end in (each of
+/// its codes as a fail and as a warn, a pass, an error, a plain skip and a
+/// blocked skip), one per set, with a message made of every word a cause
+/// could once have looked for.
+fn result_sets() -> Vec<Vec<(&'static CheckDef, Outcome)>> {
+    const WORDY: &str = "blocked by userns.create: not found, missing, setuid, cap, nosuid, \
+        no_new_privs, eacces, apparmor, seccomp, container, chroot, enospc, limit, einval, \
+        not supported, 65536, overlap, invalid, subordinate, not allowed, hybrid, v1, \
+        delegat, controller, systemd, bus, session, unset, proc, sysfs, netns, noexec, \
+        executable, permission, mode, interpreter, loader, #!, elf, machine, procfs, \
+        readable, /dev/fuse, device, fusermount, additional, groups, path";
+    let mut sets = Vec::new();
+    for def in known_checks() {
+        let mut outcomes = vec![
+            Outcome::pass(WORDY),
+            Outcome::error(CommonCode::ProbeBroken, WORDY),
+            Outcome::blocked(&userns::CREATE),
+        ];
+        for &code in def.codes {
+            for status in [Status::Fail, Status::Warn, Status::Skip] {
+                outcomes.push(Outcome::judged(status, code, WORDY));
+            }
+        }
+        for outcome in outcomes {
+            sets.push(vec![(def, outcome)]);
+        }
+    }
+    // And whole hosts: every check failing with its first code, then its last.
+    sets.push(
+        known_checks()
+            .filter_map(|def| Some((def, Outcome::fail(*def.codes.first()?, WORDY))))
+            .collect(),
+    );
+    sets.push(
+        known_checks()
+            .filter_map(|def| Some((def, Outcome::warn(*def.codes.last()?, WORDY))))
+            .collect(),
+    );
+    sets
+}
+
+fn verdicts(
+    results: &[(&'static CheckDef, Outcome)],
+) -> Vec<(&'static str, Option<bool>, Vec<&'static str>)> {
+    let pairs: Vec<(&'static CheckDef, &Outcome)> = results.iter().map(|(d, o)| (*d, o)).collect();
+    confirm_outcomes(&every_cause(), &pairs)
+        .into_iter()
+        .map(|c| (c.cause().id, c.confirmed, c.supported_by))
+        .collect()
+}
+
+#[test]
+fn verdicts_ignore_messages_and_skip_reasons() {
+    let mut decided = 0;
+    for mut results in result_sets() {
+        let before = verdicts(&results);
+        for (_, outcome) in &mut results {
+            outcome.message = "reworded".into();
+            if outcome.skip_reason.is_some() {
+                outcome.skip_reason = Some("reworded".into());
+            }
+        }
+        assert_eq!(verdicts(&results), before, "{results:?}");
+        decided += before.iter().filter(|v| v.1.is_some()).count();
+    }
+    assert!(decided > 0);
+}
+
+#[test]
+fn a_code_confirms_only_the_causes_that_name_it() {
+    // Each (check, code) a cause names confirms that cause; a code no
+    // reference of the cause names, for a check that lists codes, does not.
+    for cause in CAUSES {
+        for check in cause.checks {
+            for &code in check.check.codes {
+                let outcome = Outcome::fail(code, "x");
+                let got = confirm_outcomes(&every_cause(), &[(check.check, &outcome)]);
+                let mine = got.iter().find(|c| c.cause().id == cause.id).unwrap();
+                let named = cause
+                    .checks
+                    .iter()
+                    .filter(|r| r.check == check.check)
+                    .any(|r| r.codes.is_empty() || r.codes.contains(&code));
+                assert_eq!(
+                    mine.confirmed == Some(true),
+                    named,
+                    "{} with {} {code}",
+                    cause.id,
+                    check.id()
+                );
+            }
+        }
+    }
 }
 
 // ------------------------------------------------------------ wire
@@ -598,8 +795,11 @@ fn wire_document_shape() {
         assert!(c["remediation"][0].get(key).is_some(), "{key}");
     }
 
-    let hybrid = Outcome::warn("cgroup v1/v2 hybrid: resource limits unavailable");
-    let confirmed = confirm_outcomes(&e, &[("cgroup.delegation", &hybrid)]);
+    let hybrid = Outcome::warn(
+        cgroup::Code::V1OrHybrid,
+        "cgroup v1/v2 hybrid: resource limits unavailable",
+    );
+    let confirmed = confirm_outcomes(&e, &[(&cgroup::DELEGATION, &hybrid)]);
     let doc = wire::ExplainDoc::from_confirmed(
         &e,
         &confirmed,
@@ -667,5 +867,46 @@ fn docs_list_every_cause() {
             "docs/explain.md lacks {}",
             c.id
         );
+    }
+}
+
+#[test]
+fn docs_list_the_causes_in_catalogue_order() {
+    // The catalogue order is the ranking among equals; the table keeps it.
+    let table = &DOC[DOC.find("\n## Causes").expect("a Causes section")..];
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .collect();
+    let ids: Vec<&str> = CAUSES.iter().map(|c| c.id).collect();
+    assert_eq!(listed, ids);
+}
+
+#[test]
+fn docs_name_the_confirming_checks_and_codes() {
+    let table = &DOC[DOC.find("\n## Causes").expect("a Causes section")..];
+    for c in CAUSES {
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", c.id)))
+            .unwrap();
+        let checks = row.rsplit('|').nth(1).unwrap().trim();
+        let want = if c.checks.is_empty() {
+            "—".to_string()
+        } else {
+            c.checks
+                .iter()
+                .map(|r| {
+                    let codes: Vec<String> = r.codes.iter().map(|c| format!("`{c}`")).collect();
+                    if codes.is_empty() {
+                        format!("`{}`", r.id())
+                    } else {
+                        format!("`{}` ({})", r.id(), codes.join(", "))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        assert_eq!(checks, want, "docs/explain.md, row of {}", c.id);
     }
 }

@@ -3,16 +3,18 @@
 use super::oracle::{assert_inside, check_resolution};
 use super::tree::Tree;
 use crate::bundle::exec::{format_of_bytes, Binary, Format, BINPRM_BUF_SIZE};
-use crate::bundle::idmap::{self, HelperFact, IdKind, MapFacts, Userns};
+use crate::bundle::mapping_rules::{self, HelperFact, IdKind, MapFacts, Userns};
 use crate::bundle::process::{self, Lookup};
 use crate::bundle::resolve::PATH_MAX;
-use crate::bundle::spec::{self, ConfigError, IdMapping, Linux, Namespace, Process, Root, Spec};
-use crate::bundle::{config, mounts, user};
+use crate::bundle::{config, mounts, rootfs, user};
+use crate::bundle::{CONFIG, GID_MAPPINGS, MOUNTS, PROCESS, ROOTFS, UID_MAPPINGS, USER};
+use crate::check::{coded_as_declared, CheckDef, Outcome};
 use crate::distro::{Component, Distro};
 use crate::explain::normalize::{self, normalize_into, normalize_with};
 use crate::model::Status;
 use crate::os_release::OsRelease;
-use crate::subid::{alloc, parse};
+use crate::spec::{self, ConfigError, IdMapping, Linux, Namespace, Process, Root, Spec};
+use crate::subordinate::{alloc, parse};
 use object::Architecture;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -106,9 +108,22 @@ pub fn os_release(data: &[u8]) {
     let _ = distro.sysctl_persist("user.max_user_namespaces", "28633", "/etc/sysctl.d/x.conf");
 }
 
+/// A judge's outcome carries a code its check declares, and a pass none.
+fn assert_coded(def: &CheckDef, outcome: Outcome) {
+    assert!(
+        coded_as_declared(def, &outcome),
+        "{} ended in {} with code {:?}, which it does not declare: {}",
+        def.id,
+        outcome.status,
+        outcome.code,
+        outcome.message
+    );
+}
+
 /// config.json bytes: the parser agrees with serde_json on what is JSON
 /// (after Go's U+FFFD replacement of invalid UTF-8),
-/// and every judge derived from the spec runs on what it parsed.
+/// and every judge derived from the spec runs on what it parsed and gives
+/// only the codes its check declares.
 pub fn bundle_config(data: &[u8]) {
     let dir = Path::new("/nonexistent/rootless-doctor-fuzz/bundle");
     // Compared as Go reads it: invalid UTF-8 replaced by U+FFFD.
@@ -148,19 +163,22 @@ pub fn bundle_config(data: &[u8]) {
         trailing,
         spec,
     });
-    let _ = config::judge_config(dir, &loaded);
+    assert_coded(&CONFIG, config::judge_config(dir, &loaded));
     let Ok(loaded) = loaded else { return };
     let spec = &loaded.spec;
-    let _ = config::judge_rootfs(&config::gather_rootfs(dir, spec));
+    assert_coded(
+        &ROOTFS,
+        rootfs::judge_rootfs(&rootfs::gather_rootfs(dir, spec)),
+    );
     for rootless in [true, false] {
-        let _ = user::judge(&user::UserFacts::of(spec, rootless));
+        assert_coded(&USER, user::judge(&user::UserFacts::of(spec, rootless)));
         let facts = mounts::MountFacts::gather(spec, dir, rootless, &|_| false);
-        let _ = mounts::judge(&facts);
+        assert_coded(&MOUNTS, mounts::judge(&facts));
     }
     let distro = Distro::from_os_release(&OsRelease::default());
-    for (kind, maps) in [
-        (IdKind::Uid, spec.uid_mappings()),
-        (IdKind::Gid, spec.gid_mappings()),
+    for (def, kind, maps) in [
+        (&UID_MAPPINGS, IdKind::Uid, spec.uid_mappings()),
+        (&GID_MAPPINGS, IdKind::Gid, spec.gid_mappings()),
     ] {
         let facts = MapFacts {
             kind,
@@ -173,14 +191,15 @@ pub fn bundle_config(data: &[u8]) {
             ranges: vec![(100_000, 65_536)],
             helper: HelperFact {
                 status: Status::Pass,
+                code: None,
                 message: "usable".into(),
             },
             config_path: dir.join("config.json").display().to_string(),
         };
-        let _ = idmap::judge(&facts, &distro);
+        assert_coded(def, mapping_rules::judge(&facts, &distro));
     }
     let facts = process::gather(spec, dir, &[1000], Architecture::X86_64);
-    let _ = process::judge(&facts);
+    assert_coded(&PROCESS, process::judge(&facts));
 }
 
 /// A rootfs and a process: every path the resolver returns is inside the
@@ -259,7 +278,7 @@ pub fn process_resolution(data: &[u8]) {
             assert_inside(&rootfs, r);
         }
     }
-    let _ = process::judge(&facts);
+    assert_coded(&PROCESS, process::judge(&facts));
 }
 
 /// A file's first bytes: ELF headers give the machine and class the header

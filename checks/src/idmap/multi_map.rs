@@ -3,43 +3,64 @@
 //! subject, map its own id to 0 and the subordinate range to 1.. (at most
 //! 65535 ids), exactly as runc and podman do; the maps are read back.
 //!
-//! Blocked (skip) when `userns.create`, `idmap.newuidmap`,
-//! `idmap.newgidmap`, `subid.subuid` or `subid.subgid` failed, in that order.
-//! Ok: pass with the number of ids mapped. Not run: skip. Timed out or
-//! broken: error. newuidmap or newgidmap failed: fail, with the tool's argv,
-//! exit code and stderr as command evidence, and shadow's message mapped to
-//! its cause (range not allowed by /etc/subuid, the helper without its
-//! privilege, a target owned by another user, the file unreadable, the
-//! kernel refusing the write, the tool missing). Maps that lack the ranges
-//! after success: fail. The probe's own trouble (spawn, unshare, read-map,
-//! an unknown step): error.
+//! Blocked when one of [`BLOCKERS`] failed. A helper's failure is a fail
+//! with the tool's argv, exit code and stderr as command evidence, and
+//! shadow's message mapped to its cause and code. Decisions:
+//! docs/checks/idmap-multi-map.md, section `idmap.multi-map`.
 
+use super::codes::Code;
+use super::{NEWGIDMAP, NEWUIDMAP};
+use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::distro::{Component, Distro};
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::live::{self, Live};
+use crate::model::{Evidence, Remediation, Status};
 use crate::probe::{ProbeKind, ProbeReport};
-use crate::registry::Context;
 use crate::shell::quote;
-use crate::userns::live::{self, Live};
 
-/// The checks whose failure blocks this one, in the order they are consulted.
-const BLOCKERS: &[&str] = &[
-    "userns.create",
-    "idmap.newuidmap",
-    "idmap.newgidmap",
-    "subid.subuid",
-    "subid.subgid",
+pub static MULTI_MAP: CheckDef = CheckDef {
+    id: "idmap.multi-map",
+    title: "multi-id mapping",
+    description: "Live: a child in a new user namespace gets a multi-range map (own id -> 0, \
+                  subordinate range -> 1..65535) written by newuidmap and newgidmap, as runc \
+                  and podman do.",
+    codes: &[
+        Code::TooFewIds.code(),
+        Code::MapsIncomplete.code(),
+        Code::RangeNotAllowed.code(),
+        Code::HelperUnprivileged.code(),
+        Code::TargetOwnerMismatch.code(),
+        Code::SubidUnreadable.code(),
+        Code::UserUnresolvable.code(),
+        Code::MapWriteRefused.code(),
+        Code::HelperNotRun.code(),
+        Code::HelperFailed.code(),
+        Code::ArgumentsRejected.code(),
+        Code::UnexpectedFailure.code(),
+    ],
+    probes: &[ProbeKind::MultiMap],
+    run,
+};
+
+/// The checks whose failure blocks this one, in the order they are
+/// consulted; only a fail blocks.
+static BLOCKERS: [&CheckDef; 5] = [
+    &crate::userns::CREATE,
+    &NEWUIDMAP,
+    &NEWGIDMAP,
+    &crate::subid::SUBUID,
+    &crate::subid::SUBGID,
 ];
 
 /// The ids of a full container map: the own id and 65535 subordinate ids.
 const FULL_MAP: u64 = 65536;
 
-pub(super) fn run(ctx: &Context<'_>) -> Outcome {
+fn run(ctx: &Context<'_>) -> Outcome {
     let probe = Live::get(ctx, ProbeKind::MultiMap);
-    if let Some(id) = BLOCKERS
+    if let Some(&blocker) = BLOCKERS
         .iter()
-        .find(|id| ctx.outcome_of(id).status == Status::Fail)
+        .find(|&&def| ctx.outcome_of(def).status == Status::Fail)
     {
-        let outcome = Outcome::blocked_by(id);
+        let outcome = Outcome::blocked(blocker);
         return match probe.report() {
             Some(report) => outcome.with(live::probe_evidence(ProbeKind::MultiMap, report)),
             None => outcome,
@@ -51,11 +72,9 @@ pub(super) fn run(ctx: &Context<'_>) -> Outcome {
 /// Decides the outcome for subject `name`.
 fn judge(probe: &Live, name: &str, distro: &Distro) -> Outcome {
     let kind = ProbeKind::MultiMap;
-    if let Some(outcome) = live::unreported(kind, probe) {
-        return outcome;
-    }
-    let Some(report) = probe.report() else {
-        return Outcome::error("the multi-map probe reported nothing");
+    let report = match live::reported(kind, probe) {
+        Ok(report) => report,
+        Err(outcome) => return outcome,
     };
     let maps: Vec<Evidence> = ["uid_map", "gid_map"]
         .into_iter()
@@ -78,7 +97,7 @@ fn judge(probe: &Live, name: &str, distro: &Distro) -> Outcome {
                 .to_string(),
         };
         let outcome = match ids {
-            Some(n) if n < FULL_MAP => Outcome::warn(format!(
+            Some(n) if n < FULL_MAP => Outcome::warn(Code::TooFewIds, format!(
                 "newuidmap and newgidmap mapped only {n} ids into a new user namespace; \
                  images with files owned by ids up to 65535 need {FULL_MAP}"
             ))
@@ -97,9 +116,11 @@ fn judge(probe: &Live, name: &str, distro: &Distro) -> Outcome {
     let uidmap = distro.package(Component::Uidmap);
     match report.step.as_deref().unwrap_or("") {
         tool @ ("newuidmap" | "newgidmap") => tool_failure(tool, report, name, distro)
+            .outcome()
             .with(evidence)
             .with_all(maps),
         "verify" => Outcome::fail(
+            Code::MapsIncomplete,
             "newuidmap and newgidmap succeeded, but the maps read back lack the requested \
              ranges",
         )
@@ -109,15 +130,18 @@ fn judge(probe: &Live, name: &str, distro: &Distro) -> Outcome {
             format!("reinstall {uidmap}"),
             vec![distro.reinstall(uidmap)],
         )),
-        _ => Outcome::error(format!(
-            "the multi-map probe failed with an unexpected {}{}",
-            live::failure_text(report),
-            if report.detail.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", report.detail)
-            }
-        ))
+        _ => Outcome::error(
+            Code::UnexpectedFailure,
+            format!(
+                "the multi-map probe failed with an unexpected {}{}",
+                live::failure_text(report),
+                if report.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", report.detail)
+                }
+            ),
+        )
         .with(evidence),
     }
 }
@@ -150,7 +174,8 @@ fn subordinate_range(argv: &[String]) -> Option<(u64, u64)> {
         .map(|t| (t[1], t[2]))
 }
 
-fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -> Outcome {
+/// What a failed newuidmap or newgidmap said, mapped to its cause.
+fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -> Finding {
     let (file, ids, flag) = if tool == "newuidmap" {
         ("/etc/subuid", "uid", "--add-subuids")
     } else {
@@ -182,7 +207,7 @@ fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -
         format!("reinstall {uidmap} to restore {tool} and its privilege"),
         vec![distro.reinstall(uidmap)],
     );
-    let (message, fixes) = if lower.contains("not allowed") {
+    let finding = if lower.contains("not allowed") {
         let fix = match subordinate_range(&argv) {
             Some((start, count)) if count > 0 => Remediation::root(
                 format!("give {name} the {ids} range {tool} was asked to map, as shadow parses it"),
@@ -197,81 +222,91 @@ fn tool_failure(tool: &str, report: &ProbeReport, name: &str, distro: &Distro) -
                 vec![format!("usermod {flag} 100000-165535 {}", quote(name))],
             ),
         };
-        (
+        Finding::fail(
+            Code::RangeNotAllowed,
             format!(
                 "{tool} refused the range: {said}; {file} does not give {name} that range as \
                  shadow reads it (missing, mismatched, or a line shadow cannot parse)"
             ),
-            vec![fix],
         )
+        .fixes([fix])
     } else if lower.contains("could not set caps") {
-        (
+        Finding::fail(
+            Code::HelperUnprivileged,
             format!(
                 "{tool} is not privileged: {said} (it is neither setuid root nor file-capable \
                  here, sits on a nosuid mount, or NoNewPrivs is set; see idmap.{tool})"
             ),
-            vec![reinstall],
         )
+        .fixes([reinstall])
     } else if lower.contains("owned by a different user") {
-        (
+        Finding::fail(
+            Code::TargetOwnerMismatch,
             format!(
                 "{tool} refused the target process: {said} (/proc is mounted with hidepid= or \
                  gid=, or the subject's primary group differs from the process's)"
             ),
-            vec![Remediation::root(
-                "remount /proc without hidepid= and gid= (and drop them from /etc/fstab)",
-                vec!["mount -o remount,hidepid=0 /proc".to_string()],
-            )
-            .until_reboot()],
         )
+        .fixes([Remediation::root(
+            "remount /proc without hidepid= and gid= (and drop them from /etc/fstab)",
+            vec!["mount -o remount,hidepid=0 /proc".to_string()],
+        )
+        .until_reboot()])
     } else if lower.contains("cannot open") || lower.contains("non-text file") {
-        (
+        Finding::fail(
+            Code::SubidUnreadable,
             format!("{tool} cannot read {file}: {said}"),
-            vec![Remediation::root(
-                format!("make {file} a readable regular file (see subid.sub{ids} for the range)"),
-                vec![format!("touch {file}"), format!("chmod 0644 {file}")],
-            )],
         )
+        .fixes([Remediation::root(
+            format!("make {file} a readable regular file (see subid.sub{ids} for the range)"),
+            vec![format!("touch {file}"), format!("chmod 0644 {file}")],
+        )])
     } else if lower.contains("cannot determine your user name") {
-        (
+        Finding::fail(
+            Code::UserUnresolvable,
             format!("{tool} cannot find {name} in the passwd database: {said}"),
-            vec![Remediation::root(
-                format!("make {name} resolvable through NSS (getent passwd {name} must answer)"),
-                vec![format!("getent passwd {}", quote(name))],
-            )],
         )
+        .fixes([Remediation::root(
+            format!("make {name} resolvable through NSS (getent passwd {name} must answer)"),
+            vec![format!("getent passwd {}", quote(name))],
+        )])
     } else if lower.contains("write to") && lower.contains("failed") {
-        (
+        Finding::fail(
+            Code::MapWriteRefused,
             format!(
                 "the kernel refused {tool}'s write: {said} (EPERM: the helper lost its \
                  privilege to NoNewPrivs, a nosuid mount or a container; EINVAL: overlapping \
                  ranges)"
             ),
-            vec![reinstall],
         )
+        .fixes([reinstall])
     } else if exit_code == Some(127)
         || exit_code.is_none()
         || lower.contains("no such file or directory")
     {
-        (
+        Finding::fail(
+            Code::HelperNotRun,
             format!("{tool} could not be run: {said}"),
-            vec![Remediation::root(
-                format!("install {uidmap}"),
-                vec![distro.install(&[uidmap])],
-            )],
         )
+        .fixes([Remediation::root(
+            format!("install {uidmap}"),
+            vec![distro.install(&[uidmap])],
+        )])
     } else if lower.contains("usage:") {
-        return Outcome::error(format!("{tool} rejected the probe's arguments: {said}"))
-            .with(command);
+        Finding::error(
+            Code::ArgumentsRejected,
+            format!("{tool} rejected the probe's arguments: {said}"),
+        )
     } else {
-        (format!("{tool} failed: {said}"), vec![reinstall])
+        Finding::fail(Code::HelperFailed, format!("{tool} failed: {said}")).fixes([reinstall])
     };
-    Outcome::fail(message).with(command).fixes(fixes)
+    finding.with([command])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CommonCode;
     use crate::testing::debian;
 
     fn failed(step: &str, facts: &[(&str, &str)]) -> Live {
@@ -328,6 +363,7 @@ mod tests {
             .insert("uid_map".into(), "0 1000 1\n1 100000 65535\n".into());
         let outcome = judge(&Live::Report(report), "alice", &debian());
         assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
         assert!(outcome.message.contains("mapped 65536 ids"));
         assert!(outcome.evidence.contains(&Evidence::fact("ids", "65536")));
         assert!(outcome
@@ -336,18 +372,38 @@ mod tests {
     }
 
     #[test]
-    fn not_run_skips_and_timeouts_error() {
+    fn fewer_than_65536_ids_warn() {
+        let mut report = ProbeReport {
+            ok: true,
+            ..Default::default()
+        };
+        report.facts.insert("ids".into(), "1001".into());
+        let outcome = judge(&Live::Report(report), "alice", &debian());
+        assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::TooFewIds));
         assert_eq!(
-            judge(
-                &Live::NotRun("live probes not run".into()),
-                "alice",
-                &debian()
-            )
-            .status,
-            Status::Skip
+            outcome.message,
+            "newuidmap and newgidmap mapped only 1001 ids into a new user namespace; \
+             images with files owned by ids up to 65535 need 65536"
         );
+        assert_eq!(
+            outcome.remediation[0].commands,
+            ["rootless-doctor check --only subid.subuid,subid.subgid"]
+        );
+    }
+
+    #[test]
+    fn not_run_skips_and_timeouts_error() {
+        let outcome = judge(
+            &Live::NotRun("live probes not run".into()),
+            "alice",
+            &debian(),
+        );
+        assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(CommonCode::ProbeNotRun));
         let outcome = judge(&Live::TimedOut(5.0), "alice", &debian());
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(CommonCode::ProbeTimedOut));
         assert_eq!(outcome.message, "the multi-map probe timed out after 5 s");
     }
 
@@ -362,6 +418,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::RangeNotAllowed));
         assert!(outcome.message.starts_with(
             "newuidmap refused the range: newuidmap: uid range [1-65536) -> [100000-165535) not allowed"
         ));
@@ -398,6 +455,7 @@ mod tests {
             &debian(),
         );
         assert!(outcome.message.contains("/etc/subgid"));
+        assert!(outcome.is(Code::RangeNotAllowed));
         assert_eq!(
             outcome.remediation[0].commands,
             ["usermod --add-subgids 200000-265534 alice"]
@@ -408,22 +466,24 @@ mod tests {
     #[test]
     fn shadows_other_messages() {
         let cases = [
-            ("newuidmap: Could not set caps", "1", "is not privileged", "apt-get install --reinstall -y uidmap"),
+            ("newuidmap: Could not set caps", "1", Code::HelperUnprivileged, "is not privileged", "apt-get install --reinstall -y uidmap"),
             (
                 "newuidmap: Target process 4242 is owned by a different user: uid:1000 pw_uid:1000 st_uid:1000, gid:1000 pw_gid:1000 st_gid:402",
                 "1",
+                Code::TargetOwnerMismatch,
                 "refused the target process",
                 "mount -o remount,hidepid=0 /proc",
             ),
-            ("newuidmap: cannot open /etc/subuid: Permission denied", "1", "cannot read /etc/subuid", "touch /etc/subuid"),
-            ("newuidmap: write to uid_map failed: Operation not permitted", "1", "the kernel refused", "apt-get install --reinstall -y uidmap"),
-            ("newuidmap: Cannot determine your user name.", "1", "passwd database", "getent passwd alice"),
-            ("", "127", "could not be run", "apt-get install -y uidmap"),
-            ("something odd", "3", "newuidmap failed: something odd", "apt-get install --reinstall -y uidmap"),
+            ("newuidmap: cannot open /etc/subuid: Permission denied", "1", Code::SubidUnreadable, "cannot read /etc/subuid", "touch /etc/subuid"),
+            ("newuidmap: write to uid_map failed: Operation not permitted", "1", Code::MapWriteRefused, "the kernel refused", "apt-get install --reinstall -y uidmap"),
+            ("newuidmap: Cannot determine your user name.", "1", Code::UserUnresolvable, "passwd database", "getent passwd alice"),
+            ("", "127", Code::HelperNotRun, "could not be run", "apt-get install -y uidmap"),
+            ("something odd", "3", Code::HelperFailed, "newuidmap failed: something odd", "apt-get install --reinstall -y uidmap"),
         ];
-        for (stderr, exit, message, fix) in cases {
+        for (stderr, exit, code, message, fix) in cases {
             let outcome = judge(&newuidmap(stderr, exit), "alice", &debian());
             assert_eq!(outcome.status, Status::Fail, "{stderr}");
+            assert!(outcome.is(code), "{stderr}: {:?}", outcome.code);
             assert!(outcome.message.contains(message), "{}", outcome.message);
             assert_eq!(outcome.remediation[0].commands[0], fix, "{stderr}");
             assert!(!outcome.evidence.is_empty());
@@ -441,6 +501,10 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::ArgumentsRejected));
+        // The command comes first, then the probe.
+        assert!(matches!(outcome.evidence[0], Evidence::Command { .. }));
+        assert!(matches!(outcome.evidence[1], Evidence::Probe { .. }));
     }
 
     #[test]
@@ -451,12 +515,14 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MapsIncomplete));
         assert!(outcome
             .evidence
             .contains(&Evidence::fact("uid_map", "0 1000 1")));
         for step in ["spawn", "unshare", "read-map", "elsewhere"] {
             let outcome = judge(&failed(step, &[]), "alice", &debian());
             assert_eq!(outcome.status, Status::Error, "{step}");
+            assert!(outcome.is(Code::UnexpectedFailure), "{step}");
         }
     }
 
@@ -471,14 +537,14 @@ mod tests {
     }
 
     mod fixtures {
+        use crate::check::Context;
         use crate::host::HostFs;
-        use crate::model::Status;
+        use crate::model::{CommonCode, Evidence, Status};
         use crate::os_release::OsRelease;
         use crate::probe::CannedProbes;
-        use crate::registry::Context;
         use crate::subject::Subject;
 
-        fn run(json: &str) -> crate::model::Outcome {
+        fn run(json: &str) -> crate::check::Outcome {
             let dir = tempfile::tempdir().unwrap();
             let host = HostFs::rooted(dir.path());
             let subject = Subject {
@@ -493,7 +559,8 @@ mod tests {
             let os = OsRelease::parse("ID=debian\n");
             let probes = CannedProbes::from_json(json).unwrap();
             let ctx = Context::new(&host, &subject, &os, &probes);
-            (crate::idmap::MULTI_MAP.run)(&ctx)
+            // Through the context, which asserts the outcome's code is declared.
+            ctx.outcome_of(&crate::idmap::MULTI_MAP)
         }
 
         #[test]
@@ -507,6 +574,10 @@ mod tests {
                 outcome.skip_reason.as_deref(),
                 Some("blocked by userns.create")
             );
+            assert!(outcome.is(CommonCode::Blocked));
+            assert_eq!(outcome.blocked_by, Some(&crate::userns::CREATE));
+            // The probe's result is kept as evidence.
+            assert!(matches!(outcome.evidence[..], [Evidence::Probe { .. }]));
         }
 
         #[test]
@@ -516,11 +587,7 @@ mod tests {
             // The other blockers are judged on an empty fixture host; whatever
             // they say, only a failure blocks.
             assert!(
-                outcome.status == Status::Pass
-                    || outcome
-                        .skip_reason
-                        .as_deref()
-                        .is_some_and(|r| r.starts_with("blocked by")),
+                outcome.status == Status::Pass || outcome.blocked_by.is_some(),
                 "{outcome:?}"
             );
         }

@@ -6,13 +6,13 @@
 //! a normal user; setuid root and file capabilities are only exercised for
 //! real when the runner is root (the judge tests cover them by hand).
 
-use super::helper::{self, CapsState};
-use super::{locate, MapTool, NEWGIDMAP, NEWUIDMAP};
+use super::helper_facts::{self as helper, locate, CapsState, MapTool};
+use super::{Code, MULTI_MAP, NEWGIDMAP, NEWUIDMAP};
+use crate::check::{CheckDef, Context, Outcome};
 use crate::host::HostFs;
-use crate::model::{Evidence, Outcome, Status};
+use crate::model::{self, Evidence, Status};
 use crate::os_release::OsRelease;
 use crate::probe::NoProbes;
-use crate::registry::{CheckDef, Context};
 use crate::subject::Subject;
 use std::fs;
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
@@ -46,12 +46,23 @@ fn write(root: &Path, host_path: &str, text: &str) {
     fs::write(real, text).unwrap();
 }
 
-fn run(root: &Path, def: &CheckDef, path: &str) -> Outcome {
+fn run(root: &Path, def: &'static CheckDef, path: &str) -> Outcome {
     let host = HostFs::rooted(root);
     let subject = alice(path);
     let os = OsRelease::parse("ID=debian\n");
     let ctx = Context::new(&host, &subject, &os, &NoProbes);
-    (def.run)(&ctx)
+    // Through the context, which asserts the outcome's code is declared.
+    ctx.outcome_of(def)
+}
+
+/// The code of a plain 0755 file made by the test: who owns it decides.
+fn unprivileged(root: &Path, host_path: &str) -> Code {
+    let real = root.join(host_path.trim_start_matches('/'));
+    if fs::metadata(real).unwrap().uid() == 0 {
+        Code::NotPrivileged
+    } else {
+        Code::NotRootOwned
+    }
 }
 
 fn fact<'o>(outcome: &'o Outcome, name: &str) -> Option<&'o str> {
@@ -110,6 +121,11 @@ fn lookup_follows_path_order_and_symlinks() {
         format!("/bin/newuidmap (/usr/bin/newuidmap) is owned by uid {owner}, not root")
     };
     assert_eq!(outcome.message, expected);
+    assert!(outcome.is(if owner == 0 {
+        Code::NotPrivileged
+    } else {
+        Code::NotRootOwned
+    }));
 }
 
 #[test]
@@ -121,6 +137,7 @@ fn missing_everywhere_asks_to_install() {
         outcome.message,
         format!("newgidmap not found on PATH {PATH}")
     );
+    assert!(outcome.is(Code::NotFound));
     assert!(outcome.evidence.contains(&Evidence::setting("PATH", PATH)));
     assert_eq!(
         commands(&outcome),
@@ -143,6 +160,7 @@ fn installed_off_path_asks_to_extend_path() {
         "{}",
         outcome.message
     );
+    assert!(outcome.is(Code::NotOnPath));
     assert_eq!(
         outcome.remediation[0].commands,
         ["export PATH=\"$PATH:/usr/sbin\""]
@@ -164,6 +182,7 @@ fn a_file_not_owned_by_root_fails() {
         outcome.message,
         format!("/usr/bin/newuidmap is owned by uid {owner}, not root")
     );
+    assert!(outcome.is(Code::NotRootOwned));
     assert!(commands(&outcome).contains(&"apt-get install --reinstall -y uidmap".to_string()));
 }
 
@@ -190,6 +209,8 @@ fn a_nosuid_mount_is_found_in_mountinfo() {
         fact(&outcome, "mount"),
         Some("/usr rw,nosuid,nodev,relatime ext4")
     );
+    // The file is unprivileged too (0755), and that cause comes first.
+    assert!(outcome.is(unprivileged(dir.path(), "/usr/bin/newuidmap")));
     assert!(commands(&outcome).contains(&"mount -o remount,suid /usr".to_string()));
 }
 
@@ -207,6 +228,8 @@ fn no_new_privs_is_read_from_proc_self_status() {
     assert!(outcome
         .message
         .contains("NoNewPrivs is set, so setuid and file capabilities are ignored"));
+    // The file is unprivileged too (0755), and that cause comes first.
+    assert!(outcome.is(unprivileged(dir.path(), "/usr/bin/newgidmap")));
     assert!(outcome
         .evidence
         .contains(&Evidence::setting("NoNewPrivs", "1")));
@@ -250,4 +273,22 @@ fn real_setuid_root_and_file_capabilities_pass_when_the_runner_is_root() {
         fact(&outcome, "mode"),
         Some("0755 root:root, file capabilities cap_setgid+ep")
     );
+}
+
+#[test]
+fn the_family_codes_are_split_between_its_checks() {
+    assert_eq!(NEWUIDMAP.codes, NEWGIDMAP.codes);
+    let mut given: Vec<model::Code> = NEWUIDMAP
+        .codes
+        .iter()
+        .chain(MULTI_MAP.codes)
+        .copied()
+        .collect();
+    let declared = given.len();
+    given.sort();
+    given.dedup();
+    assert_eq!(given.len(), declared, "a code declared twice");
+    let mut all: Vec<model::Code> = Code::ALL.iter().map(|c| c.code()).collect();
+    all.sort();
+    assert_eq!(given, all);
 }

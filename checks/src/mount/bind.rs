@@ -2,42 +2,63 @@
 //! directory onto another inside a new user and mount namespace (what every
 //! runtime does for /etc/resolv.conf, volumes and the rootfs itself).
 //!
-//! Ok: pass. Not run: skip. Timed out or broken: error. Failed before the
-//! mount: the namespace causes of [`super::common::before_mount`]. EPERM or
-//! EACCES at the mount: the sandbox the doctor runs in (AppArmor's
-//! docker-default denies mount), else a security module; verify failed:
-//! fail. Anything else: error.
+//! Decisions: docs/checks/mount.md, section `mount.bind`.
 
-use super::common::{before_mount, sandbox_fix, Verdict};
+use super::common::{self, before_mount, sandbox_fix};
 use super::env::MountEnv;
+use super::Code;
+use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::distro::Distro;
-use crate::model::{Outcome, Status};
+use crate::live::{self, Live};
 use crate::probe::ProbeKind;
-use crate::userns::live::{self, Live};
+
+pub static BIND: CheckDef = CheckDef {
+    id: "mount.bind",
+    title: "bind mount in a user namespace",
+    description: "Live: a bind mount succeeds inside a new user and mount namespace.",
+    codes: &[
+        Code::NamespaceLimit.code(),
+        Code::NamespaceCreationFailed.code(),
+        Code::MappingFailed.code(),
+        Code::ScratchDirFailed.code(),
+        Code::MountDenied.code(),
+        Code::BindNotVisible.code(),
+        Code::UnexpectedFailure.code(),
+    ],
+    probes: &[ProbeKind::BindMount, ProbeKind::UsernsCreate],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    if let Some(outcome) = common::blocked(ctx, ProbeKind::BindMount) {
+        return outcome;
+    }
+    let env = MountEnv::gather(ctx.host, ctx.subject);
+    judge(&Live::get(ctx, ProbeKind::BindMount), &env, &ctx.distro)
+}
 
 /// Decides the outcome.
 pub fn judge(probe: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
     let kind = ProbeKind::BindMount;
-    if let Some(outcome) = live::unreported(kind, probe) {
-        return outcome;
-    }
-    let Some(report) = probe.report() else {
-        return Outcome::error("the bind-mount probe reported nothing");
+    let report = match live::reported(kind, probe) {
+        Ok(report) => report,
+        Err(outcome) => return outcome,
     };
     if report.ok {
-        return Verdict::new(
-            Status::Pass,
+        return common::pass(
             "bind mounted a directory inside a new user and mount namespace",
-        )
-        .outcome(kind, report);
+            kind,
+            report,
+            [],
+        );
     }
-    if let Some(verdict) = before_mount(report, env, distro) {
-        return verdict.outcome(kind, report);
+    if let Some(finding) = before_mount(report, env, distro) {
+        return common::outcome(finding, kind, report);
     }
     let errno = report.errno.as_deref().unwrap_or("");
-    let verdict = match (report.step.as_deref().unwrap_or(""), errno) {
-        ("mount", "EPERM" | "EACCES") => Verdict::new(
-            Status::Fail,
+    let finding = match (report.step.as_deref().unwrap_or(""), errno) {
+        ("mount", "EPERM" | "EACCES") => Finding::fail(
+            Code::MountDenied,
             format!(
                 "a bind mount inside the user namespace failed with {errno}: {}",
                 env.sandbox.where_clause().map_or(
@@ -48,27 +69,28 @@ pub fn judge(probe: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
         )
         .fixes([sandbox_fix(env)])
         .with(env.sandbox.evidence()),
-        ("verify", _) => Verdict::new(
-            Status::Fail,
+        ("verify", _) => Finding::fail(
+            Code::BindNotVisible,
             "the bind mount succeeded but the file written in its source is not visible at \
              its target",
         )
         .fixes([sandbox_fix(env)]),
-        _ => Verdict::new(
-            Status::Error,
+        _ => Finding::error(
+            Code::UnexpectedFailure,
             format!(
                 "the bind-mount probe failed with an unexpected {}",
                 live::failure_text(report)
             ),
         ),
     };
-    verdict.outcome(kind, report)
+    common::outcome(finding, kind, report)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Evidence;
+    use crate::model::CommonCode;
+    use crate::model::{Evidence, Status};
     use crate::probe::ProbeReport;
     use crate::testing::{debian, failed_probe as failed};
 
@@ -81,6 +103,7 @@ mod tests {
         });
         let outcome = judge(&probe, &MountEnv::unknown(), &debian());
         assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
         assert!(
             matches!(&outcome.evidence[0], Evidence::Probe { ok: true, name, .. } if name == "bind-mount")
         );
@@ -89,10 +112,9 @@ mod tests {
     #[test]
     fn not_run_skips_and_timeouts_error() {
         let env = MountEnv::unknown();
-        assert_eq!(
-            judge(&Live::NotRun("live probes not run".into()), &env, &debian()).status,
-            Status::Skip
-        );
+        let outcome = judge(&Live::NotRun("live probes not run".into()), &env, &debian());
+        assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(CommonCode::ProbeNotRun));
         assert_eq!(
             judge(&Live::TimedOut(5.0), &env, &debian()).status,
             Status::Error
@@ -108,6 +130,7 @@ mod tests {
         let mut env = MountEnv::unknown();
         let outcome = judge(&failed("mount", "EPERM"), &env, &debian());
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MountDenied));
         assert!(outcome.message.contains("security module"));
         env.sandbox.dockerenv = true;
         let outcome = judge(&failed("mount", "EPERM"), &env, &debian());
@@ -118,20 +141,21 @@ mod tests {
     #[test]
     fn early_steps_verify_and_unknowns() {
         let env = MountEnv::unknown();
-        assert_eq!(
-            judge(&failed("unshare", "ENOSPC"), &env, &debian()).status,
-            Status::Fail
-        );
-        assert_eq!(
-            judge(&failed("verify", ""), &env, &debian()).status,
-            Status::Fail
-        );
-        assert_eq!(
-            judge(&failed("mkdtemp", "ENOSPC"), &env, &debian()).status,
-            Status::Error
-        );
+        let outcome = judge(&failed("unshare", "ENOSPC"), &env, &debian());
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::NamespaceLimit));
+        let outcome = judge(&failed("map", "EPERM"), &env, &debian());
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MappingFailed));
+        let outcome = judge(&failed("verify", ""), &env, &debian());
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::BindNotVisible));
+        let outcome = judge(&failed("mkdtemp", "ENOSPC"), &env, &debian());
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::ScratchDirFailed));
         let outcome = judge(&failed("mount", "ENODEV"), &env, &debian());
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::UnexpectedFailure));
         assert!(outcome.message.contains("ENODEV at mount"));
     }
 }

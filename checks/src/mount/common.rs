@@ -1,59 +1,45 @@
-//! What the three mount judges share: a verdict value, and the causes of a
-//! probe that failed before its mount (creating the user and mount
-//! namespaces, mapping the own id, making the scratch directory).
+//! What the three mount judges share: the skip when `userns.create` failed,
+//! and the causes of a probe that failed before its mount (creating the user
+//! and mount namespaces, mapping the own id, making the scratch directory).
 
 use super::env::MountEnv;
+use super::Code;
+use crate::check::{Context, Finding, Outcome};
 use crate::distro::Distro;
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::live::{self, Live};
+use crate::model::{Evidence, Remediation, Status};
+use crate::nsenv::fixes;
 use crate::probe::{ProbeKind, ProbeReport};
-use crate::userns::{fixes, live};
 
-/// A judged failure: status, message, fixes and evidence of its own.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
-    pub status: Status,
-    pub message: String,
-    pub fixes: Vec<Remediation>,
-    pub evidence: Vec<Evidence>,
+/// The blocked outcome when `userns.create` failed (a mount namespace needs a
+/// user namespace first), with this check's own probe evidence when it ran;
+/// `None` otherwise, a `userns.create` that timed out or errored included.
+pub fn blocked(ctx: &Context<'_>, kind: ProbeKind) -> Option<Outcome> {
+    if ctx.outcome_of(&crate::userns::CREATE).status != Status::Fail {
+        return None;
+    }
+    let outcome = Outcome::blocked(&crate::userns::CREATE);
+    Some(match Live::get(ctx, kind).report() {
+        Some(report) => outcome.with(live::probe_evidence(kind, report)),
+        None => outcome,
+    })
 }
 
-impl Verdict {
-    /// A verdict with its status.
-    pub fn new(status: Status, message: impl Into<String>) -> Self {
-        Verdict {
-            status,
-            message: message.into(),
-            fixes: Vec::new(),
-            evidence: Vec::new(),
-        }
-    }
+/// The outcome of a judged finding, with the probe's evidence first.
+pub fn outcome(finding: Finding, kind: ProbeKind, report: &ProbeReport) -> Outcome {
+    finding.outcome_after([live::probe_evidence(kind, report)])
+}
 
-    /// Adds fixes.
-    pub fn fixes(mut self, fixes: impl IntoIterator<Item = Remediation>) -> Self {
-        self.fixes.extend(fixes);
-        self
-    }
-
-    /// Adds evidence.
-    pub fn with(mut self, evidence: impl IntoIterator<Item = Evidence>) -> Self {
-        self.evidence.extend(evidence);
-        self
-    }
-
-    /// The outcome, with the probe's evidence first.
-    pub fn outcome(self, kind: ProbeKind, report: &ProbeReport) -> Outcome {
-        let outcome = match self.status {
-            Status::Pass => Outcome::pass(self.message),
-            Status::Warn => Outcome::warn(self.message),
-            Status::Fail => Outcome::fail(self.message),
-            Status::Skip => Outcome::skip(self.message),
-            Status::Error => Outcome::error(self.message),
-        };
-        outcome
-            .with(live::probe_evidence(kind, report))
-            .with_all(self.evidence)
-            .fixes(self.fixes)
-    }
+/// A pass, with the probe's evidence first and then `evidence`.
+pub fn pass(
+    message: &str,
+    kind: ProbeKind,
+    report: &ProbeReport,
+    evidence: impl IntoIterator<Item = Evidence>,
+) -> Outcome {
+    Outcome::pass(message)
+        .with(live::probe_evidence(kind, report))
+        .with_all(evidence)
 }
 
 /// The fix for a sandbox that forbids something: relax the container, or
@@ -72,7 +58,7 @@ pub fn sandbox_fix(env: &MountEnv) -> Remediation {
 
 /// The cause of a failure before the mount step; `None` for the mount step
 /// and later ones, which each judge explains itself.
-pub fn before_mount(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Option<Verdict> {
+pub fn before_mount(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Option<Finding> {
     let errno = report.errno.as_deref().unwrap_or("no errno");
     let detail = if report.detail.is_empty() {
         String::new()
@@ -92,12 +78,12 @@ pub fn before_mount(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Op
                          limit is used up"
                     .into(),
             };
-            Verdict::new(Status::Fail, message)
+            Finding::fail(Code::NamespaceLimit, message)
                 .fixes(fixes::max_namespaces(distro, key))
                 .with(env.knobs.evidence())
         }
-        "unshare" => Verdict::new(
-            Status::Fail,
+        "unshare" => Finding::fail(
+            Code::NamespaceCreationFailed,
             format!(
                 "creating a user and mount namespace failed with {errno}{}{}",
                 env.sandbox
@@ -114,14 +100,14 @@ pub fn before_mount(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Op
         )
         .fixes([sandbox_fix(env)])
         .with(env.sandbox.evidence()),
-        "map" => Verdict::new(
-            Status::Fail,
+        "map" => Finding::fail(
+            Code::MappingFailed,
             format!("mapping the own id in the new user namespace failed with {errno}{detail}"),
         )
         .fixes([sandbox_fix(env)])
         .with(env.sandbox.evidence()),
-        "mkdtemp" => Verdict::new(
-            Status::Error,
+        "mkdtemp" => Finding::error(
+            Code::ScratchDirFailed,
             format!("the probe could not make its scratch directory ({errno}){detail}"),
         )
         .with(env.scratch_evidence()),
@@ -132,8 +118,8 @@ pub fn before_mount(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nsenv::Knob;
     use crate::testing::debian;
-    use crate::userns::env::Knob;
 
     fn failed(step: &str, errno: &str) -> ProbeReport {
         ProbeReport {
@@ -150,6 +136,7 @@ mod tests {
         env.knobs.max_mnt = Knob::of("0");
         let v = before_mount(&failed("unshare", "ENOSPC"), &env, &debian()).unwrap();
         assert_eq!(v.status, Status::Fail);
+        assert_eq!(v.code, Code::NamespaceLimit.code());
         assert_eq!(
             v.message,
             "user.max_mnt_namespaces is 0: no mount namespace can be created"
@@ -161,6 +148,7 @@ mod tests {
         env.knobs.max_mnt = Knob::of("3");
         let v = before_mount(&failed("unshare", "ENOSPC"), &env, &debian()).unwrap();
         assert!(v.message.contains("is 3"));
+        assert_eq!(v.code, Code::NamespaceLimit.code());
     }
 
     #[test]
@@ -169,12 +157,15 @@ mod tests {
         env.sandbox.dockerenv = true;
         let v = before_mount(&failed("unshare", "EPERM"), &env, &debian()).unwrap();
         assert_eq!(v.status, Status::Fail);
+        assert_eq!(v.code, Code::NamespaceCreationFailed.code());
         assert!(v.message.contains("inside a container"));
         assert!(v.fixes[0].commands[0].contains("seccomp=unconfined"));
         let v = before_mount(&failed("map", "EPERM"), &env, &debian()).unwrap();
         assert_eq!(v.status, Status::Fail);
+        assert_eq!(v.code, Code::MappingFailed.code());
         let v = before_mount(&failed("mkdtemp", "EACCES"), &env, &debian()).unwrap();
         assert_eq!(v.status, Status::Error);
+        assert_eq!(v.code, Code::ScratchDirFailed.code());
         assert!(before_mount(&failed("mount", "EPERM"), &env, &debian()).is_none());
     }
 }

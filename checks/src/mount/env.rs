@@ -7,8 +7,8 @@
 use crate::host::HostFs;
 use crate::model::Evidence;
 use crate::mountinfo;
+use crate::nsenv::{Knobs, Sandbox, OSRELEASE};
 use crate::subject::Subject;
-use crate::userns::env::{Knobs, Sandbox, OSRELEASE};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::PathBuf;
 
@@ -156,7 +156,7 @@ mod tests {
         );
         std::fs::create_dir_all(root.join("tmp")).unwrap();
         put("/dev/fuse", "");
-        let subject = crate::userns::fixture_tests::alice();
+        let subject = crate::mount::fixture_tests::alice();
         let env = MountEnv::gather(&HostFs::rooted(root), &subject);
         assert_eq!(env.kernel_version(), Some((5, 4)));
         assert!(env.ubuntu_kernel);

@@ -1,10 +1,41 @@
 //! Fixture tests: the mount checks run through a [`Context`] with canned
-//! probes, including the decisions table of DESIGN.md and the block on a
-//! failed `userns.create`.
+//! probes, including the statuses overlay and fuse-overlayfs give each other
+//! and the block on a failed `userns.create`.
 
-use crate::model::{Evidence, Status};
-use crate::probe::CannedProbes;
-use crate::userns::fixture_tests::{put, run_with};
+use super::Code;
+use crate::check::{CheckDef, Context, Outcome};
+use crate::host::HostFs;
+use crate::model::{CommonCode, Evidence, Status};
+use crate::os_release::OsRelease;
+use crate::probe::{CannedProbes, Probes};
+use crate::subject::Subject;
+use std::path::Path;
+
+pub(super) fn alice() -> Subject {
+    Subject {
+        name: "alice".into(),
+        uid: 1000,
+        gid: 1000,
+        home: "/home/alice".into(),
+        xdg_runtime_dir: Some("/run/user/1000".into()),
+        path: "/usr/local/bin:/usr/bin:/bin".into(),
+        is_invoker: true,
+    }
+}
+
+fn put(root: &Path, host_path: &str, text: &str) {
+    let real = root.join(host_path.trim_start_matches('/'));
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(real, text).unwrap();
+}
+
+/// Runs `def` through a fresh context, which asserts its code is declared.
+fn run_with(root: &Path, os: &str, probes: &dyn Probes, def: &'static CheckDef) -> Outcome {
+    let host = HostFs::rooted(root);
+    let subject = alice();
+    let os = OsRelease::parse(os);
+    Context::new(&host, &subject, &os, probes).outcome_of(def)
+}
 
 const USERNS_OK: &str =
     r#""userns-create": {"report": {"ok": true, "facts": {"cap_sys_admin": "yes"}}}"#;
@@ -16,7 +47,7 @@ const FUSE_OK: &str =
 const FUSE_ABSENT: &str = r#""fuse-overlayfs": {"report": {"ok": false, "step": "find", "detail": "no fuse-overlayfs on PATH"}}"#;
 const FUSE_CLOSED: &str = r#""fuse-overlayfs": {"report": {"ok": false, "step": "open-dev-fuse", "errno": "EACCES", "facts": {"dev-fuse": "EACCES"}}}"#;
 
-fn statuses(parts: &[&str]) -> (Status, Status, Status) {
+fn outcomes(parts: &[&str]) -> (Outcome, Outcome, Outcome) {
     let dir = tempfile::tempdir().unwrap();
     put(
         dir.path(),
@@ -26,16 +57,21 @@ fn statuses(parts: &[&str]) -> (Status, Status, Status) {
     let probes = CannedProbes::from_json(&format!("{{{}}}", parts.join(","))).unwrap();
     let os = "ID=debian\n";
     (
-        run_with(dir.path(), os, &probes, &super::BIND).status,
-        run_with(dir.path(), os, &probes, &super::OVERLAY).status,
-        run_with(dir.path(), os, &probes, &super::FUSE_OVERLAYFS).status,
+        run_with(dir.path(), os, &probes, &super::BIND),
+        run_with(dir.path(), os, &probes, &super::OVERLAY),
+        run_with(dir.path(), os, &probes, &super::FUSE_OVERLAYFS),
     )
+}
+
+fn statuses(parts: &[&str]) -> (Status, Status, Status) {
+    let (bind, overlay, fuse) = outcomes(parts);
+    (bind.status, overlay.status, fuse.status)
 }
 
 const BIND_OK: &str = r#""bind-mount": {"report": {"ok": true}}"#;
 
 #[test]
-fn the_decisions_table() {
+fn overlay_and_fuse_overlayfs_statuses() {
     use Status::*;
     // native works; fuse absent or /dev/fuse closed: fuse not needed.
     assert_eq!(
@@ -84,6 +120,8 @@ fn a_failed_userns_create_blocks_every_mount_check() {
             outcome.skip_reason.as_deref(),
             Some("blocked by userns.create")
         );
+        assert!(outcome.is(CommonCode::Blocked));
+        assert_eq!(outcome.blocked_by, Some(&crate::userns::CREATE));
     }
     let bind = run_with(dir.path(), "ID=debian\n", &probes, &super::BIND);
     assert!(matches!(
@@ -114,6 +152,7 @@ fn no_probes_skip() {
         &super::OVERLAY,
     );
     assert_eq!(outcome.status, Status::Skip);
+    assert!(outcome.is(CommonCode::ProbeNotRun));
     assert!(outcome.message.starts_with("live probes not run"));
 }
 
@@ -128,7 +167,24 @@ fn an_old_kernel_is_named_from_the_fixture() {
     let probes =
         CannedProbes::from_json(&format!("{{{USERNS_OK},{NATIVE_FAILS},{FUSE_ABSENT}}}")).unwrap();
     let outcome = run_with(dir.path(), "ID=debian\n", &probes, &super::OVERLAY);
+    assert!(outcome.is(Code::KernelTooOld));
     assert!(outcome
         .message
         .contains("kernel 5.10.0-18-amd64 is older than 5.11"));
+}
+
+#[test]
+fn codes_tell_the_overlay_statuses_apart() {
+    let (_, overlay, fuse) = outcomes(&[USERNS_OK, BIND_OK, NATIVE_FAILS, FUSE_OK]);
+    assert!(overlay.is(Code::NativeUnavailableFuseWorks));
+    assert_eq!(fuse.code, None);
+    let (_, overlay, fuse) = outcomes(&[USERNS_OK, BIND_OK, NATIVE_OK, FUSE_CLOSED]);
+    assert_eq!(overlay.code, None);
+    assert!(fuse.is(Code::NotNeeded));
+    let (_, overlay, fuse) = outcomes(&[USERNS_OK, BIND_OK, NATIVE_FAILS, FUSE_CLOSED]);
+    assert!(overlay.is(Code::KernelTooOld));
+    // The fixture host has no /dev/fuse: an EACCES there reads as missing.
+    assert!(fuse.is(Code::DevFuseMissing));
+    let (_, _, fuse) = outcomes(&[USERNS_OK, BIND_OK, NATIVE_FAILS, FUSE_ABSENT]);
+    assert!(fuse.is(Code::NotInstalled));
 }

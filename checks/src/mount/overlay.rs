@@ -1,24 +1,62 @@
 //! `mount.overlay`: judge the `overlay` probe, a native overlayfs mount
 //! (lowerdir, upperdir, workdir in a private scratch directory) inside a new
-//! user and mount namespace.
+//! user and mount namespace, in the light of the `fuse-overlayfs` probe,
+//! which turns a failure into a warning when it worked. A failure names its
+//! likely cause from the kernel release, SELinux and the scratch filesystem.
 //!
-//! Ok: pass. Not run: skip. Timed out or broken: error. Failed before the
-//! mount: the namespace causes of [`super::common::before_mount`]. Failed at
-//! the mount or its verification: warn when the `fuse-overlayfs` probe worked
-//! (the runtimes' storage can use it instead), fail otherwise. The message
-//! names the likely cause: a kernel older than 5.11 (not an Ubuntu kernel),
-//! 5.11-5.12 with SELinux enforcing, a scratch directory on a filesystem that
-//! overlayfs refuses as its upper layer (overlay, NFS, CIFS, eCryptfs, FUSE,
-//! ZFS), no overlay filesystem in the kernel (ENODEV), else the errno.
+//! Decisions: docs/checks/mount.md, section `mount.overlay`.
 
-use super::common::{before_mount, Verdict};
+use super::common::{self, before_mount};
 use super::env::MountEnv;
+use super::Code;
+use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::distro::{Component, Distro};
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::live::{self, Live};
+use crate::model::{Evidence, Remediation};
+use crate::nsenv::fixes;
 use crate::probe::{ProbeKind, ProbeReport};
 use crate::shell::quote;
-use crate::userns::fixes;
-use crate::userns::live::{self, Live};
+
+pub static OVERLAY: CheckDef = CheckDef {
+    id: "mount.overlay",
+    title: "native overlayfs in a user namespace",
+    description: "Live: a native overlayfs mount succeeds inside a user namespace \
+                  (kernel 5.11 or later, or a distribution patch).",
+    codes: &[
+        Code::NamespaceLimit.code(),
+        Code::NamespaceCreationFailed.code(),
+        Code::MappingFailed.code(),
+        Code::ScratchDirFailed.code(),
+        Code::UnexpectedStep.code(),
+        Code::NativeUnavailableFuseWorks.code(),
+        Code::KernelTooOld.code(),
+        Code::SelinuxKernelTooOld.code(),
+        Code::BadUpperFilesystem.code(),
+        Code::NoOverlayInKernel.code(),
+        Code::OptionsRejected.code(),
+        Code::MountRefused.code(),
+        Code::WriteNotInUpper.code(),
+    ],
+    probes: &[
+        ProbeKind::Overlay,
+        ProbeKind::FuseOverlayfs,
+        ProbeKind::UsernsCreate,
+    ],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    if let Some(outcome) = common::blocked(ctx, ProbeKind::Overlay) {
+        return outcome;
+    }
+    let env = MountEnv::gather(ctx.host, ctx.subject);
+    judge(
+        &Live::get(ctx, ProbeKind::Overlay),
+        &Live::get(ctx, ProbeKind::FuseOverlayfs),
+        &env,
+        &ctx.distro,
+    )
+}
 
 /// Filesystems overlayfs refuses (or mishandles) as its upper layer.
 const BAD_UPPER: &[&str] = &[
@@ -29,48 +67,46 @@ const BAD_UPPER: &[&str] = &[
 /// failure into a warning when it worked.
 pub fn judge(probe: &Live, fuse: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
     let kind = ProbeKind::Overlay;
-    if let Some(outcome) = live::unreported(kind, probe) {
-        return outcome;
-    }
-    let Some(report) = probe.report() else {
-        return Outcome::error("the overlay probe reported nothing");
+    let report = match live::reported(kind, probe) {
+        Ok(report) => report,
+        Err(outcome) => return outcome,
     };
     let options = live::fact(report, "options")
         .filter(|o| !o.is_empty())
         .map(|o| Evidence::fact("overlay options", live::cap(o, 500)));
     if report.ok {
-        return Verdict::new(
-            Status::Pass,
+        return common::pass(
             "mounted native overlayfs inside a new user and mount namespace",
-        )
-        .with(options)
-        .outcome(kind, report);
+            kind,
+            report,
+            options,
+        );
     }
-    if let Some(verdict) = before_mount(report, env, distro) {
-        return verdict.outcome(kind, report);
+    if let Some(finding) = before_mount(report, env, distro) {
+        return common::outcome(finding, kind, report);
     }
     if !matches!(report.step.as_deref(), Some("mount" | "verify")) {
-        return Verdict::new(
-            Status::Error,
+        let finding = Finding::error(
+            Code::UnexpectedStep,
             format!(
                 "the overlay probe failed with an unexpected {}",
                 live::failure_text(report)
             ),
-        )
-        .outcome(kind, report);
+        );
+        return common::outcome(finding, kind, report);
     }
-    let cause = cause(report, env);
+    let (code, cause) = cause(report, env);
     let mut evidence: Vec<Evidence> = env.kernel_evidence();
     evidence.extend(env.scratch_evidence());
     evidence.extend(options);
     let fuse_report = fuse.report().filter(|r| r.ok);
-    let verdict = match fuse_report {
+    let finding = match fuse_report {
         Some(fuse_report) => {
             let binary = live::fact(fuse_report, "binary")
                 .filter(|b| !b.is_empty())
                 .unwrap_or("/usr/bin/fuse-overlayfs");
-            Verdict::new(
-                Status::Warn,
+            Finding::warn(
+                Code::NativeUnavailableFuseWorks,
                 format!("native overlayfs does not work in a user namespace ({cause}); fuse-overlayfs works instead, more slowly"),
             )
             .fixes([use_fuse_overlayfs(binary)])
@@ -90,8 +126,8 @@ pub fn judge(probe: &Live, fuse: &Live, env: &MountEnv, distro: &Distro) -> Outc
                     .alternative(),
                 );
             }
-            Verdict::new(
-                Status::Fail,
+            Finding::fail(
+                code,
                 format!(
                     "native overlayfs does not work in a user namespace ({cause}), and \
                      fuse-overlayfs does not work either"
@@ -100,7 +136,7 @@ pub fn judge(probe: &Live, fuse: &Live, env: &MountEnv, distro: &Distro) -> Outc
             .fixes(fixes)
         }
     };
-    verdict.with(evidence).outcome(kind, report)
+    common::outcome(finding.with(evidence), kind, report)
 }
 
 fn kernel_too_old(env: &MountEnv) -> bool {
@@ -111,42 +147,60 @@ fn kernel_too_old(env: &MountEnv) -> bool {
     }
 }
 
-/// The likely cause of a failed native overlay mount, as a clause.
-fn cause(report: &ProbeReport, env: &MountEnv) -> String {
+/// The likely cause of a failed native overlay mount: its code, and a clause.
+fn cause(report: &ProbeReport, env: &MountEnv) -> (Code, String) {
     let errno = report.errno.as_deref().unwrap_or("no errno");
     let release = env.kernel_release.as_deref().unwrap_or("?");
     if report.step.as_deref() == Some("verify") {
-        return "it mounted, but a write through the merged directory did not land in the \
-                upper directory"
-            .into();
+        return (
+            Code::WriteNotInUpper,
+            "it mounted, but a write through the merged directory did not land in the \
+             upper directory"
+                .into(),
+        );
     }
     if kernel_too_old(env) {
         return if env.kernel_version().is_some_and(|v| v >= (5, 11)) {
-            format!(
+            (
+                Code::SelinuxKernelTooOld,
+                format!(
                 "{errno}: kernel {release} with SELinux enforcing; unprivileged overlayfs needs \
                  5.13 there"
+                ),
             )
         } else {
-            format!(
-                "{errno}: kernel {release} is older than 5.11, the first to allow overlayfs in \
-                 a user namespace"
+            (
+                Code::KernelTooOld,
+                format!(
+                    "{errno}: kernel {release} is older than 5.11, the first to allow overlayfs \
+                     in a user namespace"
+                ),
             )
         };
     }
     if let Some((path, fs)) = &env.scratch {
         if BAD_UPPER.contains(&fs.as_str()) || fs.starts_with("fuse") {
-            return format!(
-                "{errno}: the scratch directory {path} is on {fs}, which overlayfs does not \
-                 accept as its upper layer"
+            return (
+                Code::BadUpperFilesystem,
+                format!(
+                    "{errno}: the scratch directory {path} is on {fs}, which overlayfs does not \
+                     accept as its upper layer"
+                ),
             );
         }
     }
     match errno {
-        "ENODEV" => "ENODEV: the kernel has no overlay filesystem (CONFIG_OVERLAY_FS, or the \
-                     overlay module is not loaded)"
-            .into(),
-        "EINVAL" => "EINVAL: overlayfs rejected the mount options".into(),
-        _ => format!("{errno} from the kernel"),
+        "ENODEV" => (
+            Code::NoOverlayInKernel,
+            "ENODEV: the kernel has no overlay filesystem (CONFIG_OVERLAY_FS, or the \
+             overlay module is not loaded)"
+                .into(),
+        ),
+        "EINVAL" => (
+            Code::OptionsRejected,
+            "EINVAL: overlayfs rejected the mount options".into(),
+        ),
+        _ => (Code::MountRefused, format!("{errno} from the kernel")),
     }
 }
 
@@ -171,6 +225,7 @@ fn use_fuse_overlayfs(binary: &str) -> Remediation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Status;
     use crate::testing::{debian, failed_probe as failed};
 
     fn fuse_ok() -> Live {
@@ -206,6 +261,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
         assert!(outcome.evidence.contains(&Evidence::fact(
             "overlay options",
             "lowerdir=l,upperdir=u,workdir=w"
@@ -221,6 +277,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::KernelTooOld));
         assert!(outcome
             .message
             .contains("kernel 5.10.0-18-amd64 is older than 5.11"));
@@ -243,6 +300,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::NativeUnavailableFuseWorks));
         assert!(outcome.message.contains("fuse-overlayfs works instead"));
         assert!(!outcome.remediation[0].requires_root);
         assert!(outcome.remediation[0].commands[1].contains("/usr/bin/fuse-overlayfs"));
@@ -258,6 +316,7 @@ mod tests {
             &e,
             &debian(),
         );
+        assert!(outcome.is(Code::OptionsRejected));
         assert!(outcome
             .message
             .contains("EINVAL: overlayfs rejected the mount options"));
@@ -269,6 +328,7 @@ mod tests {
             &e,
             &debian(),
         );
+        assert!(outcome.is(Code::SelinuxKernelTooOld));
         assert!(outcome.message.contains("SELinux enforcing"));
         assert!(outcome
             .evidence
@@ -285,6 +345,7 @@ mod tests {
             &e,
             &debian(),
         );
+        assert!(outcome.is(Code::BadUpperFilesystem));
         assert!(outcome
             .message
             .contains("the scratch directory /run/user/1000 is on overlay"));
@@ -295,6 +356,7 @@ mod tests {
             &e,
             &debian(),
         );
+        assert!(outcome.is(Code::BadUpperFilesystem));
         assert!(outcome.message.contains("fuse.sshfs"));
         // tmpfs and xfs are fine upper layers: the errno is reported instead.
         e.scratch = Some(("/tmp".into(), "tmpfs".into()));
@@ -304,6 +366,7 @@ mod tests {
             &e,
             &debian(),
         );
+        assert!(outcome.is(Code::NoOverlayInKernel));
         assert!(outcome.message.contains("no overlay filesystem"));
         let outcome = judge(
             &failed("mount", "EPERM"),
@@ -311,6 +374,7 @@ mod tests {
             &e,
             &debian(),
         );
+        assert!(outcome.is(Code::MountRefused));
         assert!(outcome.message.contains("EPERM from the kernel"));
     }
 
@@ -323,6 +387,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::WriteNotInUpper));
         assert!(outcome
             .message
             .contains("did not land in the upper directory"));
@@ -333,6 +398,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::UnexpectedStep));
         let outcome = judge(
             &failed("unshare", "ENOSPC"),
             &failed("find", ""),
@@ -340,6 +406,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::NamespaceLimit));
     }
 
     #[test]

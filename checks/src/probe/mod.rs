@@ -16,7 +16,7 @@
 mod child;
 mod live;
 mod plan;
-mod planning;
+
 mod runner;
 
 pub use child::{child_main, PROBE_ARG};
@@ -25,7 +25,7 @@ pub(crate) use live::run_one;
 pub(crate) const ANSWER_CAP: usize = runner::STDOUT_CAP;
 pub use live::LiveProbes;
 pub use plan::ProbePlan;
-pub use planning::{plan_for, MULTI_ID_RANGE};
+pub use plan::{plan_for, MULTI_ID_RANGE};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,10 +1,14 @@
-//! The probe plan: who a probe runs as and what it may use.
+//! The probe plan: who a probe runs as and what it may use, and how the
+//! parent builds it for a subject ([`plan_for`]).
 //!
 //! The parent builds one plan per run and passes it to every probe child as a
 //! JSON argument. The child trusts nothing else: it takes tool paths,
 //! subordinate ranges and the scratch location from the plan, and its own ids
 //! from the kernel (which equal `uid`/`gid` whenever the parent dropped to them).
 
+use crate::host::HostFs;
+use crate::subject::Subject;
+use crate::subordinate::{subject_ranges, SubidFile};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -66,9 +70,48 @@ impl ProbePlan {
     }
 }
 
+/// The ids a multi-id container maps besides the subject's own.
+pub const MULTI_ID_RANGE: u32 = 65535;
+
+/// The plan for probing as `subject`; `drop_privileges` when root probes for
+/// someone else.
+pub fn plan_for(host: &HostFs, subject: &Subject, drop_privileges: bool) -> ProbePlan {
+    ProbePlan {
+        drop_privileges,
+        newuidmap: host.look_path("newuidmap", &subject.path),
+        newgidmap: host.look_path("newgidmap", &subject.path),
+        subuid: best_range(&subject_ranges(host, subject, SubidFile::Uid)),
+        subgid: best_range(&subject_ranges(host, subject, SubidFile::Gid)),
+        fuse_overlayfs: host.look_path("fuse-overlayfs", &subject.path),
+        ..ProbePlan::new(subject.uid, subject.gid)
+    }
+}
+
+/// The first range big enough for a multi-id container, else the largest.
+fn best_range(ranges: &[(u32, u32)]) -> Option<(u32, u32)> {
+    ranges
+        .iter()
+        .find(|(_, count)| *count >= MULTI_ID_RANGE)
+        .or_else(|| ranges.iter().max_by_key(|(_, count)| *count))
+        .copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_big_enough_range_wins_else_the_largest() {
+        assert_eq!(
+            best_range(&[(1, 10), (100000, 65536), (300000, 70000)]),
+            Some((100000, 65536))
+        );
+        assert_eq!(
+            best_range(&[(1, 10), (500, 1000), (9000, 20)]),
+            Some((500, 1000))
+        );
+        assert_eq!(best_range(&[]), None);
+    }
 
     #[test]
     fn plan_round_trips_through_json() {

@@ -5,25 +5,12 @@
 //! ranges overlap them, which accounts' ids fall inside them, and the free
 //! block a fix would allocate. [`gather`] reads the inputs through HostFs.
 
-use super::alloc::{free_range, FULL};
-use super::parse::{parse, Entry, Malformed};
-use super::SubidFile;
 use crate::accounts::{local_accounts, local_groups, Account};
 use crate::host::HostFs;
 use crate::subject::Subject;
-
-/// Why the file's entries are not available.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unusable {
-    /// The file does not exist.
-    Missing,
-    /// The file is a symlink; shadow opens it with O_NOFOLLOW and fails (ELOOP).
-    Symlink { target: String },
-    /// The file exists but cannot be read (names the error).
-    Unreadable { error: String },
-    /// The file is larger than [`MAX_FILE`].
-    TooLarge,
-}
+use crate::subordinate::alloc::{free_range, FULL};
+use crate::subordinate::parse::{parse, Entry, Malformed};
+use crate::subordinate::{owned_by_subject, read, SubidFile, Unusable};
 
 /// An id account (a user for subuid, a group for subgid) whose id lies inside
 /// one of the subject's ranges.
@@ -63,20 +50,6 @@ pub struct Inputs<'a> {
     /// (group name, gid) from /etc/group.
     pub groups: &'a [(String, u64)],
     pub nss_source: Option<String>,
-}
-
-/// True when `owner` (a name or a numeric uid) is the subject, as shadow's
-/// `find_range` decides: same name, or the same uid by number or through passwd.
-pub fn owned_by_subject(owner: &str, subject: &Subject, passwd: &[Account]) -> bool {
-    if owner == subject.name {
-        return true;
-    }
-    if let Ok(uid) = owner.parse::<u32>() {
-        return uid == subject.uid;
-    }
-    passwd
-        .iter()
-        .any(|a| a.name == owner && a.uid == subject.uid)
 }
 
 /// Works the facts out for `file`; `text` is the file's content or why it has none,
@@ -151,38 +124,6 @@ pub fn analyse(
         free: free_range(&taken, FULL),
     }
 }
-
-/// Reads a subordinate id file as shadow would open it.
-pub fn read(host: &HostFs, file: SubidFile) -> Result<String, Unusable> {
-    let path = file.path();
-    match host.symlink_metadata(path) {
-        Err(e) if e.is_not_found() => return Err(Unusable::Missing),
-        Err(e) => {
-            return Err(Unusable::Unreadable {
-                error: e.to_string(),
-            })
-        }
-        Ok(meta) if meta.file_type().is_symlink() => {
-            let target = host
-                .read_link(path)
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            return Err(Unusable::Symlink { target });
-        }
-        Ok(_) => {}
-    }
-    match host.read_text_up_to(path, MAX_FILE) {
-        Ok((text, false)) => Ok(text),
-        Ok((_, true)) => Err(Unusable::TooLarge),
-        Err(e) => Err(Unusable::Unreadable {
-            error: e.to_string(),
-        }),
-    }
-}
-
-/// The largest subordinate id file the doctor reads (shadow has no limit, but
-/// parses such files slowly; 64 MiB is over two million lines).
-pub const MAX_FILE: u64 = 64 * 1024 * 1024;
 
 /// The `subid:` source of /etc/nsswitch.conf, when one other than `files` is set.
 pub fn nss_source(host: &HostFs) -> Option<String> {

@@ -1,16 +1,17 @@
-//! The verdict on one subordinate id file, from [`Facts`].
+//! The verdict on one subordinate id file, from [`Facts`], shared by
+//! `subid.subuid` and `subid.subgid`.
 //!
-//! Fail: the file is missing, a symlink or unreadable; the subject has no
-//! entry; a range holds the subject's own id or reaches past 4294967294.
-//! Warn: fewer than 65536 ids in all; overlap with another user's range or an
-//! account's id; lines shadow ignores; no final newline; a non-files NSS
-//! source. Otherwise pass.
+//! Every problem found is named in the message, failures first; the outcome
+//! carries the [`Code`] of the first one named. Decisions: docs/checks/subid.md,
+//! section `subid.subuid`.
 
-use super::alloc::{inclusive, FULL};
-use super::facts::{Facts, Unusable};
-use super::SubidFile;
-use crate::model::{Evidence, Outcome, Remediation};
+use super::facts::Facts;
+use super::Code;
+use crate::check::Outcome;
+use crate::model::{Evidence, Remediation};
 use crate::shell::quote;
+use crate::subordinate::alloc::{inclusive, FULL};
+use crate::subordinate::{SubidFile, Unusable, MAX_FILE};
 
 const LAST_ID: u64 = u32::MAX as u64 - 1;
 
@@ -20,6 +21,24 @@ fn names(file: SubidFile) -> (&'static str, &'static str, &'static str) {
         SubidFile::Gid => ("gid", "--add-subgids", "--del-subgids"),
     }
 }
+
+/// The codes of `subid.subuid` and `subid.subgid`: the same causes in
+/// either file.
+pub(super) const CODES: &[crate::model::Code] = &[
+    Code::FileMissing.code(),
+    Code::FileSymlink.code(),
+    Code::FileUnreadable.code(),
+    Code::FileTooLarge.code(),
+    Code::NoEntry.code(),
+    Code::HoldsOwnId.code(),
+    Code::PastIdSpace.code(),
+    Code::OverlapsOtherRange.code(),
+    Code::TooFewIds.code(),
+    Code::HoldsAccountId.code(),
+    Code::MalformedLines.code(),
+    Code::NoFinalNewline.code(),
+    Code::NssSource.code(),
+];
 
 /// Judges one file.
 pub fn judge(facts: &Facts) -> Outcome {
@@ -36,17 +55,17 @@ pub fn judge(facts: &Facts) -> Outcome {
             Evidence::file_line(path, m.line, format!("{} (ignored: {})", m.text, m.reason))
         }),
     );
-    let mut fails: Vec<String> = Vec::new();
-    let mut warns: Vec<String> = Vec::new();
+    let mut fails: Vec<(Code, String)> = Vec::new();
+    let mut warns: Vec<(Code, String)> = Vec::new();
     let mut fixes: Vec<Remediation> = Vec::new();
     let total: u64 = facts.subject_entries.iter().map(|e| e.count).sum();
 
     if let Some(unusable) = &facts.unusable {
-        let (message, fix) = unusable_problem(facts, unusable);
-        fails.push(message);
+        let (code, message, fix) = unusable_problem(facts, unusable);
+        fails.push((code, message));
         fixes.extend(fix);
     } else if facts.subject_entries.is_empty() {
-        fails.push(format!("{name} has no entry in {path}"));
+        fails.push((Code::NoEntry, format!("{name} has no entry in {path}")));
         fixes.extend(add_fix(facts, "give"));
     } else {
         evidence.push(Evidence::fact(
@@ -56,29 +75,38 @@ pub fn judge(facts: &Facts) -> Outcome {
         let mut bad: Vec<(u64, u64)> = Vec::new();
         for entry in &facts.subject_entries {
             if entry.overlaps(facts.own_id, 1) {
-                fails.push(format!(
-                    "{name}'s range {} on line {} holds {name}'s own {kind} {}",
-                    entry.text(),
-                    entry.line,
-                    facts.own_id
+                fails.push((
+                    Code::HoldsOwnId,
+                    format!(
+                        "{name}'s range {} on line {} holds {name}'s own {kind} {}",
+                        entry.text(),
+                        entry.line,
+                        facts.own_id
+                    ),
                 ));
                 bad.push((entry.start, entry.count));
             } else if entry.end() > LAST_ID + 1 {
-                fails.push(format!(
-                    "{name}'s range {} on line {} reaches past the last id {LAST_ID}",
-                    entry.text(),
-                    entry.line
+                fails.push((
+                    Code::PastIdSpace,
+                    format!(
+                        "{name}'s range {} on line {} reaches past the last id {LAST_ID}",
+                        entry.text(),
+                        entry.line
+                    ),
                 ));
                 bad.push((entry.start, entry.count));
             }
         }
         for (theirs, mine) in &facts.overlaps {
-            warns.push(format!(
-                "{name}'s range on line {} overlaps {}'s range {} on line {}",
-                mine.line,
-                theirs.owner,
-                theirs.text(),
-                theirs.line
+            warns.push((
+                Code::OverlapsOtherRange,
+                format!(
+                    "{name}'s range on line {} overlaps {}'s range {} on line {}",
+                    mine.line,
+                    theirs.owner,
+                    theirs.text(),
+                    theirs.line
+                ),
             ));
             evidence.push(Evidence::file_line(path, theirs.line, theirs.text()));
             bad.push((mine.start, mine.count));
@@ -88,8 +116,9 @@ pub fn judge(facts: &Facts) -> Outcome {
         if !bad.is_empty() {
             fixes.extend(move_fix(facts, &bad));
         } else if total < FULL {
-            warns.push(format!(
-                "{name} has {total} subordinate {kind}s in {path}; 65536 recommended"
+            warns.push((
+                Code::TooFewIds,
+                format!("{name} has {total} subordinate {kind}s in {path}; 65536 recommended"),
             ));
             fixes.extend(add_fix(facts, "add"));
         }
@@ -100,14 +129,17 @@ pub fn judge(facts: &Facts) -> Outcome {
             .iter()
             .map(|a| format!("{} ({})", a.name, a.id))
             .collect();
-        warns.push(format!(
-            "{name}'s subordinate {kind}s include ids of existing {}: {}",
-            if facts.file == SubidFile::Uid {
-                "users"
-            } else {
-                "groups"
-            },
-            list.join(", ")
+        warns.push((
+            Code::HoldsAccountId,
+            format!(
+                "{name}'s subordinate {kind}s include ids of existing {}: {}",
+                if facts.file == SubidFile::Uid {
+                    "users"
+                } else {
+                    "groups"
+                },
+                list.join(", ")
+            ),
         ));
     }
     if !facts.malformed.is_empty() {
@@ -122,11 +154,14 @@ pub fn judge(facts: &Facts) -> Outcome {
         } else {
             ""
         };
-        warns.push(format!(
-            "shadow ignores {} malformed line{} in {path} (line {}{more})",
-            facts.malformed.len(),
-            if facts.malformed.len() == 1 { "" } else { "s" },
-            lines.join(", ")
+        warns.push((
+            Code::MalformedLines,
+            format!(
+                "shadow ignores {} malformed line{} in {path} (line {}{more})",
+                facts.malformed.len(),
+                if facts.malformed.len() == 1 { "" } else { "s" },
+                lines.join(", ")
+            ),
         ));
         fixes.push(Remediation::root(
             format!("correct or remove the ignored lines of {path} (owner:start:count, decimal, no spaces)"),
@@ -134,8 +169,11 @@ pub fn judge(facts: &Facts) -> Outcome {
         ));
     }
     if facts.missing_final_newline && facts.unusable.is_none() {
-        warns.push(format!(
-            "{path} does not end in a newline; shadow 4.19 and later then refuse the whole file"
+        warns.push((
+            Code::NoFinalNewline,
+            format!(
+                "{path} does not end in a newline; shadow 4.19 and later then refuse the whole file"
+            ),
         ));
         fixes.push(Remediation::root(
             format!("end {path} with a newline"),
@@ -143,8 +181,11 @@ pub fn judge(facts: &Facts) -> Outcome {
         ));
     }
     if let Some(source) = &facts.nss_source {
-        warns.push(format!(
-            "nsswitch.conf takes subordinate ids from '{source}', so {path} may not be what newuidmap uses"
+        warns.push((
+            Code::NssSource,
+            format!(
+                "nsswitch.conf takes subordinate ids from '{source}', so {path} may not be what newuidmap uses"
+            ),
         ));
         evidence.push(Evidence::setting("nsswitch.conf subid", source.clone()));
         fixes.push(
@@ -163,10 +204,12 @@ pub fn judge(facts: &Facts) -> Outcome {
             .as_user(),
         );
     }
-    let outcome = if let Some(first) = fails.first() {
-        Outcome::fail(join(first, &fails[1..], &warns))
-    } else if let Some(first) = warns.first() {
-        Outcome::warn(join(first, &warns[1..], &[]))
+    let outcome = if let Some((code, first)) = fails.first() {
+        Outcome::fail(*code, join(first, &fails[1..], &warns))
+            .also(fails[1..].iter().chain(&warns).map(|(code, _)| *code))
+    } else if let Some((code, first)) = warns.first() {
+        Outcome::warn(*code, join(first, &warns[1..], &[]))
+            .also(warns[1..].iter().map(|(code, _)| *code))
     } else {
         let ranges: Vec<String> = facts.subject_entries.iter().map(|e| e.text()).collect();
         return Outcome::pass(format!(
@@ -178,8 +221,13 @@ pub fn judge(facts: &Facts) -> Outcome {
     outcome.with_all(evidence).fixes(fixes)
 }
 
-fn join(first: &str, more: &[String], warns: &[String]) -> String {
-    let rest: Vec<&str> = more.iter().chain(warns).map(String::as_str).collect();
+/// `first`, then the other problems' messages after "; also: ".
+fn join(first: &str, more: &[(Code, String)], warns: &[(Code, String)]) -> String {
+    let rest: Vec<&str> = more
+        .iter()
+        .chain(warns)
+        .map(|(_, message)| message.as_str())
+        .collect();
     if rest.is_empty() {
         first.to_string()
     } else {
@@ -187,11 +235,17 @@ fn join(first: &str, more: &[String], warns: &[String]) -> String {
     }
 }
 
-fn unusable_problem(facts: &Facts, unusable: &Unusable) -> (String, Vec<Remediation>) {
+/// Why shadow cannot use the file: its code, message and fixes.
+fn unusable_problem(facts: &Facts, unusable: &Unusable) -> (Code, String, Vec<Remediation>) {
     let path = facts.file.path();
     match unusable {
-        Unusable::Missing => (format!("{path} does not exist"), add_fix(facts, "give")),
+        Unusable::Missing => (
+            Code::FileMissing,
+            format!("{path} does not exist"),
+            add_fix(facts, "give"),
+        ),
         Unusable::Symlink { target } => (
+            Code::FileSymlink,
             format!("{path} is a symlink to {target}; shadow refuses to open it (O_NOFOLLOW)"),
             vec![Remediation::root(
                 format!("replace the symlink {path} with a copy of the file it points to"),
@@ -202,9 +256,10 @@ fn unusable_problem(facts: &Facts, unusable: &Unusable) -> (String, Vec<Remediat
             .unless(format!("[ ! -L {path} ]"))],
         ),
         Unusable::TooLarge => (
+            Code::FileTooLarge,
             format!(
                 "{path} is larger than {} MiB; the doctor does not judge it",
-                super::facts::MAX_FILE >> 20
+                MAX_FILE >> 20
             ),
             vec![Remediation::root(
                 format!("remove stale entries from {path}"),
@@ -212,6 +267,7 @@ fn unusable_problem(facts: &Facts, unusable: &Unusable) -> (String, Vec<Remediat
             )],
         ),
         Unusable::Unreadable { error } => (
+            Code::FileUnreadable,
             format!("{path} cannot be read: {error}"),
             vec![Remediation::root(
                 format!("make {path} readable as shadow installs it"),

@@ -6,23 +6,61 @@
 //! whose namespace has no capabilities, so the next step (setgroups, uid_map,
 //! a mount) fails. Only binaries attached to a profile with a `userns` rule
 //! escape it. The `userns-create` probe shows whether it bit for an unconfined
-//! process; /etc/apparmor.d shows which runtimes are covered.
+//! process; /etc/apparmor.d shows which runtimes are covered. The probe and
+//! the profiles are consulted only when the knob is on. [`bite`],
+//! [`coverage_evidence`] and [`restriction_fixes`] are shared with
+//! `userns.create`.
 //!
-//! Absent: skip. 0: pass. 1 and it bit: fail when an installed runtime (or
-//! runc, when none is installed) has no covering profile, warn when all of
-//! them are covered (other tools are still restricted). 1 and the probe had
-//! capabilities: pass when every runtime is covered, else warn (the doctor
-//! was not restricted, an unconfined runtime would be). 1 and the probe did
-//! not say (not run, timed out, failed for another reason): warn. Unreadable
-//! or not an integer: error.
+//! Decisions: docs/checks/userns.md, section `userns.apparmor`.
 
-use super::env::{Knob, APPARMOR, APPARMOR_UNCONFINED};
-use super::fixes;
-use super::live::{self, Live};
 use super::profiles::Profiles;
+use super::Code;
+use crate::check::{CheckDef, Context, Outcome};
 use crate::distro::Distro;
-use crate::model::{Evidence, Outcome, Remediation};
+use crate::live::{self, Live};
+use crate::model::{Evidence, Remediation};
+use crate::nsenv::fixes;
+use crate::nsenv::{self, Knob, APPARMOR_UNCONFINED};
 use crate::probe::{ProbeKind, ProbeReport};
+
+pub static APPARMOR: CheckDef = CheckDef {
+    id: "userns.apparmor",
+    title: "AppArmor user namespace restriction",
+    description: "kernel.apparmor_restrict_unprivileged_userns (Ubuntu 23.10+) and what it \
+                  does to the runtimes; skipped where the knob is absent.",
+    codes: &[
+        Code::KnobAbsent.code(),
+        Code::KnobUnreadable.code(),
+        Code::KnobNotInteger.code(),
+        Code::ApparmorRestriction.code(),
+        Code::RuntimesCovered.code(),
+        Code::RuntimesUncovered.code(),
+        Code::RestrictionUnconfirmed.code(),
+    ],
+    probes: &[ProbeKind::UsernsCreate],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    let knob = Knob::read(ctx.host, nsenv::APPARMOR);
+    // Only consult the probe and the profiles when the knob is on.
+    let on = knob.int().is_some_and(|v| v != 0);
+    let facts = Facts {
+        unconfined: Knob::read(ctx.host, APPARMOR_UNCONFINED),
+        probe: if on {
+            Live::get(ctx, ProbeKind::UsernsCreate)
+        } else {
+            Live::NotRun("not needed".into())
+        },
+        profiles: if on {
+            Profiles::gather(ctx.host, &ctx.subject.path)
+        } else {
+            Profiles::default()
+        },
+        knob,
+    };
+    judge(&facts, &ctx.distro)
+}
 
 /// The facts the judge needs.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,11 +158,12 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
     let value = match &facts.knob {
         Knob::Absent => {
             return Outcome::skip(
+                Code::KnobAbsent,
                 "kernel has no kernel.apparmor_restrict_unprivileged_userns \
                  (no AppArmor user namespace mediation)",
             )
         }
-        Knob::Unreadable(e) => return Outcome::error(e.clone()),
+        Knob::Unreadable(e) => return Outcome::error(Code::KnobUnreadable, e.clone()),
         Knob::Value(v) => v,
     };
     let setting = Evidence::setting(
@@ -132,10 +171,14 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         value.clone(),
     );
     let Some(n) = facts.knob.int() else {
-        return Outcome::error(format!(
-            "{APPARMOR} reads '{}', not an integer",
-            live::cap(value, 80)
-        ))
+        return Outcome::error(
+            Code::KnobNotInteger,
+            format!(
+                "{} reads '{}', not an integer",
+                nsenv::APPARMOR,
+                live::cap(value, 80)
+            ),
+        )
         .with(setting);
     };
     if n == 0 {
@@ -162,6 +205,11 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         .map(|c| c.tool.as_str())
         .collect();
     let bite = facts.probe.report().map(bite).unwrap_or(Bite::Unclear);
+    let uncovered_verb = if facts.profiles.uncovered().count() > 1 {
+        "have"
+    } else {
+        "has"
+    };
     let outcome = match bite {
         Bite::Denied | Bite::Capless => {
             let shape = if bite == Bite::Denied {
@@ -170,23 +218,25 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
                 "the new user namespace had no capabilities"
             };
             if all_covered {
-                Outcome::warn(format!(
-                    "kernel.apparmor_restrict_unprivileged_userns is 1 and it bit the doctor \
-                     ({shape}); {} are covered by AppArmor profiles that allow userns, other \
-                     unconfined tools are restricted",
-                    covered.join(", ")
-                ))
+                Outcome::warn(
+                    Code::RuntimesCovered,
+                    format!(
+                        "kernel.apparmor_restrict_unprivileged_userns is 1 and it bit the doctor \
+                         ({shape}); {} are covered by AppArmor profiles that allow userns, \
+                         other unconfined tools are restricted",
+                        covered.join(", ")
+                    ),
+                )
             } else {
-                Outcome::fail(format!(
-                    "kernel.apparmor_restrict_unprivileged_userns is 1 and it bit: {shape}; \
-                     {} {} no AppArmor profile with userns, so rootless containers fail",
-                    uncovered_names(&facts.profiles),
-                    if facts.profiles.uncovered().count() > 1 {
-                        "have"
-                    } else {
-                        "has"
-                    }
-                ))
+                Outcome::fail(
+                    Code::ApparmorRestriction,
+                    format!(
+                        "kernel.apparmor_restrict_unprivileged_userns is 1 and it bit: {shape}; \
+                         {} {uncovered_verb} no AppArmor profile with userns, so rootless \
+                         containers fail",
+                        uncovered_names(&facts.profiles),
+                    ),
+                )
             }
         }
         Bite::NotBitten if all_covered => {
@@ -197,29 +247,35 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
             ))
             .with_all(evidence)
         }
-        Bite::NotBitten => Outcome::warn(format!(
-            "kernel.apparmor_restrict_unprivileged_userns is 1; the doctor's probe was not \
-             restricted (it runs under a profile that allows userns, or AppArmor is not \
-             enforcing), but unconfined runtimes are: {} {} no AppArmor profile with userns",
-            uncovered_names(&facts.profiles),
-            if facts.profiles.uncovered().count() > 1 {
-                "have"
-            } else {
-                "has"
-            }
-        )),
-        Bite::Unclear => Outcome::warn(format!(
-            "kernel.apparmor_restrict_unprivileged_userns is 1: unconfined programs cannot use \
-             user namespaces; could not confirm that it bites ({})",
-            match &facts.probe {
-                Live::Report(report) =>
-                    format!("the probe failed with {}", live::failure_text(report)),
+        Bite::NotBitten => Outcome::warn(
+            Code::RuntimesUncovered,
+            format!(
+                "kernel.apparmor_restrict_unprivileged_userns is 1; the doctor's probe was not \
+                 restricted (it runs under a profile that allows userns, or AppArmor is not \
+                 enforcing), but unconfined runtimes are: {} {uncovered_verb} no AppArmor \
+                 profile with userns",
+                uncovered_names(&facts.profiles),
+            ),
+        ),
+        Bite::Unclear => {
+            let why = match &facts.probe {
+                Live::Report(report) => {
+                    format!("the probe failed with {}", live::failure_text(report))
+                }
                 Live::NotRun(_) => "live probes not run".to_string(),
-                Live::TimedOut(s) =>
-                    format!("the probe timed out after {} s", live::seconds_text(*s)),
+                Live::TimedOut(s) => {
+                    format!("the probe timed out after {} s", live::seconds_text(*s))
+                }
                 Live::Broken(reason) => format!("the probe could not run: {reason}"),
-            }
-        )),
+            };
+            Outcome::warn(
+                Code::RestrictionUnconfirmed,
+                format!(
+                    "kernel.apparmor_restrict_unprivileged_userns is 1: unconfined programs \
+                     cannot use user namespaces; could not confirm that it bites ({why})"
+                ),
+            )
+        }
     };
     outcome.with_all(evidence).fixes(fixes)
 }
@@ -276,9 +332,13 @@ mod tests {
     #[test]
     fn absent_skips_and_zero_passes() {
         let f = facts(Knob::Absent, Live::NotRun("x".into()), Profiles::default());
-        assert_eq!(judge(&f, &ubuntu()).status, Status::Skip);
+        let outcome = judge(&f, &ubuntu());
+        assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(Code::KnobAbsent));
         let f = facts(Knob::of("0"), Live::NotRun("x".into()), Profiles::default());
-        assert_eq!(judge(&f, &ubuntu()).status, Status::Pass);
+        let outcome = judge(&f, &ubuntu());
+        assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
     }
 
     #[test]
@@ -288,7 +348,17 @@ mod tests {
             Live::NotRun("x".into()),
             Profiles::default(),
         );
-        assert_eq!(judge(&f, &ubuntu()).status, Status::Error);
+        let outcome = judge(&f, &ubuntu());
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::KnobNotInteger));
+        let f = facts(
+            Knob::Unreadable("cannot read x: denied".into()),
+            Live::NotRun("x".into()),
+            Profiles::default(),
+        );
+        let outcome = judge(&f, &ubuntu());
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::KnobUnreadable));
     }
 
     #[test]
@@ -300,6 +370,7 @@ mod tests {
         );
         let outcome = judge(&f, &ubuntu());
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::ApparmorRestriction));
         assert!(outcome.message.contains("no capabilities"));
         assert!(outcome
             .message
@@ -330,6 +401,7 @@ mod tests {
         );
         let outcome = judge(&f, &ubuntu());
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::ApparmorRestriction));
         assert!(outcome.message.contains("was denied"));
         // No runtime installed: the profile is offered for runc's usual path.
         assert!(outcome.remediation[0].commands[0].contains("/usr/sbin/runc"));
@@ -342,7 +414,9 @@ mod tests {
             report(true, None, None, "no"),
             runc_podman(false),
         );
-        assert_eq!(judge(&f, &ubuntu()).status, Status::Fail);
+        let outcome = judge(&f, &ubuntu());
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::ApparmorRestriction));
     }
 
     #[test]
@@ -354,6 +428,7 @@ mod tests {
         );
         let outcome = judge(&f, &ubuntu());
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::RuntimesCovered));
         assert!(outcome.message.contains("runc, podman are covered"));
     }
 
@@ -366,13 +441,16 @@ mod tests {
         );
         let outcome = judge(&f, &ubuntu());
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::RuntimesUncovered));
         assert!(outcome.message.contains("was not restricted"));
         let f = facts(
             Knob::of("1"),
             report(true, None, None, "yes"),
             runc_podman(true),
         );
-        assert_eq!(judge(&f, &ubuntu()).status, Status::Pass);
+        let outcome = judge(&f, &ubuntu());
+        assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
     }
 
     #[test]
@@ -386,6 +464,7 @@ mod tests {
             let f = facts(Knob::of("1"), probe, runc_podman(false));
             let outcome = judge(&f, &ubuntu());
             assert_eq!(outcome.status, Status::Warn, "{outcome:?}");
+            assert!(outcome.is(Code::RestrictionUnconfirmed));
             assert!(outcome.message.contains("could not confirm"));
             assert!(!outcome.remediation.is_empty());
         }

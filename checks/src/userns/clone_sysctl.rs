@@ -1,33 +1,61 @@
 //! `userns.clone-sysctl`: `kernel.unprivileged_userns_clone`, a Debian and
 //! Arch kernel patch. With 0, only CAP_SYS_ADMIN may create a user namespace
-//! and every rootless runtime fails with EPERM.
+//! and every rootless runtime fails with EPERM. The judge is pure over the
+//! knob as read; the fix sets the sysctl now and persistently.
 //!
-//! Absent (mainline kernels): skip. Any non-zero integer: pass (the patch only
-//! tests for zero). 0: fail, with the sysctl set now and persistently; Arch's
-//! linux-hardened kernel ships it 0 on purpose. Unreadable or not an integer:
-//! error, since the kernel only ever writes an integer there.
+//! Decisions: docs/checks/userns.md, section `userns.clone-sysctl`.
 
-use super::env::{Knob, CLONE};
-use super::fixes;
+use super::Code;
+use crate::check::{CheckDef, Context, Outcome};
 use crate::distro::{Distro, Family};
-use crate::model::{Evidence, Outcome, Remediation};
+use crate::model::{Evidence, Remediation};
+use crate::nsenv::fixes;
+use crate::nsenv::{Knob, CLONE};
+
+pub static CLONE_SYSCTL: CheckDef = CheckDef {
+    id: "userns.clone-sysctl",
+    title: "unprivileged user namespace sysctl",
+    description: "kernel.unprivileged_userns_clone (a Debian and Arch kernel patch) is 1; \
+                  skipped where the kernel has no such knob.",
+    codes: &[
+        Code::KnobAbsent.code(),
+        Code::KnobUnreadable.code(),
+        Code::KnobNotInteger.code(),
+        Code::CloneSysctlOff.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    judge(&Knob::read(ctx.host, CLONE), &ctx.distro)
+}
 
 /// Decides the outcome from the knob as read.
 pub fn judge(knob: &Knob, distro: &Distro) -> Outcome {
     let value = match knob {
-        Knob::Absent => return Outcome::skip("kernel has no kernel.unprivileged_userns_clone"),
-        Knob::Unreadable(e) => return Outcome::error(e.clone()),
+        Knob::Absent => {
+            return Outcome::skip(
+                Code::KnobAbsent,
+                "kernel has no kernel.unprivileged_userns_clone",
+            )
+        }
+        Knob::Unreadable(e) => return Outcome::error(Code::KnobUnreadable, e.clone()),
         Knob::Value(value) => value,
     };
     let setting = Evidence::setting("kernel.unprivileged_userns_clone", value.clone());
     match knob.int() {
-        None => Outcome::error(format!(
-            "{CLONE} reads '{}', not an integer",
-            super::live::cap(value, 80)
-        ))
+        None => Outcome::error(
+            Code::KnobNotInteger,
+            format!(
+                "{CLONE} reads '{}', not an integer",
+                crate::live::cap(value, 80)
+            ),
+        )
         .with(setting),
         Some(0) => {
             let mut outcome = Outcome::fail(
+                Code::CloneSysctlOff,
                 "kernel.unprivileged_userns_clone is 0: only root may create user namespaces, \
                  so every rootless runtime fails with EPERM",
             )
@@ -71,6 +99,7 @@ mod tests {
     fn absent_skips() {
         let outcome = judge(&Knob::Absent, &distro("ID=fedora\n"));
         assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(Code::KnobAbsent));
         assert_eq!(
             outcome.skip_reason.as_deref(),
             Some("kernel has no kernel.unprivileged_userns_clone")
@@ -81,6 +110,7 @@ mod tests {
     fn one_passes() {
         let outcome = judge(&Knob::of("1"), &distro("ID=debian\n"));
         assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
         assert_eq!(
             outcome.evidence,
             [Evidence::setting("kernel.unprivileged_userns_clone", "1")]
@@ -91,6 +121,7 @@ mod tests {
     fn zero_fails_with_now_and_persistent_fixes() {
         let outcome = judge(&Knob::of("0"), &distro("ID=debian\n"));
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::CloneSysctlOff));
         assert_eq!(outcome.remediation.len(), 2);
         assert_eq!(
             outcome.remediation[0].commands,
@@ -115,11 +146,13 @@ mod tests {
     fn garbage_and_unreadable_are_errors() {
         let outcome = judge(&Knob::of("yes please"), &distro("ID=debian\n"));
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::KnobNotInteger));
         assert!(outcome.message.contains("'yes please'"));
         let outcome = judge(
             &Knob::Unreadable("cannot read x: denied".into()),
             &distro("ID=debian\n"),
         );
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::KnobUnreadable));
     }
 }

@@ -1,11 +1,12 @@
 //! Fixture tests: the userns checks gathered and judged through a rooted
 //! [`HostFs`] and canned probe results, as `check` runs them.
 
+use super::Code;
+use crate::check::{CheckDef, Context, Outcome};
 use crate::host::HostFs;
-use crate::model::{Evidence, Outcome, Status};
+use crate::model::{CommonCode, Evidence, Status};
 use crate::os_release::OsRelease;
 use crate::probe::{CannedProbes, NoProbes, Probes};
-use crate::registry::{CheckDef, Context};
 use crate::subject::Subject;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -29,12 +30,19 @@ pub(crate) fn put(root: &Path, host_path: &str, text: &str) {
     fs::write(real, text).unwrap();
 }
 
-pub(crate) fn run_with(root: &Path, os: &str, probes: &dyn Probes, def: &CheckDef) -> Outcome {
+/// Runs `def` through a [`Context`], which (in tests) asserts that the
+/// outcome carries a code the check declares.
+pub(crate) fn run_with(
+    root: &Path,
+    os: &str,
+    probes: &dyn Probes,
+    def: &'static CheckDef,
+) -> Outcome {
     let host = HostFs::rooted(root);
     let subject = alice();
     let os = OsRelease::parse(os);
     let ctx = Context::new(&host, &subject, &os, probes);
-    (def.run)(&ctx)
+    ctx.outcome_of(def)
 }
 
 fn canned(json: &str) -> CannedProbes {
@@ -55,12 +63,15 @@ fn debian_with_the_clone_sysctl_off() {
     );
     let clone = run_with(root, "ID=debian\n", &probes, &super::CLONE_SYSCTL);
     assert_eq!(clone.status, Status::Fail);
+    assert!(clone.is(Code::CloneSysctlOff));
     let max = run_with(root, "ID=debian\n", &probes, &super::MAX_NAMESPACES);
     assert_eq!(max.status, Status::Pass);
     let apparmor = run_with(root, "ID=debian\n", &probes, &super::APPARMOR);
     assert_eq!(apparmor.status, Status::Skip);
+    assert!(apparmor.is(Code::KnobAbsent));
     let create = run_with(root, "ID=debian\n", &probes, &super::CREATE);
     assert_eq!(create.status, Status::Fail);
+    assert!(create.is(Code::CloneSysctlOff));
     assert!(create
         .message
         .starts_with("kernel.unprivileged_userns_clone is 0"));
@@ -100,16 +111,19 @@ fn ubuntu_with_the_apparmor_restriction() {
     let os = "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n";
     let apparmor = run_with(root, os, &probes, &super::APPARMOR);
     assert_eq!(apparmor.status, Status::Fail, "{apparmor:?}");
+    assert!(apparmor.is(Code::ApparmorRestriction));
     assert!(apparmor
         .message
         .contains("runc (/usr/sbin/runc) has no AppArmor profile"));
     assert!(apparmor.remediation[0].commands[0].contains("profile runc /usr/sbin/runc"));
     let create = run_with(root, os, &probes, &super::CREATE);
     assert_eq!(create.status, Status::Fail);
+    assert!(create.is(Code::ApparmorRestriction));
     assert!(create.message.contains("podman is covered"));
     // Without probes the restriction is only a warning.
     let apparmor = run_with(root, os, &NoProbes, &super::APPARMOR);
     assert_eq!(apparmor.status, Status::Warn);
+    assert!(apparmor.is(Code::RestrictionUnconfirmed));
     assert!(apparmor.message.contains("live probes not run"));
 }
 
@@ -125,12 +139,12 @@ fn a_healthy_host_passes_and_no_probes_skip() {
     );
     let create = run_with(root, "ID=fedora\n", &probes, &super::CREATE);
     assert_eq!(create.status, Status::Pass);
-    assert_eq!(
-        run_with(root, "ID=fedora\n", &probes, &super::CLONE_SYSCTL).status,
-        Status::Skip
-    );
+    let clone = run_with(root, "ID=fedora\n", &probes, &super::CLONE_SYSCTL);
+    assert_eq!(clone.status, Status::Skip);
+    assert!(clone.is(Code::KnobAbsent));
     let create = run_with(root, "ID=fedora\n", &NoProbes, &super::CREATE);
     assert_eq!(create.status, Status::Skip);
+    assert!(create.is(CommonCode::ProbeNotRun));
     assert!(create.message.contains("fixture host"));
 }
 
@@ -147,6 +161,7 @@ fn a_ci_container_with_seccomp() {
     );
     let create = run_with(root, "ID=debian\n", &probes, &super::CREATE);
     assert_eq!(create.status, Status::Fail);
+    assert!(create.is(Code::SeccompFilter));
     assert!(create.message.contains("seccomp filter"));
     assert!(create.message.contains("inside a container"));
     assert!(create

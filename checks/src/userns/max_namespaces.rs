@@ -1,20 +1,38 @@
 //! `userns.max-namespaces`: `user.max_user_namespaces` and
 //! `user.max_mnt_namespaces`, the per-user limits on user and mount
-//! namespaces (a container needs one of each, podman a few more).
+//! namespaces (a container needs one of each, podman a few more). Each limit
+//! is judged alone and the worse verdict wins; the judge is pure over the
+//! [`Facts`].
 //!
-//! 0 in either: fail (RHEL/CentOS 7's default for user namespaces, hardened
-//! images, some CI pods). 1 to 1023: warn (RootlessKit's threshold; a few
-//! containers exhaust it). 1024 and above: pass. Both files absent: skip, the
-//! kernel predates 4.9 or lacks user namespace support (the message says
-//! which, from `/proc/self/ns/user`). One absent: the other is judged alone.
-//! Unreadable or not an integer: error. The fix sets the low key to 28633
-//! now and persistently; RHEL/CentOS 7.2-7.5 kernels also need the
-//! `user_namespace.enable=1` boot argument.
+//! Decisions: docs/checks/userns.md, section `userns.max-namespaces`.
 
-use super::env::{sysctl_name, Knob, MAX_MNT, MAX_USER, RHEL7_ENABLE};
-use super::fixes;
+use super::Code;
+use crate::check::{CheckDef, Context, Outcome};
 use crate::distro::{Distro, Family};
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::model::{Evidence, Remediation, Status};
+use crate::nsenv::fixes;
+use crate::nsenv::{sysctl_name, Knob, Knobs, MAX_MNT, MAX_USER, RHEL7_ENABLE};
+
+pub static MAX_NAMESPACES: CheckDef = CheckDef {
+    id: "userns.max-namespaces",
+    title: "user namespace limit",
+    description: "user.max_user_namespaces and user.max_mnt_namespaces are above 0 \
+                  (below 1024 is a warning).",
+    codes: &[
+        Code::KnobAbsent.code(),
+        Code::NoUsernsSupport.code(),
+        Code::KnobUnreadable.code(),
+        Code::KnobNotInteger.code(),
+        Code::MaxNamespacesZero.code(),
+        Code::MaxNamespacesLow.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    judge(&Facts::from_knobs(&Knobs::gather(ctx.host)), &ctx.distro)
+}
 
 /// Below this, the limit is a warning.
 pub const LOW: i64 = 1024;
@@ -32,7 +50,7 @@ pub struct Facts {
 
 impl Facts {
     /// Picks the facts out of the gathered knobs.
-    pub fn from_knobs(knobs: &super::env::Knobs) -> Self {
+    pub fn from_knobs(knobs: &Knobs) -> Self {
         Facts {
             max_user: knobs.max_user.clone(),
             max_mnt: knobs.max_mnt.clone(),
@@ -49,17 +67,22 @@ struct Verdict {
     key: String,
 }
 
-fn verdict(knob: &Knob, path: &str) -> Option<Result<Verdict, String>> {
+/// `None` when the knob is absent; the error's code and message when it
+/// cannot be judged.
+fn verdict(knob: &Knob, path: &str) -> Option<Result<Verdict, (Code, String)>> {
     let key = sysctl_name(path);
     let value = match knob {
         Knob::Absent => return None,
-        Knob::Unreadable(e) => return Some(Err(e.clone())),
+        Knob::Unreadable(e) => return Some(Err((Code::KnobUnreadable, e.clone()))),
         Knob::Value(v) => v,
     };
     let Some(n) = knob.int() else {
-        return Some(Err(format!(
-            "{path} reads '{}', not an integer",
-            super::live::cap(value, 80)
+        return Some(Err((
+            Code::KnobNotInteger,
+            format!(
+                "{path} reads '{}', not an integer",
+                crate::live::cap(value, 80)
+            ),
         )));
     };
     let (status, text) = if n <= 0 {
@@ -85,12 +108,18 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         verdict(&facts.max_mnt, MAX_MNT),
     ];
     if parts.iter().all(Option::is_none) {
-        return Outcome::skip(if facts.ns_user_exists {
-            "kernel has no user.max_user_namespaces (a kernel older than 4.9)"
+        return if facts.ns_user_exists {
+            Outcome::skip(
+                Code::KnobAbsent,
+                "kernel has no user.max_user_namespaces (a kernel older than 4.9)",
+            )
         } else {
-            "kernel has no user.max_user_namespaces and no /proc/self/ns/user: it was built \
-             without user namespace support (see userns.create)"
-        });
+            Outcome::skip(
+                Code::NoUsernsSupport,
+                "kernel has no user.max_user_namespaces and no /proc/self/ns/user: it was built \
+                 without user namespace support (see userns.create)",
+            )
+        };
     }
     let evidence: Vec<Evidence> = [(&facts.max_user, MAX_USER), (&facts.max_mnt, MAX_MNT)]
         .into_iter()
@@ -100,7 +129,7 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
     for part in parts.into_iter().flatten() {
         match part {
             Ok(v) => verdicts.push(v),
-            Err(e) => return Outcome::error(e).with_all(evidence),
+            Err((code, e)) => return Outcome::error(code, e).with_all(evidence),
         }
     }
     let worst = verdicts
@@ -125,8 +154,8 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
             )
             .with_all(evidence)
         }
-        Status::Warn => Outcome::warn(message),
-        _ => Outcome::fail(message),
+        Status::Warn => Outcome::warn(Code::MaxNamespacesLow, message),
+        _ => Outcome::fail(Code::MaxNamespacesZero, message),
     }
     .with_all(evidence);
     for v in verdicts.iter().filter(|v| v.status != Status::Pass) {
@@ -188,6 +217,7 @@ mod tests {
             &distro("ID=debian\n"),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MaxNamespacesZero));
         assert_eq!(
             outcome.message,
             "user.max_user_namespaces is 0: no user may create one"
@@ -207,12 +237,14 @@ mod tests {
             &distro("ID=debian\n"),
         );
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::MaxNamespacesLow));
         assert!(outcome.message.contains("below 1024"));
         let outcome = judge(
             &facts(Knob::of("100"), Knob::of("0")),
             &distro("ID=debian\n"),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MaxNamespacesZero));
         assert!(outcome.message.starts_with("user.max_mnt_namespaces is 0"));
         // Both low keys get their fixes.
         assert_eq!(outcome.remediation.len(), 4);
@@ -237,10 +269,12 @@ mod tests {
     fn absent_skips_and_says_why() {
         let outcome = judge(&facts(Knob::Absent, Knob::Absent), &distro("ID=debian\n"));
         assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(Code::KnobAbsent));
         assert!(outcome.message.contains("older than 4.9"));
         let mut f = facts(Knob::Absent, Knob::Absent);
         f.ns_user_exists = false;
         let outcome = judge(&f, &distro("ID=debian\n"));
+        assert!(outcome.is(Code::NoUsernsSupport));
         assert!(outcome.message.contains("without user namespace support"));
     }
 
@@ -251,6 +285,7 @@ mod tests {
             &distro("ID=debian\n"),
         );
         assert_eq!(outcome.status, Status::Pass);
+        assert_eq!(outcome.code, None);
         assert_eq!(outcome.message, "user.max_user_namespaces is 5000");
     }
 
@@ -261,6 +296,17 @@ mod tests {
             &distro("ID=debian\n"),
         );
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::KnobNotInteger));
         assert!(outcome.message.contains("'lots'"));
+        let outcome = judge(
+            &facts(
+                Knob::of("5000"),
+                Knob::Unreadable("cannot read x: denied".into()),
+            ),
+            &distro("ID=debian\n"),
+        );
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::KnobUnreadable));
+        assert_eq!(outcome.message, "cannot read x: denied");
     }
 }

@@ -73,7 +73,7 @@ impl Profiles {
     /// The profile name to give a new profile for `tool`.
     pub fn free_name(&self, tool: &str, path: &str) -> String {
         if self.names.contains(tool) {
-            super::fixes::profile_file_name(path)
+            crate::nsenv::fixes::profile_file_name(path)
         } else {
             tool.to_string()
         }

@@ -1,29 +1,30 @@
 //! Table of real messages → expected causes (in rank order) and the checks of
-//! the top cause. Sources are cited per row: `[issue: …]`, `[src: …]`, `[doc: …]`
-//! as in failure-modes.md, `[ri: §]` for runtime-internals.md, and `[captured]`
-//! for runs of Debian 12's runc 1.1.5 / crun 1.8.1 as user nobody on the CI
-//! host (busybox bundle, `runc spec --rootless`, one change per run).
+//! the top cause. Sources are cited per row: `[issue: …]` (an issue or pull
+//! request), `[src: …]` (the tool's source or binary), `[doc: …]` (its
+//! documentation), and `[captured]` for runs of Debian 12's runc 1.1.5 /
+//! crun 1.8.1 as user nobody on the CI host (busybox bundle,
+//! `runc spec --rootless`, one change per run).
 
 use super::super::explain;
 
-const A1: &str = "userns-clone-sysctl-disabled";
-const A2: &str = "userns-max-zero";
-const A3: &str = "userns-kernel-unsupported";
-const A4: &str = "ubuntu-apparmor-userns-restriction";
-const A5: &str = "ubuntu-apparmor-profile-path-mismatch";
-const A6: &str = "ubuntu-2504-unshare-userns-restrict";
-const A7: &str = "userns-blocked-in-container-sandbox";
-const A8: &str = "userns-in-chroot";
-const A9: &str = "userns-limit-or-nesting-exhausted";
-const B1: &str = "newuidmap-missing";
-const B2: &str = "newuidmap-unprivileged";
-const B3: &str = "subuid-no-entry";
-const B4: &str = "subuid-range-insufficient";
-const B5: &str = "subuid-stale-pause-process";
-const B6: &str = "subuid-range-invalid";
-const B7: &str = "newuidmap-target-owner-mismatch";
-const B8: &str = "runc-rootless-config";
-const B9: &str = "userns-auto-no-ids";
+const CLONE_OFF: &str = "userns-clone-sysctl-disabled";
+const MAX_ZERO: &str = "userns-max-zero";
+const NO_USERNS: &str = "userns-kernel-unsupported";
+const APPARMOR: &str = "ubuntu-apparmor-userns-restriction";
+const PROFILE_PATH: &str = "ubuntu-apparmor-profile-path-mismatch";
+const UNSHARE_2504: &str = "ubuntu-2504-unshare-userns-restrict";
+const SANDBOX: &str = "userns-blocked-in-container-sandbox";
+const CHROOT: &str = "userns-in-chroot";
+const LIMIT: &str = "userns-limit-or-nesting-exhausted";
+const NO_UIDMAP: &str = "newuidmap-missing";
+const UIDMAP_UNPRIV: &str = "newuidmap-unprivileged";
+const NO_SUBUID: &str = "subuid-no-entry";
+const SUBUID_SMALL: &str = "subuid-range-insufficient";
+const STALE_PAUSE: &str = "subuid-stale-pause-process";
+const RANGE_INVALID: &str = "subuid-range-invalid";
+const TARGET_OWNER: &str = "newuidmap-target-owner-mismatch";
+const ROOTLESS_CONFIG: &str = "runc-rootless-config";
+const AUTO_NO_IDS: &str = "userns-auto-no-ids";
 const ROOT_UNMAPPED: &str = "bundle-root-unmapped";
 const FIFO: &str = "runc-exec-fifo-chown";
 const MAP_INVALID: &str = "bundle-id-map-invalid";
@@ -31,56 +32,56 @@ const USER_UNMAPPED: &str = "bundle-user-unmapped";
 const ADD_GIDS: &str = "bundle-additional-gids";
 const MOUNT_OPT: &str = "bundle-mount-option-unmapped";
 const MOUNT_UNSUP: &str = "bundle-mount-rootless-unsupported";
-const C1: &str = "xdg-runtime-dir-invalid";
-const C2: &str = "no-user-systemd-or-dbus";
-const C3: &str = "linger-disabled";
-const C4: &str = "root-mount-not-shared";
-const D1: &str = "cgroup-v1-rootless-no-limits";
-const D2: &str = "cgroup-controller-not-delegated";
-const D3: &str = "cgroup-no-systemd-cgroupfs-denied";
+const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
+const NO_SYSTEMD: &str = "no-user-systemd-or-dbus";
+const LINGER: &str = "linger-disabled";
+const NOT_SHARED: &str = "root-mount-not-shared";
+const CGROUP_V1: &str = "cgroup-v1-rootless-no-limits";
+const NOT_DELEGATED: &str = "cgroup-controller-not-delegated";
+const CGROUPFS: &str = "cgroup-no-systemd-cgroupfs-denied";
 const HYBRID: &str = "crun-cgroup-hybrid-unsupported";
-const E1: &str = "overlay-rootless-kernel-unsupported";
-const E2: &str = "overlay-backing-fs-unsupported";
-const E3: &str = "fuse-device-unavailable";
-const E4: &str = "fuse-overlayfs-or-fusermount-missing";
-const E5: &str = "storage-on-network-fs";
-const E6: &str = "storage-driver-config-mismatch";
-const E7: &str = "storage-noexec";
-const E8: &str = "overlay-whiteout-nested";
-const F1: &str = "privileged-port-bind-denied";
-const F2: &str = "ping-group-range";
-const F3: &str = "rootless-net-helper-missing";
-const F4: &str = "tun-device-missing";
-const F5: &str = "pasta-apparmor-denied";
-const F6: &str = "docker-rootless-iptables";
-const G1: &str = "exec-format-error";
-const G2: &str = "exec-enoent-interpreter-or-crlf";
-const G3: &str = "exec-not-found-in-path";
-const G4: &str = "exec-permission-denied";
-const G5: &str = "runc-binary-not-readable";
+const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
+const BACKING_FS: &str = "overlay-backing-fs-unsupported";
+const NO_DEV_FUSE: &str = "fuse-device-unavailable";
+const NO_FUSE_OVERLAYFS: &str = "fuse-overlayfs-or-fusermount-missing";
+const NETWORK_FS: &str = "storage-on-network-fs";
+const DRIVER_MISMATCH: &str = "storage-driver-config-mismatch";
+const NOEXEC: &str = "storage-noexec";
+const WHITEOUT: &str = "overlay-whiteout-nested";
+const LOW_PORT: &str = "privileged-port-bind-denied";
+const PING: &str = "ping-group-range";
+const NET_HELPER: &str = "rootless-net-helper-missing";
+const TUN: &str = "tun-device-missing";
+const PASTA_APPARMOR: &str = "pasta-apparmor-denied";
+const IPTABLES: &str = "docker-rootless-iptables";
+const EXEC_FORMAT: &str = "exec-format-error";
+const INTERPRETER: &str = "exec-enoent-interpreter-or-crlf";
+const NOT_IN_PATH: &str = "exec-not-found-in-path";
+const NOT_EXECUTABLE: &str = "exec-permission-denied";
+const RUNC_UNREADABLE: &str = "runc-binary-not-readable";
 const CONFIG: &str = "bundle-config-invalid";
 const ROOTFS: &str = "bundle-rootfs-invalid";
 const TTY: &str = "runc-tty-console-socket";
-const H1: &str = "nested-proc-masked";
-const H2: &str = "sysfs-mount-denied";
-const H3: &str = "bwrap-unexpected-capabilities";
-const H4: &str = "selinux-relabel-denied";
-const H5: &str = "rootless-privileged-device-limits";
-const H6: &str = "runc-procfs-hardening-regression";
-const I1: &str = "apptainer-fakeroot";
-const I2: &str = "lxc-unprivileged-setup";
-const I3: &str = "docker-rootless-setuptool";
-const I4: &str = "nerdctl-rootless-not-running";
-const I6: &str = "rootless-client-endpoint";
+const PROC_MASKED: &str = "nested-proc-masked";
+const SYSFS: &str = "sysfs-mount-denied";
+const BWRAP_CAPS: &str = "bwrap-unexpected-capabilities";
+const SELINUX: &str = "selinux-relabel-denied";
+const DEVICES: &str = "rootless-privileged-device-limits";
+const PROCFS_HARDENING: &str = "runc-procfs-hardening-regression";
+const APPTAINER: &str = "apptainer-fakeroot";
+const LXC: &str = "lxc-unprivileged-setup";
+const SETUPTOOL: &str = "docker-rootless-setuptool";
+const NERDCTL: &str = "nerdctl-rootless-not-running";
+const CLIENT_ENDPOINT: &str = "rootless-client-endpoint";
 
-// Candidate sets that J.3 of failure-modes.md calls ambiguous.
-const EPERM_USERNS: &[&str] = &[A1, A4, A7, A8];
-const EACCES_USERNS: &[&str] = &[A4, A5, A7];
-const EINVAL_USERNS: &[&str] = &[A2, A3];
-const ENOSPC_USERNS: &[&str] = &[A2, A9];
-const UID_MAP_EPERM: &[&str] = &[A4, A7];
-const NEWUIDMAP_EPERM: &[&str] = &[A4, A7, B2, B6, I2];
-const SETUP_NAMESPACE: &[&str] = &[A4, A7, B2, B6];
+// Candidate sets that one errno wording leaves ambiguous: the checks decide.
+const EPERM_USERNS: &[&str] = &[CLONE_OFF, APPARMOR, SANDBOX, CHROOT];
+const EACCES_USERNS: &[&str] = &[APPARMOR, PROFILE_PATH, SANDBOX];
+const EINVAL_USERNS: &[&str] = &[MAX_ZERO, NO_USERNS];
+const ENOSPC_USERNS: &[&str] = &[MAX_ZERO, LIMIT];
+const UID_MAP_EPERM: &[&str] = &[APPARMOR, SANDBOX];
+const NEWUIDMAP_EPERM: &[&str] = &[APPARMOR, SANDBOX, UIDMAP_UNPRIV, RANGE_INVALID, LXC];
+const SETUP_NAMESPACE: &[&str] = &[APPARMOR, SANDBOX, UIDMAP_UNPRIV, RANGE_INVALID];
 
 struct Row {
     text: &'static str,
@@ -122,90 +123,90 @@ const PROCESS: &[&str] = &["bundle.process"];
 const NONE: &[&str] = &[];
 
 static ROWS: &[Row] = &[
-    // ---------------------------------------------------------------- A1
+    // ---------------- userns-clone-sysctl-disabled
     // [src: bubblewrap bubblewrap.c] [issue: containers/bubblewrap#324]
-    row("bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces. On e.g. debian this can be enabled with 'sysctl kernel.unprivileged_userns_clone=1'.", &[A1, A7, A8], SYSCTL_CHECKS),
+    row("bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces. On e.g. debian this can be enabled with 'sysctl kernel.unprivileged_userns_clone=1'.", &[CLONE_OFF, SANDBOX, CHROOT], SYSCTL_CHECKS),
     // [issue: bedrocklinux/bedrocklinux-userland#303]
-    row("bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces. See <https://deb.li/bubblewrap> or <file:///usr/share/doc/bubblewrap/README.Debian.gz>.", &[A1, A7, A8], SYSCTL_CHECKS),
+    row("bwrap: No permissions to create new namespace, likely because the kernel does not allow non-privileged user namespaces. See <https://deb.li/bubblewrap> or <file:///usr/share/doc/bubblewrap/README.Debian.gz>.", &[CLONE_OFF, SANDBOX, CHROOT], SYSCTL_CHECKS),
     // [src: podman pkg/rootless/rootless_linux.c check_proc_sys_userns_file]
-    row("cannot clone: Operation not permitted\nuser namespaces are not enabled in /proc/sys/kernel/unprivileged_userns_clone\nError: cannot re-exec process", &[A1], SYSCTL_CHECKS),
+    row("cannot clone: Operation not permitted\nuser namespaces are not enabled in /proc/sys/kernel/unprivileged_userns_clone\nError: cannot re-exec process", &[CLONE_OFF], SYSCTL_CHECKS),
     // [src: podman rootless_linux.c]
     row("cannot clone: Operation not permitted", EPERM_USERNS, SYSCTL_CHECKS),
     // [src: rootlesskit pkg/parent/warn.go] [doc: docker/docs troubleshoot.md]
-    row("[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: operation not permitted\n/proc/sys/kernel/unprivileged_userns_clone needs to be set to 1.", &[A1], SYSCTL_CHECKS),
+    row("[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: operation not permitted\n/proc/sys/kernel/unprivileged_userns_clone needs to be set to 1.", &[CLONE_OFF], SYSCTL_CHECKS),
     // [issue: opencontainers/runc#1929]
-    row(r#"container_linux.go:337: starting container process caused "process_linux.go:302: running exec setns process for init caused \"exit status 39\"""#, &[A1], SYSCTL_CHECKS),
+    row(r#"container_linux.go:337: starting container process caused "process_linux.go:302: running exec setns process for init caused \"exit status 39\"""#, &[CLONE_OFF], SYSCTL_CHECKS),
     // [issue: genuinetools/img#148 (Arch)]
     row("nsenter: failed to unshare namespaces: Operation not permitted", EPERM_USERNS, SYSCTL_CHECKS),
     // [src: apptainer cmd/starter/c/starter.c nserror()]
-    row("ERROR  : Failed to create user namespace: user namespace requires to set /proc/sys/kernel/unprivileged_userns_clone to 1", &[A1], SYSCTL_CHECKS),
+    row("ERROR  : Failed to create user namespace: user namespace requires to set /proc/sys/kernel/unprivileged_userns_clone to 1", &[CLONE_OFF], SYSCTL_CHECKS),
     // [issue: lxc/go-lxc#134]
-    row("lxc-start c1 20190101 ERROR    start - start.c:lxc_spawn:1737 - Operation not permitted - Failed to clone a new set of namespaces", &[A1, A4, A7], SYSCTL_CHECKS),
+    row("lxc-start c1 20190101 ERROR    start - start.c:lxc_spawn:1737 - Operation not permitted - Failed to clone a new set of namespaces", &[CLONE_OFF, APPARMOR, SANDBOX], SYSCTL_CHECKS),
     // [issue: lucabrunox/nix-user-chroot#10 (Debian stretch), binpash/try#129]
     row("unshare: unshare failed: Operation not permitted", EPERM_USERNS, SYSCTL_CHECKS),
-    // [ri: §5.3 youki info]
-    row("user  enabled (root only)", &[A1], SYSCTL_CHECKS),
-    // [ri: §7 H2] runc 1.1 nsexec
+    // [src: youki info]
+    row("user  enabled (root only)", &[CLONE_OFF], SYSCTL_CHECKS),
+    // [src: runc 1.1 nsexec]
     row("nsexec-1[4242]: failed to unshare user namespace: Operation not permitted", EPERM_USERNS, SYSCTL_CHECKS),
-    // ---------------------------------------------------------------- A2
+    // ---------------- userns-max-zero
     // [issue: podman#7704]
-    row("cannot clone: Invalid argument\nuser namespaces are not enabled in /proc/sys/user/max_user_namespaces\nError: could not get runtime: cannot re-exec process", &[A2], MAX_CHECKS),
+    row("cannot clone: Invalid argument\nuser namespaces are not enabled in /proc/sys/user/max_user_namespaces\nError: could not get runtime: cannot re-exec process", &[MAX_ZERO], MAX_CHECKS),
     // [doc: docker/docs troubleshoot.md]
     row("[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: no space left on device", ENOSPC_USERNS, MAX_CHECKS),
     // [src: rootlesskit warn.go]
-    row("/proc/sys/user/max_user_namespaces needs to be set to non-zero.", &[A2], MAX_CHECKS),
+    row("/proc/sys/user/max_user_namespaces needs to be set to non-zero.", &[MAX_ZERO], MAX_CHECKS),
     // [src: bubblewrap.c] [issue: containers/bubblewrap#102, #216 (CentOS 7.4)]
     row("bwrap: Creating new namespace failed, likely because the kernel does not support user namespaces.  bwrap must be installed setuid on such systems.", EINVAL_USERNS, MAX_CHECKS),
     // [src: bubblewrap.c]
     row("bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)", ENOSPC_USERNS, MAX_CHECKS),
     // [issue: apptainer/singularity#6341, sylabs/singularity#1741]
-    row("FATAL:   while extracting image.sif: root filesystem extraction failed: extract command failed: ERROR  : Failed to create user namespace: user namespace disabled", &[A2], MAX_CHECKS),
+    row("FATAL:   while extracting image.sif: root filesystem extraction failed: extract command failed: ERROR  : Failed to create user namespace: user namespace disabled", &[MAX_ZERO], MAX_CHECKS),
     // [src: starter.c]
-    row("ERROR  : Failed to create user namespace: maximum number of user namespaces exceeded, check /proc/sys/user/max_user_namespaces", &[A2, A9], MAX_CHECKS),
+    row("ERROR  : Failed to create user namespace: maximum number of user namespaces exceeded, check /proc/sys/user/max_user_namespaces", &[MAX_ZERO, LIMIT], MAX_CHECKS),
     // [issue: apptainer/singularity#1529]
     row("ERROR  : Failed invoking the NEWUSER namespace runtime: Invalid argument", EINVAL_USERNS, MAX_CHECKS),
     // [issue: apptainer/apptainer#2455]
-    row("ERROR  : Failed to create container process: No space left on device", &[A2, I1], MAX_CHECKS),
+    row("ERROR  : Failed to create container process: No space left on device", &[MAX_ZERO, APPTAINER], MAX_CHECKS),
     // [issue: canonical/lxd#4720]
     row("ERROR    lxc_start - start.c:lxc_spawn:1634 - Invalid argument - Failed to clone a new set of namespaces", EINVAL_USERNS, MAX_CHECKS),
     // [issue: moby/moby#35336]
-    row(r#"oci runtime error: container_linux.go:265: starting container process caused "process_linux.go:284: running exec setns process for init caused \"exit status 40\"""#, &[A2], MAX_CHECKS),
+    row(r#"oci runtime error: container_linux.go:265: starting container process caused "process_linux.go:284: running exec setns process for init caused \"exit status 40\"""#, &[MAX_ZERO], MAX_CHECKS),
     // [issue: hpc/charliecloud#133]
-    row("ch-run[1234]: can't init user+mount namespaces: Operation not permitted (ch-run.c:519 1)", &[A2], MAX_CHECKS),
-    // ---------------------------------------------------------------- A3
+    row("ch-run[1234]: can't init user+mount namespaces: Operation not permitted (ch-run.c:519 1)", &[MAX_ZERO], MAX_CHECKS),
+    // ---------------- userns-kernel-unsupported
     // [issue: firehol/firehol#195]
     row("unshare: unshare failed: Invalid argument", EINVAL_USERNS, MAX_CHECKS),
     // [issue: nix-community/nix-user-chroot#19]
-    row("thread 'main' panicked at 'unshare failed: Sys(EINVAL)', src/main.rs:140:9", &[A3], CREATE),
+    row("thread 'main' panicked at 'unshare failed: Sys(EINVAL)', src/main.rs:140:9", &[NO_USERNS], CREATE),
     // [issue: containers/bubblewrap#473]
-    row("bwrap: Creating new namespace failed: Function not implemented", &[A3], CREATE),
+    row("bwrap: Creating new namespace failed: Function not implemented", &[NO_USERNS], CREATE),
     // [src: starter.c]
-    row("ERROR  : Failed to create user namespace: user namespace not supported by your system", &[A3], CREATE),
+    row("ERROR  : Failed to create user namespace: user namespace not supported by your system", &[NO_USERNS], CREATE),
     // [issue: canonical/lxd#1606]
-    row("error: failed to clone (0x30000011): Invalid argument (includes CLONE_NEWUSER)", &[A3], CREATE),
+    row("error: failed to clone (0x30000011): Invalid argument (includes CLONE_NEWUSER)", &[NO_USERNS], CREATE),
     // [issue: rootless-containers/rootlesskit#286]
     row("[rootlesskit:parent] error: fork/exec /proc/self/exe: invalid argument", EINVAL_USERNS, MAX_CHECKS),
-    // [ri: §1.2]
-    row("runc run failed: user namespaces aren't enabled in the kernel", &[A3], CREATE),
-    // ---------------------------------------------------------------- A4 / A5
+    // [src: runc]
+    row("runc run failed: user namespaces aren't enabled in the kernel", &[NO_USERNS], CREATE),
+    // ---------------- ubuntu-apparmor-userns-restriction / ubuntu-apparmor-profile-path-mismatch
     // [issue: podman-desktop#7256, flathub/com.valvesoftware.Steam#1302]
-    row("bwrap: Creating new namespace failed: Permission denied\nerror: ldconfig failed, exit status 256", &[A4, A5], APPARMOR_CHECKS),
+    row("bwrap: Creating new namespace failed: Permission denied\nerror: ldconfig failed, exit status 256", &[APPARMOR, PROFILE_PATH], APPARMOR_CHECKS),
     // [issue: podman#24642, mgoltzsche/podman-static#111]
     row("cannot clone: Permission denied\nError: cannot re-exec process", EACCES_USERNS, APPARMOR_CHECKS),
     // [issue: podman#24642]
-    row("failed to reexec: Permission denied", &[A4, A5], APPARMOR_CHECKS),
+    row("failed to reexec: Permission denied", &[APPARMOR, PROFILE_PATH], APPARMOR_CHECKS),
     // [src: rootlesskit pkg/parent/warn.go] [issue: containerd/nerdctl PR#3820]
-    row(r#"WARN[0000] [rootlesskit:parent] This error might have happened because /proc/sys/kernel/apparmor_restrict_unprivileged_userns is set to 1  error="fork/exec /proc/self/exe: permission denied""#, &[A4, A5], APPARMOR_CHECKS),
+    row(r#"WARN[0000] [rootlesskit:parent] This error might have happened because /proc/sys/kernel/apparmor_restrict_unprivileged_userns is set to 1  error="fork/exec /proc/self/exe: permission denied""#, &[APPARMOR, PROFILE_PATH], APPARMOR_CHECKS),
     // [issue: k3s-io/k3s#11900]
     row("FATA[0000] failed to start the child: fork/exec /proc/self/exe: operation not permitted", EPERM_USERNS, SYSCTL_CHECKS),
     // [issue: apptainer/apptainer#2027]
-    row("INFO   : A system administrator may need to enable user namespaces, install\nINFO   :   apptainer-suid, or compile with ./mconfig --with-suid\nERROR  : Failed to create user namespace: Permission denied", &[A4, A5], APPARMOR_CHECKS),
+    row("INFO   : A system administrator may need to enable user namespaces, install\nINFO   :   apptainer-suid, or compile with ./mconfig --with-suid\nERROR  : Failed to create user namespace: Permission denied", &[APPARMOR, PROFILE_PATH], APPARMOR_CHECKS),
     // [issue: podman-desktop#7256]
-    row("[12:12:0101/000000.000:FATAL:credentials.cc(127)] Check failed: . : Permission denied (13)", &[A4], APPARMOR_CHECKS),
+    row("[12:12:0101/000000.000:FATAL:credentials.cc(127)] Check failed: . : Permission denied (13)", &[APPARMOR], APPARMOR_CHECKS),
     // [issue: igo95862/bubblejail#179]
-    row("Unusable sandbox! If you are running on Ubuntu 23.10+ or another Linux distro that has disabled unprivileged user namespaces with AppArmor, see https://chromium.googlesource.com/chromium/src/+/main/docs/security/apparmor-userns-restrictions.md.", &[A4], APPARMOR_CHECKS),
+    row("Unusable sandbox! If you are running on Ubuntu 23.10+ or another Linux distro that has disabled unprivileged user namespaces with AppArmor, see https://chromium.googlesource.com/chromium/src/+/main/docs/security/apparmor-userns-restrictions.md.", &[APPARMOR], APPARMOR_CHECKS),
     // [issue: flatpak/flatpak#5462]
-    row(r#"audit: type=1400 audit(1700000000.000:100): apparmor="DENIED" operation="userns_create" class="namespace" info="User namespace creation restricted" error=-13 profile="unconfined" pid=4242 comm="flatpak-bwrap" requested="userns_create" denied="userns_create""#, &[A4], APPARMOR_CHECKS),
+    row(r#"audit: type=1400 audit(1700000000.000:100): apparmor="DENIED" operation="userns_create" class="namespace" info="User namespace creation restricted" error=-13 profile="unconfined" pid=4242 comm="flatpak-bwrap" requested="userns_create" denied="userns_create""#, &[APPARMOR], APPARMOR_CHECKS),
     // [issue: Kron4ek/Conty#139, DevToys-app/DevToys#1373]
     row("bwrap: setting up uid map: Permission denied", UID_MAP_EPERM, APPARMOR_CHECKS),
     // [issue: Heroic-Games-Launcher#4102]
@@ -215,11 +216,11 @@ static ROWS: &[Row] = &[
     // [issue: NVIDIA/OpenShell#1895]
     row("write /proc/self/setgroups (nested userns is capability-restricted; caller must provide CAP_SYS_ADMIN): Permission denied", UID_MAP_EPERM, APPARMOR_CHECKS),
     // [issue: DevToys#1373]
-    row(r#"apparmor="DENIED" operation="capable" class="cap" profile="unprivileged_userns" pid=4242 comm="bwrap" capability=8  capname="setpcap""#, &[A4], APPARMOR_CHECKS),
-    // ---------------------------------------------------------------- A6
+    row(r#"apparmor="DENIED" operation="capable" class="cap" profile="unprivileged_userns" pid=4242 comm="bwrap" capability=8  capname="setpcap""#, &[APPARMOR], APPARMOR_CHECKS),
+    // ---------------- ubuntu-2504-unshare-userns-restrict
     // [issue: rootless-containers/rootlesskit#494]
-    row(r#"[rootlesskit:child ] error: failed to create a detached netns on "/tmp/rootlesskit1234/netns": failed to execute [unshare -n mount --bind /proc/self/ns/net /tmp/rootlesskit1234/netns]: exit status 32 (out="mount: /tmp/rootlesskit1234/netns: permission denied.\n       dmesg(1) may have more information after failed mount system call.\n")"#, &[A6], &["userns.apparmor"]),
-    // ---------------------------------------------------------------- A7
+    row(r#"[rootlesskit:child ] error: failed to create a detached netns on "/tmp/rootlesskit1234/netns": failed to execute [unshare -n mount --bind /proc/self/ns/net /tmp/rootlesskit1234/netns]: exit status 32 (out="mount: /tmp/rootlesskit1234/netns: permission denied.\n       dmesg(1) may have more information after failed mount system call.\n")"#, &[UNSHARE_2504], &["userns.apparmor"]),
+    // ---------------- userns-blocked-in-container-sandbox
     // [issue: podman#8463]
     row("Error during unshare(CLONE_NEWUSER): Operation not permitted\ntime=\"2020-11-24T00:00:00Z\" level=error msg=\"error parsing PID \\\"\\\": strconv.Atoi: parsing \\\"\\\": invalid syntax\"", EPERM_USERNS, SYSCTL_CHECKS),
     // [issue: rootless-containers/rootlesskit#68]
@@ -227,111 +228,111 @@ static ROWS: &[Row] = &[
     // [issue: flatpak/flatpak#1326]
     row("bwrap: Creating new namespace failed: Operation not permitted", EPERM_USERNS, SYSCTL_CHECKS),
     // [issue: flatpak/flatpak#1326]
-    row("bwrap: pivot_root: Operation not permitted", &[A7], CREATE),
+    row("bwrap: pivot_root: Operation not permitted", &[SANDBOX], CREATE),
     // [issue: NERSC/shifter#317]
     row(r#""unshare: unshare failed: Operation not permitted""#, EPERM_USERNS, SYSCTL_CHECKS),
     // follow-up only [issue: podman#8463]
-    row(r#"level=error msg="error parsing PID \"\": strconv.Atoi: parsing \"\": invalid syntax""#, &[A7], CREATE),
-    // ---------------------------------------------------------------- A9
+    row(r#"level=error msg="error parsing PID \"\": strconv.Atoi: parsing \"\": invalid syntax""#, &[SANDBOX], CREATE),
+    // ---------------- userns-limit-or-nesting-exhausted
     // [src: rootlesskit warn.go]
-    row("WARN[0000] [rootlesskit:parent] /proc/sys/user/max_user_namespaces=15 may be low. Consider setting to >= 1024.", &[A9], &["userns.max-namespaces", "userns.create"]),
+    row("WARN[0000] [rootlesskit:parent] /proc/sys/user/max_user_namespaces=15 may be low. Consider setting to >= 1024.", &[LIMIT], &["userns.max-namespaces", "userns.create"]),
     // [src: apptainer starter.c]
-    row("ERROR  : Failed to create user namespace: limit on the nesting depth of user namespaces was exceeded", &[A9], &["userns.max-namespaces", "userns.create"]),
-    // ---------------------------------------------------------------- B1
+    row("ERROR  : Failed to create user namespace: limit on the nesting depth of user namespaces was exceeded", &[LIMIT], &["userns.max-namespaces", "userns.create"]),
+    // ---------------- newuidmap-missing
     // [src: podman pkg/rootless/rootless_linux.go] [doc: podman troubleshooting.md §9]
-    row("Error: command required for rootless mode with multiple IDs: exec: \"newuidmap\": executable file not found in $PATH", &[B1], IDMAP_CHECKS),
+    row("Error: command required for rootless mode with multiple IDs: exec: \"newuidmap\": executable file not found in $PATH", &[NO_UIDMAP], IDMAP_CHECKS),
     // [issue: NixOS/nixpkgs#238070]
-    row("Error during setresgid(0): Invalid argument\nERRO[0000] finding newgidmap: exec: \"newgidmap\": executable file not found in $PATH", &[B1], IDMAP_CHECKS),
+    row("Error during setresgid(0): Invalid argument\nERRO[0000] finding newgidmap: exec: \"newgidmap\": executable file not found in $PATH", &[NO_UIDMAP], IDMAP_CHECKS),
     // [src: runc libcontainer/nsenter/nsexec.c try_mapping_tool]
-    row("nsenter: mapping tool not present", &[B1], IDMAP_CHECKS),
+    row("nsenter: mapping tool not present", &[NO_UIDMAP], IDMAP_CHECKS),
     // [captured] runc 1.1.5, uidMappings with a second range, PATH without newuidmap
-    row("time=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-0[5397]: mapping tool not present: Operation not permitted\"\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-1[5399]: failed to sync with parent: read(SYNC_USERMAP_ACK): Success\"\ntime=\"2026-11-29T03:28:56Z\" level=warning msg=\"unable to get oom kill count\" error=\"no directory specified for memory.oom_control\"\ntime=\"2026-11-29T03:28:56Z\" level=error msg=\"runc run failed: unable to start container process: can't get final child's PID from pipe: EOF\"", &[B1], IDMAP_CHECKS),
+    row("time=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-0[5397]: mapping tool not present: Operation not permitted\"\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-1[5399]: failed to sync with parent: read(SYNC_USERMAP_ACK): Success\"\ntime=\"2026-11-29T03:28:56Z\" level=warning msg=\"unable to get oom kill count\" error=\"no directory specified for memory.oom_control\"\ntime=\"2026-11-29T03:28:56Z\" level=error msg=\"runc run failed: unable to start container process: can't get final child's PID from pipe: EOF\"", &[NO_UIDMAP], IDMAP_CHECKS),
     // [src: crun src/libcrun/linux.c]
-    row("crun: unable to invoke `newuidmap`, will try creating a user namespace with single mapping as an alternative", &[B1, B2], IDMAP_CHECKS),
+    row("crun: unable to invoke `newuidmap`, will try creating a user namespace with single mapping as an alternative", &[NO_UIDMAP, UIDMAP_UNPRIV], IDMAP_CHECKS),
     // [src: moby contrib/dockerd-rootless-setuptool.sh]
-    row("[ERROR] newuidmap binary not found. Please install with a package manager.", &[B1], IDMAP_CHECKS),
+    row("[ERROR] newuidmap binary not found. Please install with a package manager.", &[NO_UIDMAP], IDMAP_CHECKS),
     // [src: podman rootless_linux.go]
-    row("WARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user", &[B1, B3], IDMAP_CHECKS),
-    // [ri: §5.3 youki]
-    row("newuidmap/newgidmap binaries could not be found in path", &[B1], IDMAP_CHECKS),
-    // ---------------------------------------------------------------- B2
+    row("WARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user", &[NO_UIDMAP, NO_SUBUID], IDMAP_CHECKS),
+    // [src: youki]
+    row("newuidmap/newgidmap binaries could not be found in path", &[NO_UIDMAP], IDMAP_CHECKS),
+    // ---------------- newuidmap-unprivileged
     // [src: shadow lib/idmapping.c] [issue: podman#7106, buildah#3834]
     row("newuidmap: write to uid_map failed: Operation not permitted", NEWUIDMAP_EPERM, APPARMOR_CHECKS),
     // [src: shadow lib/idmapping.c] [issue: moby/moby#41812]
-    row("newuidmap: Could not set caps", &[B2], IDMAP_PRIV_CHECKS),
+    row("newuidmap: Could not set caps", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     // [src: podman rootless_linux.go] [issue: NixOS/nix#15953]
-    row("ERRO[0000] running `/usr/bin/newuidmap 4242 0 1000 1 1 100000 65536`: newuidmap: write to uid_map failed: Operation not permitted\nError: cannot set up namespace using \"/usr/bin/newuidmap\": should have setuid or have filecaps setuid: exit status 1", &[B2], IDMAP_PRIV_CHECKS),
+    row("ERRO[0000] running `/usr/bin/newuidmap 4242 0 1000 1 1 100000 65536`: newuidmap: write to uid_map failed: Operation not permitted\nError: cannot set up namespace using \"/usr/bin/newuidmap\": should have setuid or have filecaps setuid: exit status 1", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     // [issue: podman#2788]
     row("Error: cannot setup namespace using newuidmap: exit status 1", SETUP_NAMESPACE, APPARMOR_CHECKS),
     // [issue: podman#21738]
-    row(r#"invalid internal status, try resetting the pause process with "podman system migrate": cannot set up namespace using "/usr/bin/newuidmap": exit status 1"#, &[B5], NONE),
+    row(r#"invalid internal status, try resetting the pause process with "podman system migrate": cannot set up namespace using "/usr/bin/newuidmap": exit status 1"#, &[STALE_PAUSE], NONE),
     // [src: rootlesskit pkg/parent/parent.go] [issue: moby#41812]
-    row("[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 4242 [0 1000 1 1 165536 65536] failed: newuidmap: Could not set caps\n: exit status 1", &[B2], IDMAP_PRIV_CHECKS),
+    row("[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 4242 [0 1000 1 1 165536 65536] failed: newuidmap: Could not set caps\n: exit status 1", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     // [issue: buildah#3834]
     row("error from newuidmap: newuidmap: write to uid_map failed: Operation not permitted", NEWUIDMAP_EPERM, APPARMOR_CHECKS),
     // [issue: buildah#2123]
-    row("writing file '/proc/4242/gid_map': Operation not permitted", &[B2], IDMAP_PRIV_CHECKS),
-    // [ri: §5.2 crun]
-    row("crun: write to `uid_map`: Operation not permitted", &[B2, B6], IDMAP_PRIV_CHECKS),
-    // ---------------------------------------------------------------- B3
+    row("writing file '/proc/4242/gid_map': Operation not permitted", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
+    // [src: crun]
+    row("crun: write to `uid_map`: Operation not permitted", &[UIDMAP_UNPRIV, RANGE_INVALID], IDMAP_PRIV_CHECKS),
+    // ---------------- subuid-no-entry
     // [issue: 89luca89/distrobox#1511]
-    row("ERRO[0000] cannot find UID/GID for user alice: no subuid ranges found for user \"alice\" in /etc/subuid - check rootless mode in man pages.\nWARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user", &[B3], SUBID_CHECKS),
+    row("ERRO[0000] cannot find UID/GID for user alice: no subuid ranges found for user \"alice\" in /etc/subuid - check rootless mode in man pages.\nWARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user", &[NO_SUBUID], SUBID_CHECKS),
     // [issue: podman#1182]
-    row("ERRO[0000] No subuid ranges found for user \"rene\"", &[B3], SUBID_CHECKS),
+    row("ERRO[0000] No subuid ranges found for user \"rene\"", &[NO_SUBUID], SUBID_CHECKS),
     // [src: rootlesskit idtools.go] [issue: rootless-containers/rootlesskit#470]
-    row("[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1001 (\"testuser\")", &[B3], SUBID_CHECKS),
+    row("[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1001 (\"testuser\")", &[NO_SUBUID], SUBID_CHECKS),
     // [src: apptainer build_linux.go]
-    row("INFO:    User not listed in /etc/subuid, trying root-mapped namespace", &[I1], &["subid.subuid", "userns.create"]),
+    row("INFO:    User not listed in /etc/subuid, trying root-mapped namespace", &[APPTAINER], &["subid.subuid", "userns.create"]),
     // [issue: canonical/lxd#235]
-    row("error: shared's user has no subuids", &[B3], SUBID_CHECKS),
+    row("error: shared's user has no subuids", &[NO_SUBUID], SUBID_CHECKS),
     // [issue: docker/docker-install#120]
-    row("Could not find records for the current user alice from /etc/subgid", &[B3], SUBID_CHECKS),
-    // ---------------------------------------------------------------- B4
+    row("Could not find records for the current user alice from /etc/subgid", &[NO_SUBUID], SUBID_CHECKS),
+    // ---------------- subuid-range-insufficient
     // [issue: kanidm/kanidm#393]
-    row("Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/shadow): Check /etc/subuid and /etc/subgid: lchown /etc/shadow: invalid argument", &[B3, B4, B5], SUBID_CHECKS),
+    row("Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/shadow): Check /etc/subuid and /etc/subgid: lchown /etc/shadow: invalid argument", &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
     // [src: containers/storage PR#303] [issue: podman#7090]
-    row("there might not be enough IDs available in the namespace (requested 40000000:40000000 for /.git): lchown /.git: invalid argument", &[B3, B4, B5], SUBID_CHECKS),
+    row("there might not be enough IDs available in the namespace (requested 40000000:40000000 for /.git): lchown /.git: invalid argument", &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
     // [doc: docker/docs troubleshoot.md]
-    row("docker: failed to register layer: Error processing tar file(exit status 1): lchown /usr/bin/foo: invalid argument", &[B3, B4, B5], SUBID_CHECKS),
+    row("docker: failed to register layer: Error processing tar file(exit status 1): lchown /usr/bin/foo: invalid argument", &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
     // [doc: podman troubleshooting §10]
-    row(r#"Error: container create failed: container_linux.go:344: starting container process caused "setup user: invalid argument""#, &[B3, B4, USER_UNMAPPED], SUBID_CHECKS),
+    row(r#"Error: container create failed: container_linux.go:344: starting container process caused "setup user: invalid argument""#, &[NO_SUBUID, SUBUID_SMALL, USER_UNMAPPED], SUBID_CHECKS),
     // [issue: podman#8592]
-    row("chown: /data/file: Invalid argument", &[B4], SUBID_CHECKS),
-    // ---------------------------------------------------------------- B5
+    row("chown: /data/file: Invalid argument", &[SUBUID_SMALL], SUBID_CHECKS),
+    // ---------------- subuid-stale-pause-process
     // [src: podman pkg/domain/infra/abi/system_linux.go]
-    row(r#"fatal error, invalid internal status, unable to create a new pause process: exit status 1. Try running "podman system migrate" and if that doesn't work reboot to recover"#, &[B5], NONE),
+    row(r#"fatal error, invalid internal status, unable to create a new pause process: exit status 1. Try running "podman system migrate" and if that doesn't work reboot to recover"#, &[STALE_PAUSE], NONE),
     // [src: podman system_linux.go]
-    row(r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[B5], NONE),
-    // ---------------------------------------------------------------- B6
+    row(r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[STALE_PAUSE], NONE),
+    // ---------------- subuid-range-invalid
     // [captured] runc 1.1.5, uidMappings 1→100000 (size 1000) outside nobody's ranges
-    row("newuidmap: uid range [1-1001) -> [100000-101000) not allowed\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-0[5344]: failed to use newuid map on 5346: Operation not permitted\"\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-1[5346]: failed to sync with parent: read(SYNC_USERMAP_ACK): Success\"", &[B6], RANGE_CHECKS),
+    row("newuidmap: uid range [1-1001) -> [100000-101000) not allowed\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-0[5344]: failed to use newuid map on 5346: Operation not permitted\"\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-1[5346]: failed to sync with parent: read(SYNC_USERMAP_ACK): Success\"", &[RANGE_INVALID], RANGE_CHECKS),
     // [issue: moby/moby#49810]
-    row("[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 3326 [0 222586300 1 1 524288 1073741824] failed: newuidmap: write to uid_map failed: Invalid argument", &[B6], RANGE_CHECKS),
+    row("[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 3326 [0 222586300 1 1 524288 1073741824] failed: newuidmap: write to uid_map failed: Invalid argument", &[RANGE_INVALID], RANGE_CHECKS),
     // [src: podman rootless_linux.go]
-    row(r#"invalid configuration: the specified mapping 1000:65536 in "/etc/subuid" includes the user UID"#, &[B6], RANGE_CHECKS),
+    row(r#"invalid configuration: the specified mapping 1000:65536 in "/etc/subuid" includes the user UID"#, &[RANGE_INVALID], RANGE_CHECKS),
     // [issue: project-stacker/stacker#150]
-    row("error: failed adding idmap entry: {true false 205743 0 1}: Host id is in the range of subids", &[B6], RANGE_CHECKS),
+    row("error: failed adding idmap entry: {true false 205743 0 1}: Host id is in the range of subids", &[RANGE_INVALID], RANGE_CHECKS),
     // [issue: shadow-maint/shadow#459]
-    row("useradd: can't get unique subordinate UID range", &[B6], RANGE_CHECKS),
+    row("useradd: can't get unique subordinate UID range", &[RANGE_INVALID], RANGE_CHECKS),
     // [issue: podman#8182] follow-up only
-    row("Error: container_linux.go:370: starting container process caused: process_linux.go:338: getting the final child's pid from pipe caused: EOF: OCI runtime error", &[A1, A2, A4, A7, B1, B2, B6, MAP_INVALID], SYSCTL_CHECKS),
-    // ---------------------------------------------------------------- B7
+    row("Error: container_linux.go:370: starting container process caused: process_linux.go:338: getting the final child's pid from pipe caused: EOF: OCI runtime error", &[CLONE_OFF, MAX_ZERO, APPARMOR, SANDBOX, NO_UIDMAP, UIDMAP_UNPRIV, RANGE_INVALID, MAP_INVALID], SYSCTL_CHECKS),
+    // ---------------- newuidmap-target-owner-mismatch
     // [src: shadow src/newuidmap.c] [issue: lxc/lxc#4084]
-    row("newuidmap: Target process 4242 is owned by a different user: uid:0 pw_uid:0 st_uid:0, gid:402 pw_gid:0 st_gid:402", &[B7], &["idmap.multi-map"]),
-    // ---------------------------------------------------------------- B8 and bundle causes
+    row("newuidmap: Target process 4242 is owned by a different user: uid:0 pw_uid:0 st_uid:0, gid:402 pw_gid:0 st_gid:402", &[TARGET_OWNER], &["idmap.multi-map"]),
+    // ---------------- runc-rootless-config and the bundle causes
     // [captured] runc 1.1.5, no user namespace in config.json
-    row("time=\"2026-11-29T03:28:57Z\" level=error msg=\"runc run failed: rootless container requires user namespaces\"", &[B8], MAPPING_CHECKS),
+    row("time=\"2026-11-29T03:28:57Z\" level=error msg=\"runc run failed: rootless container requires user namespaces\"", &[ROOTLESS_CONFIG], MAPPING_CHECKS),
     // [captured] runc 1.1.5, empty uidMappings
-    row("time=\"2026-11-29T03:28:57Z\" level=error msg=\"runc run failed: User namespaces enabled, but no uid mappings found.\"", &[B8], MAPPING_CHECKS),
-    // [ri: §1.3] runc 1.2+
-    row("runc run failed: user namespaces enabled, but no uid mappings found", &[B8], MAPPING_CHECKS),
+    row("time=\"2026-11-29T03:28:57Z\" level=error msg=\"runc run failed: User namespaces enabled, but no uid mappings found.\"", &[ROOTLESS_CONFIG], MAPPING_CHECKS),
+    // [src: runc 1.2+]
+    row("runc run failed: user namespaces enabled, but no uid mappings found", &[ROOTLESS_CONFIG], MAPPING_CHECKS),
     // [src: crun linux.c] [issue: containers/crun#180]
-    row("crun: non root user need to have an 'user' namespace", &[B8], MAPPING_CHECKS),
-    // [ri: §5.3 youki]
-    row("rootless container requires valid user namespace definition", &[B8], MAPPING_CHECKS),
+    row("crun: non root user need to have an 'user' namespace", &[ROOTLESS_CONFIG], MAPPING_CHECKS),
+    // [src: youki]
+    row("rootless container requires valid user namespace definition", &[ROOTLESS_CONFIG], MAPPING_CHECKS),
     // [captured] runc 1.1.5, uidMappings start at container id 1
     row("time=\"2026-11-29T03:28:57Z\" level=error msg=\"runc run failed: User namespaces enabled, but no user mapping found.\"", &[ROOT_UNMAPPED], MAPPING_CHECKS),
-    // [ri: §1.3] runc 1.2+
+    // [src: runc 1.2+]
     row("runc run failed: user namespaces enabled, but no mapping found for uid 0", &[ROOT_UNMAPPED], MAPPING_CHECKS),
     // [captured] runc 1.1.5, container 0 mapped to a subordinate uid (runc create)
     row("time=\"2026-11-29T03:29:04Z\" level=error msg=\"runc create failed: chown /tmp/expl-cap/xdg/runc/f1/exec.fifo: operation not permitted\"", &[FIFO], MAPPING_CHECKS),
@@ -343,242 +344,243 @@ static ROWS: &[Row] = &[
     row("time=\"2026-11-29T03:28:58Z\" level=fatal msg=\"nsexec-0[5734]: failed to update /proc/5737/uid_map: Invalid argument\"\ntime=\"2026-11-29T03:28:58Z\" level=error msg=\"runc run failed: unable to start container process: can't get final child's PID from pipe: EOF\"", &[MAP_INVALID], MAPPING_CHECKS),
     // [captured] runc 1.1.5, process.user.uid 1000 unmapped
     row("time=\"2026-11-29T03:28:56Z\" level=error msg=\"runc run failed: unable to start container process: unable to setup user: cannot set uid to unmapped user in user namespace\"", &[USER_UNMAPPED], &["bundle.user"]),
-    // [ri: §1.4] runc 1.2+
+    // [src: runc 1.2+]
     row("runc run failed: unable to start container process: error during container init: cannot setuid to unmapped uid 1000 in user namespace", &[USER_UNMAPPED], &["bundle.user"]),
     // [captured] runc 1.1.5, additionalGids [5]
     row("time=\"2026-11-29T03:28:56Z\" level=error msg=\"runc run failed: unable to start container process: unable to setup user: cannot set any additional groups in a rootless container\"", &[ADD_GIDS], &["bundle.user"]),
     // [captured] runc 1.1.5, devpts mount with gid=5
     row("time=\"2026-11-29T03:28:58Z\" level=error msg=\"runc run failed: cannot specify gid= mount options for unmapped gid in rootless containers\"", &[MOUNT_OPT], &["bundle.mounts"]),
-    // [ri: §1.1] runc main
+    // [src: runc main]
     row("runc run failed: cannot specify gid=5 mount option for rootless container: user namespaces enabled, but no mapping found for gid 5", &[MOUNT_OPT], &["bundle.mounts"]),
-    // [ri: §1.1] runc 1.1
+    // [src: runc 1.1]
     row("cannot specify gid=5 mount option for rootless container: User namespaces enabled, but no group mapping found.", &[MOUNT_OPT], &["bundle.mounts"]),
-    // [ri: §5.2] crun
+    // [src: crun]
     row("crun: mount `devpts` to `dev/pts`: Invalid argument", &[MOUNT_OPT], &["bundle.mounts"]),
-    // [ri: §1.2] runc 1.2+
+    // [src: runc 1.2+]
     row("runc run failed: id-mapped mounts are not supported for rootless containers", &[MOUNT_UNSUP], &["bundle.mounts"]),
     // [captured] runc 1.1.5, root.path missing
     row("time=\"2026-11-29T03:28:58Z\" level=error msg=\"runc run failed: invalid rootfs: stat /tmp/expl-cap/b/nonexist: no such file or directory\"", &[ROOTFS], &["bundle.rootfs"]),
     // [captured] runc 1.1.5, terminal true with -d
     row("time=\"2026-11-29T03:28:57Z\" level=error msg=\"runc run failed: cannot allocate tty if runc will detach without setting console socket\"", &[TTY], NONE),
-    // [ri: §0 pipeline step 1]
+    // [src: runc]
     row("JSON specification file config.json not found", &[CONFIG], &["bundle.config", "bundle.process"]),
-    // [ri: §7 C1]
+    // [src: runc]
     row("runc run failed: args must not be empty", &[CONFIG], &["bundle.config", "bundle.process"]),
-    // ---------------------------------------------------------------- B9
+    // ---------------- userns-auto-no-ids
     // [issue: coreos/fedora-coreos-tracker#2056]
-    row("ERRO[0000] Cannot find mappings for user \"containers\": no subuid ranges found for user \"containers\" in /etc/subuid\nError: creating container storage: not enough unused IDs in user namespace", &[B9], NONE),
-    // ---------------------------------------------------------------- C1
+    row("ERRO[0000] Cannot find mappings for user \"containers\": no subuid ranges found for user \"containers\" in /etc/subuid\nError: creating container storage: not enough unused IDs in user namespace", &[AUTO_NO_IDS], NONE),
+    // ---------------- xdg-runtime-dir-invalid
     // [doc: podman troubleshooting §31]
-    row("ERRO[0000] XDG_RUNTIME_DIR directory \"/run/user/0\" is not owned by the current user", &[C1], XDG),
+    row("ERRO[0000] XDG_RUNTIME_DIR directory \"/run/user/0\" is not owned by the current user", &[XDG_INVALID], XDG),
     // [issue: podman#6383]
-    row("Error: could not get runtime: error generating default config from memory: cannot mkdir /run/user/0/libpod: mkdir /run/user/0/libpod: permission denied", &[C1], XDG),
+    row("Error: could not get runtime: error generating default config from memory: cannot mkdir /run/user/0/libpod: mkdir /run/user/0/libpod: permission denied", &[XDG_INVALID], XDG),
     // [issue: containers/storage#1505]
-    row("unable to make rootless runtime: mkdir /run/user/0/containers: permission denied", &[C1], XDG),
+    row("unable to make rootless runtime: mkdir /run/user/0/containers: permission denied", &[XDG_INVALID], XDG),
     // [src: moby contrib/dockerd-rootless.sh]
-    row("XDG_RUNTIME_DIR needs to be set and writable", &[C1], XDG),
+    row("XDG_RUNTIME_DIR needs to be set and writable", &[XDG_INVALID], XDG),
     // [src: moby setuptool]
-    row("[ERROR] Aborting because systemd was detected but XDG_RUNTIME_DIR (\"\") is not set, does not exist, or is not writable", &[C1], XDG),
+    row("[ERROR] Aborting because systemd was detected but XDG_RUNTIME_DIR (\"\") is not set, does not exist, or is not writable", &[XDG_INVALID], XDG),
     // [src: nerdctl pkg/rootlessutil/xdg_linux.go]
-    row("environment variable XDG_RUNTIME_DIR is not set, see https://rootlesscontaine.rs/getting-started/common/login/", &[C1], XDG),
+    row("environment variable XDG_RUNTIME_DIR is not set, see https://rootlesscontaine.rs/getting-started/common/login/", &[XDG_INVALID], XDG),
     // [captured] runc 1.1.5 as nobody without XDG_RUNTIME_DIR
-    row("time=\"2026-11-29T03:28:43Z\" level=error msg=\"runc run failed: lstat /run/runc/c2: permission denied\"", &[C1], XDG),
+    row("time=\"2026-11-29T03:28:43Z\" level=error msg=\"runc run failed: lstat /run/runc/c2: permission denied\"", &[XDG_INVALID], XDG),
     // [issue: opencontainers/runc#1413]
-    row("mkdir /run/runc: permission denied", &[C1], XDG),
+    row("mkdir /run/runc: permission denied", &[XDG_INVALID], XDG),
     // [src: runc main.go]
-    row("the path in $XDG_RUNTIME_DIR must be writable by the user", &[C1], XDG),
-    // ---------------------------------------------------------------- C2
+    row("the path in $XDG_RUNTIME_DIR must be writable by the user", &[XDG_INVALID], XDG),
+    // ---------------- no-user-systemd-or-dbus
     // [src: containers/common pkg/config/config.go] [issue: podman#10717]
-    row("WARN[0000] The cgroupv2 manager is set to systemd but there is no systemd user session available", &[C2], SESSION_CHECKS),
+    row("WARN[0000] The cgroupv2 manager is set to systemd but there is no systemd user session available", &[NO_SYSTEMD], SESSION_CHECKS),
     // [issue: podman#25824]
-    row("Error: unable to start container \"abc\": crun: sd-bus call: Interactive authentication required.: Permission denied: OCI permission denied", &[C2], SESSION_CHECKS),
+    row("Error: unable to start container \"abc\": crun: sd-bus call: Interactive authentication required.: Permission denied: OCI permission denied", &[NO_SYSTEMD], SESSION_CHECKS),
     // [issue: containers/crun#1346]
-    row("Error: crun: cannot open sd-bus: No such file or directory", &[C2], SESSION_CHECKS),
+    row("Error: crun: cannot open sd-bus: No such file or directory", &[NO_SYSTEMD], SESSION_CHECKS),
     // [doc: docker/docs troubleshoot.md]
-    row("docker: Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:385: applying cgroup configuration for process caused: error while starting unit \"docker-abc.scope\" with properties [...]: read unix @->/run/systemd/private: read: connection reset by peer: unknown.", &[C2], SESSION_CHECKS),
+    row("docker: Error response from daemon: OCI runtime create failed: container_linux.go:380: starting container process caused: process_linux.go:385: applying cgroup configuration for process caused: error while starting unit \"docker-abc.scope\" with properties [...]: read unix @->/run/systemd/private: read: connection reset by peer: unknown.", &[NO_SYSTEMD], SESSION_CHECKS),
     // [issue: opencontainers/runc#2163]
-    row("systemd cgroup flag passed, but systemd support for managing cgroups is not available: OCI runtime error", &[C2], SESSION_CHECKS),
+    row("systemd cgroup flag passed, but systemd support for managing cgroups is not available: OCI runtime error", &[NO_SYSTEMD], SESSION_CHECKS),
     // [issue: podman#25824]
-    row("creating cgroup user.slice/user-1000.slice/user@1000.service/user.slice/libpod-abc.scope: dial unix /run/user/1000/bus: connect: connection refused", &[C1, C2], XDG),
+    row("creating cgroup user.slice/user-1000.slice/user@1000.service/user.slice/libpod-abc.scope: dial unix /run/user/1000/bus: connect: connection refused", &[XDG_INVALID, NO_SYSTEMD], XDG),
     // [doc: docker/docs troubleshoot.md]
-    row("Failed to connect to bus: No such file or directory", &[C1, C2], XDG),
-    // [ri: §1.5] runc
-    row("failed to connect to dbus (hint: for rootless containers, maybe you need to install dbus-user-session package, see https://github.com/opencontainers/runc/blob/master/docs/cgroup-v2.md): dial unix /run/user/1000/bus: connect: no such file or directory", &[C2], SESSION_CHECKS),
-    // ---------------------------------------------------------------- C3 / I6
+    row("Failed to connect to bus: No such file or directory", &[XDG_INVALID, NO_SYSTEMD], XDG),
+    // [src: runc]
+    row("failed to connect to dbus (hint: for rootless containers, maybe you need to install dbus-user-session package, see https://github.com/opencontainers/runc/blob/master/docs/cgroup-v2.md): dial unix /run/user/1000/bus: connect: no such file or directory", &[NO_SYSTEMD], SESSION_CHECKS),
+    // ---------------- linger-disabled / rootless-client-endpoint
     // [issue: docker/docker-install#208]
-    row("Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon running?", &[C3, I6], NONE),
+    row("Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon running?", &[LINGER, CLIENT_ENDPOINT], NONE),
     // [issue: docker/docker-install#260]
-    row("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[I6], &["runtime.xdg-runtime-dir"]),
+    row("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
     // [src: podman cmd/podman/root.go]
-    row("Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[I6], &["runtime.xdg-runtime-dir"]),
-    // ---------------------------------------------------------------- C4
+    row("Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
+    // ---------------- root-mount-not-shared
     // [src: podman rootless_linux.go] [issue: microsoft/WSL#8922]
-    row("WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[C4], NONE),
+    row("WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], NONE),
     // [src: rootlesskit warn.go]
-    row("The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[C4], NONE),
-    // ---------------------------------------------------------------- D1
+    row("The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], NONE),
+    // ---------------- cgroup-v1-rootless-no-limits
     // [issue: podman#17582]
-    row("WARN[0000] Resource limits are not supported and ignored on cgroups V1 rootless systems", &[D1], CGROUP),
+    row("WARN[0000] Resource limits are not supported and ignored on cgroups V1 rootless systems", &[CGROUP_V1], CGROUP),
     // [issue: podman#6084]
-    row("Error: invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd", &[D1], CGROUP),
+    row("Error: invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd", &[CGROUP_V1], CGROUP),
     // [issue: root-project/root PR#14146]
-    row("runc: runc create failed: unable to start container process: error during container init: error setting cgroup config for procHooks process: cannot set memory limit: container could not join or create cgroup", &[D1], CGROUP),
+    row("runc: runc create failed: unable to start container process: error during container init: error setting cgroup config for procHooks process: cannot set memory limit: container could not join or create cgroup", &[CGROUP_V1], CGROUP),
     // [issue: podman#7417]
-    row("Error: cannot set limits without cgroups: OCI runtime error", &[D1], CGROUP),
+    row("Error: cannot set limits without cgroups: OCI runtime error", &[CGROUP_V1], CGROUP),
     // [src: moby daemon/info_unix.go]
-    row("WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode.", &[D1], CGROUP),
+    row("WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode.", &[CGROUP_V1], CGROUP),
     // [issue: opencontainers/runc#1801]
-    row(r#"container_linux.go:348: starting container process caused "process_linux.go:279: applying cgroup configuration for process caused \"mountpoint for cgroup not found\"""#, &[D1], CGROUP),
+    row(r#"container_linux.go:348: starting container process caused "process_linux.go:279: applying cgroup configuration for process caused \"mountpoint for cgroup not found\"""#, &[CGROUP_V1], CGROUP),
     // [issue: microsoft/WSL#10050]
-    row("Error: stats is not supported in rootless mode without cgroups v2", &[D1], CGROUP),
-    // ---------------------------------------------------------------- D2
+    row("Error: stats is not supported in rootless mode without cgroups v2", &[CGROUP_V1], CGROUP),
+    // ---------------- cgroup-controller-not-delegated
     // [doc: podman troubleshooting §26]
-    row("Error: OCI runtime error: crun: the requested cgroup controller `cpu` is not available", &[D2], CGROUP),
+    row("Error: OCI runtime error: crun: the requested cgroup controller `cpu` is not available", &[NOT_DELEGATED], CGROUP),
     // [issue: podman#7959]
-    row("Error: opening file `cpu.max` for writing: Permission denied: OCI runtime permission denied error", &[D2], CGROUP),
+    row("Error: opening file `cpu.max` for writing: Permission denied: OCI runtime permission denied error", &[NOT_DELEGATED], CGROUP),
     // [issue: kubernetes/minikube#14871]
-    row("ERROR: UserNS: cpu controller needs to be delegated", &[D2], CGROUP),
+    row("ERROR: UserNS: cpu controller needs to be delegated", &[NOT_DELEGATED], CGROUP),
     // [issue: kubernetes-sigs/kind#2254]
-    row("ERROR: failed to create cluster: running kind with rootless provider requires setting systemd property \"Delegate=yes\", see https://kind.sigs.k8s.io/docs/user/rootless/", &[D2], CGROUP),
+    row("ERROR: failed to create cluster: running kind with rootless provider requires setting systemd property \"Delegate=yes\", see https://kind.sigs.k8s.io/docs/user/rootless/", &[NOT_DELEGATED], CGROUP),
     // [src: nerdctl containerd-rootless-setuptool.sh]
-    row("[WARNING] The cgroup v2 controller \"cpu\" is not delegated for the current user (\"/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers\"), see https://rootlesscontaine.rs/getting-started/common/cgroup2/", &[D2], CGROUP),
-    // ---------------------------------------------------------------- D3
+    row("[WARNING] The cgroup v2 controller \"cpu\" is not delegated for the current user (\"/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/cgroup.controllers\"), see https://rootlesscontaine.rs/getting-started/common/cgroup2/", &[NOT_DELEGATED], CGROUP),
+    // ---------------- cgroup-no-systemd-cgroupfs-denied
     // [issue: podman#11563]
-    row("Rootless podman run: mkdir /sys/fs/cgroup/abc: permission denied: OCI permission denied", &[D2, D3], CGROUP),
+    row("Rootless podman run: mkdir /sys/fs/cgroup/abc: permission denied: OCI permission denied", &[NOT_DELEGATED, CGROUPFS], CGROUP),
     // [issue: opencontainers/runc#2339]
-    row("open /sys/fs/cgroup/cgroup.subtree_control: permission denied", &[D1, D2, D3], CGROUP),
+    row("open /sys/fs/cgroup/cgroup.subtree_control: permission denied", &[CGROUP_V1, NOT_DELEGATED, CGROUPFS], CGROUP),
     // [issue: containers/crun#118]
-    row("cannot configure rootless cgroup using the cgroupfs manager", &[D3], CGROUP),
-    // ---------------------------------------------------------------- crun hybrid
+    row("cannot configure rootless cgroup using the cgroupfs manager", &[CGROUPFS], CGROUP),
+    // ---------------- crun hybrid
     // [captured] crun 1.8.1, any `crun run` on the CI host (cgroup v1/v2 hybrid)
     row("cgroups in hybrid mode not supported, drop all controllers from cgroupv2", &[HYBRID], &["runtime.oci-runtime", "cgroup.delegation"]),
-    // ---------------------------------------------------------------- E
+    // ---------------- storage
     // [issue: podman#2659]
-    row("Error: kernel does not support overlay fs: overlay: the backing xfs filesystem is formatted without d_type support", &[E1], &["mount.overlay"]),
+    row("Error: kernel does not support overlay fs: overlay: the backing xfs filesystem is formatted without d_type support", &[OVERLAY_KERNEL], &["mount.overlay"]),
     // [issue: docker/for-linux#836]
-    row("docker: Error response from daemon: error creating overlay mount to /home/u/.local/share/docker/overlay/abc-init/merged: operation not permitted.", &[E1], &["mount.overlay"]),
+    row("docker: Error response from daemon: error creating overlay mount to /home/u/.local/share/docker/overlay/abc-init/merged: operation not permitted.", &[OVERLAY_KERNEL], &["mount.overlay"]),
     // [issue: podman#17230]
-    row("Error: kernel does not support overlay fs: 'overlay' is not supported over btrfs at \"/home/u/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[E2], NONE),
+    row("Error: kernel does not support overlay fs: 'overlay' is not supported over btrfs at \"/home/u/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[BACKING_FS], NONE),
     // [doc: podman troubleshooting §24]
-    row("fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such device", &[E3], &["mount.fuse-overlayfs"]),
+    row("fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such device", &[NO_DEV_FUSE], &["mount.fuse-overlayfs"]),
     // [issue: containerd/fuse-overlayfs-snapshotter#4]
-    row("fuse-overlayfs not functional, make sure running with kernel >= 4.18: failed to mount fuse-overlayfs ({Type:fuse3.fuse-overlayfs Source:overlay}) on /x/merged: no such device", &[E3], &["mount.fuse-overlayfs"]),
+    row("fuse-overlayfs not functional, make sure running with kernel >= 4.18: failed to mount fuse-overlayfs ({Type:fuse3.fuse-overlayfs Source:overlay}) on /x/merged: no such device", &[NO_DEV_FUSE], &["mount.fuse-overlayfs"]),
     // [src: storage overlay.go]
-    row("overlay: can't stat program \"/usr/bin/fuse-overlayfs\": stat /usr/bin/fuse-overlayfs: no such file or directory", &[E4], &["mount.fuse-overlayfs"]),
+    row("overlay: can't stat program \"/usr/bin/fuse-overlayfs\": stat /usr/bin/fuse-overlayfs: no such file or directory", &[NO_FUSE_OVERLAYFS], &["mount.fuse-overlayfs"]),
     // [issue: containers/fuse-overlayfs PR#20]
-    row("fuse: failed to exec fusermount3: No such file or directory", &[E4], &["mount.fuse-overlayfs"]),
+    row("fuse: failed to exec fusermount3: No such file or directory", &[NO_FUSE_OVERLAYFS], &["mount.fuse-overlayfs"]),
     // [src: storage overlay.go] [issue: podman#19132]
-    row("WARN[0000] Network file system detected as backing store.  Enforcing overlay option `force_mask=\"700\"`.  Add it to storage.conf to silence this warning", &[E5], NONE),
+    row("WARN[0000] Network file system detected as backing store.  Enforcing overlay option `force_mask=\"700\"`.  Add it to storage.conf to silence this warning", &[NETWORK_FS], NONE),
     // [issue: podman#1908]
-    row("ERRO[0004] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: lchown /etc/gshadow: operation not permitted", &[E5], NONE),
+    row("ERRO[0004] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: lchown /etc/gshadow: operation not permitted", &[NETWORK_FS], NONE),
     // [issue: podman#5114]
-    row("ERRO[0000] User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve", &[E6], NONE),
+    row("ERRO[0000] User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve", &[DRIVER_MISMATCH], NONE),
     // [src: podman libpod/sqlite_state.go] [issue: podman#24738]
-    row("Error: database graph driver \"\" does not match our graph driver \"overlay\": database configuration mismatch", &[E6], NONE),
+    row("Error: database graph driver \"\" does not match our graph driver \"overlay\": database configuration mismatch", &[DRIVER_MISMATCH], NONE),
     // [issue: openshift/lightspeed-rag-content#788]
-    row("Error: kernel does not support overlay fs: unable to create kernel-style whiteout: permission denied", &[E8], NONE),
-    // ---------------------------------------------------------------- F
+    row("Error: kernel does not support overlay fs: unable to create kernel-style whiteout: permission denied", &[WHITEOUT], NONE),
+    // ---------------- network
     // [src: rootlesskit pkg/port/builtin/parent/parent.go]
-    row("docker: Error response from daemon: driver failed programming external connectivity on endpoint web (abc): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or set CAP_NET_BIND_SERVICE on rootlesskit binary, or choose a larger port number (>= 1024): listen tcp4 0.0.0.0:80: bind: permission denied", &[F1], NONE),
+    row("docker: Error response from daemon: driver failed programming external connectivity on endpoint web (abc): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or set CAP_NET_BIND_SERVICE on rootlesskit binary, or choose a larger port number (>= 1024): listen tcp4 0.0.0.0:80: bind: permission denied", &[LOW_PORT], NONE),
     // [doc: podman troubleshooting §48]
-    row("Error: pasta failed with exit code 1:\nListen failed for HOST TCP port */80: Permission denied\nCouldn't listen on requested TCP ports", &[F1, F5], NONE),
+    row("Error: pasta failed with exit code 1:\nListen failed for HOST TCP port */80: Permission denied\nCouldn't listen on requested TCP ports", &[LOW_PORT, PASTA_APPARMOR], NONE),
     // [issue: mcdonc/klangk#2045]
-    row("ping: socket: Operation not permitted", &[F2], NONE),
+    row("ping: socket: Operation not permitted", &[PING], NONE),
     // [issue: podman#1234]
-    row("ERRO[0000] could not find slirp4netns, the network namespace won't be configured: exec: \"slirp4netns\": executable file not found in $PATH", &[F3], NONE),
+    row("ERRO[0000] could not find slirp4netns, the network namespace won't be configured: exec: \"slirp4netns\": executable file not found in $PATH", &[NET_HELPER], NONE),
     // [issue: openwrt/packages#25818]
-    row(r#"Error: /usr/bin/slirp4netns failed: "WARNING: Support for seccomp is experimental\nopen(\"/dev/net/tun\"): No such file or directory\nchild failed(1)""#, &[F4], NONE),
+    row(r#"Error: /usr/bin/slirp4netns failed: "WARNING: Support for seccomp is experimental\nopen(\"/dev/net/tun\"): No such file or directory\nchild failed(1)""#, &[TUN], NONE),
     // [issue: podman#22937]
-    row("Couldn't open network namespace /run/user/1001/netns/netns-abc: Permission denied", &[F5], NONE),
+    row("Couldn't open network namespace /run/user/1001/netns/netns-abc: Permission denied", &[PASTA_APPARMOR], NONE),
     // [issue: linuxserver/docker-wps-office#8]
-    row("failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[F6], NONE),
-    // ---------------------------------------------------------------- G1
+    row("failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[IPTABLES], NONE),
+    // ---------------- exec-format-error
     // [issue: balena-io-library/base-images#408]
-    row(r#"standard_init_linux.go:190: exec user process caused "exec format error""#, &[G1], PROCESS),
+    row(r#"standard_init_linux.go:190: exec user process caused "exec format error""#, &[EXEC_FORMAT], PROCESS),
     // [captured] runc 1.1.5, args[0] a file of garbage with an x bit
-    row("exec /g: exec format error", &[G1], PROCESS),
+    row("exec /g: exec format error", &[EXEC_FORMAT], PROCESS),
     // [issue: multiarch/qemu-user-static#199]
-    row("WARNING: The requested image's platform (linux/amd64) does not match the detected host platform (linux/arm64/v8) and no specific platform was requested\nexec /register: exec format error", &[G1], PROCESS),
+    row("WARNING: The requested image's platform (linux/amd64) does not match the detected host platform (linux/arm64/v8) and no specific platform was requested\nexec /register: exec format error", &[EXEC_FORMAT], PROCESS),
     // [doc: podman troubleshooting §27]
-    row("crun: exec container process '/bin/sh': Exec format error", &[G1], PROCESS),
-    // ---------------------------------------------------------------- G2
+    row("crun: exec container process '/bin/sh': Exec format error", &[EXEC_FORMAT], PROCESS),
+    // ---------------- exec-enoent-interpreter-or-crlf
     // [issue: getredash/redash#5331]
-    row("standard_init_linux.go:219: exec user process caused: no such file or directory", &[G2], PROCESS),
+    row("standard_init_linux.go:219: exec user process caused: no such file or directory", &[INTERPRETER], PROCESS),
     // [issue: testdrivenio/testdriven-app-2.4#15 (CRLF)]
-    row(r#"standard_init_linux.go:207: exec user process caused "no such file or directory""#, &[G2], PROCESS),
+    row(r#"standard_init_linux.go:207: exec user process caused "no such file or directory""#, &[INTERPRETER], PROCESS),
     // [captured] runc 1.1.5, #!/bin/bash script on busybox
-    row("exec /s.sh: no such file or directory", &[G2], PROCESS),
+    row("exec /s.sh: no such file or directory", &[INTERPRETER], PROCESS),
     // [issue: dreamfactorysoftware/df-docker#110]
-    row("exec /docker-entrypoint.sh: no such file or directory", &[G2], PROCESS),
+    row("exec /docker-entrypoint.sh: no such file or directory", &[INTERPRETER], PROCESS),
     // [src: crun container.c]
-    row("crun: exec container process (missing dynamic library?) `/app/server`: No such file or directory", &[G2], PROCESS),
-    // ---------------------------------------------------------------- G3
+    row("crun: exec container process (missing dynamic library?) `/app/server`: No such file or directory", &[INTERPRETER], PROCESS),
+    // ---------------- exec-not-found-in-path
     // [captured] runc 1.1.5, args ["nonexistent"]
-    row("time=\"2026-11-29T03:28:54Z\" level=error msg=\"runc run failed: unable to start container process: exec: \\\"nonexistent\\\": executable file not found in $PATH\"", &[G3], PROCESS),
+    row("time=\"2026-11-29T03:28:54Z\" level=error msg=\"runc run failed: unable to start container process: exec: \\\"nonexistent\\\": executable file not found in $PATH\"", &[NOT_IN_PATH], PROCESS),
     // [captured] runc 1.1.5, args ["/nonexistent"]
-    row("time=\"2026-11-29T03:28:54Z\" level=error msg=\"runc run failed: unable to start container process: exec: \\\"/nonexistent\\\": stat /nonexistent: no such file or directory\"", &[G3], PROCESS),
+    row("time=\"2026-11-29T03:28:54Z\" level=error msg=\"runc run failed: unable to start container process: exec: \\\"/nonexistent\\\": stat /nonexistent: no such file or directory\"", &[NOT_IN_PATH], PROCESS),
     // [issue: containers/crun#1688]
-    row("Error: crun: executable file `nonexistent` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found", &[G3], PROCESS),
+    row("Error: crun: executable file `nonexistent` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found", &[NOT_IN_PATH], PROCESS),
     // [issue: opencontainers/runc#1490]
-    row(r#"container_linux.go:259: starting container process caused "exec: \"sleep\": executable file not found in $PATH""#, &[G3], PROCESS),
+    row(r#"container_linux.go:259: starting container process caused "exec: \"sleep\": executable file not found in $PATH""#, &[NOT_IN_PATH], PROCESS),
     // [issue: moby/moby#31702]
-    row(r#"container_linux.go:247: starting container process caused "exec: \"/etc/service/emby/run/emby.sh\": stat /etc/service/emby/run/emby.sh: not a directory""#, &[G3], PROCESS),
-    // [ri: §5.3 youki]
-    row("PATH environment variable is not set", &[G3], PROCESS),
-    // ---------------------------------------------------------------- G4 / E7
+    row(r#"container_linux.go:247: starting container process caused "exec: \"/etc/service/emby/run/emby.sh\": stat /etc/service/emby/run/emby.sh: not a directory""#, &[NOT_IN_PATH], PROCESS),
+    // [src: youki]
+    row("PATH environment variable is not set", &[NOT_IN_PATH], PROCESS),
+    // ---------------- exec-permission-denied / storage-noexec
     // [captured] runc 1.1.5, args[0] mode 0644
-    row("time=\"2026-11-29T03:28:55Z\" level=error msg=\"runc run failed: unable to start container process: exec: \\\"/nx\\\": permission denied\"", &[G4, E7], PROCESS),
+    row("time=\"2026-11-29T03:28:55Z\" level=error msg=\"runc run failed: unable to start container process: exec: \\\"/nx\\\": permission denied\"", &[NOT_EXECUTABLE, NOEXEC], PROCESS),
     // [issue: emk/rust-musl-builder#20]
-    row(r#"standard_init_linux.go:178: exec user process caused "permission denied""#, &[G4, E7], PROCESS),
-    // [ri: §5.2 crun 1.21+]
-    row("crun: the path `/app` exists but it is not executable", &[G4], PROCESS),
-    // [ri: §4.1] runc 1.1.5+ built with Go < 1.20
-    row("runc run failed: unable to start container process: eaccess /app: permission denied", &[G4, E7], PROCESS),
-    // ---------------------------------------------------------------- G5
+    row(r#"standard_init_linux.go:178: exec user process caused "permission denied""#, &[NOT_EXECUTABLE, NOEXEC], PROCESS),
+    // [src: crun 1.21+]
+    row("crun: the path `/app` exists but it is not executable", &[NOT_EXECUTABLE], PROCESS),
+    // [src: runc 1.1.5+ built with Go < 1.20]
+    row("runc run failed: unable to start container process: eaccess /app: permission denied", &[NOT_EXECUTABLE, NOEXEC], PROCESS),
+    // ---------------- runc-binary-not-readable
     // [issue: opencontainers/runc#4449]
-    row("runc run failed: unable to create new parent process: unable to create safe /proc/self/exe clone for runc init: opening current binary: open /proc/self/exe: permission denied", &[G5], &["runtime.oci-runtime"]),
+    row("runc run failed: unable to create new parent process: unable to create safe /proc/self/exe clone for runc init: opening current binary: open /proc/self/exe: permission denied", &[RUNC_UNREADABLE], &["runtime.oci-runtime"]),
     // [issue: runc PR#2018]
-    row("nsenter: could not ensure we are a cloned binary: Permission denied\ncontainer_linux.go:345: starting container process caused \"process_linux.go:293: copying bootstrap data to pipe caused \\\"write init-p: broken pipe\\\"\"", &[G5], &["runtime.oci-runtime"]),
-    // ---------------------------------------------------------------- H1
+    row("nsenter: could not ensure we are a cloned binary: Permission denied\ncontainer_linux.go:345: starting container process caused \"process_linux.go:293: copying bootstrap data to pipe caused \\\"write init-p: broken pipe\\\"\"", &[RUNC_UNREADABLE], &["runtime.oci-runtime"]),
+    // ---------------- nested-proc-masked
     // [issue: podman#20453]
-    row("Error: crun: mount `proc` to `proc`: Operation not permitted: OCI permission denied", &[A7, H1], CREATE),
+    row("Error: crun: mount `proc` to `proc`: Operation not permitted: OCI permission denied", &[SANDBOX, PROC_MASKED], CREATE),
     // [issue: opencontainers/runc#3602]
-    row(r#"container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: rootfs_linux.go:76: mounting "proc" to rootfs at "/proc" caused: mount through procfd: operation not permitted"#, &[A7, H1], CREATE),
+    row(r#"container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: rootfs_linux.go:76: mounting "proc" to rootfs at "/proc" caused: mount through procfd: operation not permitted"#, &[SANDBOX, PROC_MASKED], CREATE),
     // [src: bubblewrap.c] [issue: flatpak/flatpak#538]
-    row("bwrap: Can't mount proc on /newroot/proc: Operation not permitted", &[A7, H1], CREATE),
+    row("bwrap: Can't mount proc on /newroot/proc: Operation not permitted", &[SANDBOX, PROC_MASKED], CREATE),
     // [issue: opencontainers/runc#4542]
-    row("error mounting \"proc\" to rootfs at \"/proc\": mount src=proc, dst=/proc, dstFd=/proc/thread-self/fd/8, flags=0xe: operation not permitted", &[A7, H1], CREATE),
-    // ---------------------------------------------------------------- H2
+    row("error mounting \"proc\" to rootfs at \"/proc\": mount src=proc, dst=/proc, dstFd=/proc/thread-self/fd/8, flags=0xe: operation not permitted", &[SANDBOX, PROC_MASKED], CREATE),
+    // ---------------- sysfs-mount-denied
     // [issue: opencontainers/runc#3970]
-    row(r#"Error: runc: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: rootfs_linux.go:75: mounting "sysfs" to rootfs at "/sys" caused: mount through procfd: operation not permitted: OCI permission denied"#, &[H2], &["bundle.mounts"]),
+    row(r#"Error: runc: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: rootfs_linux.go:75: mounting "sysfs" to rootfs at "/sys" caused: mount through procfd: operation not permitted: OCI permission denied"#, &[SYSFS], &["bundle.mounts"]),
     // [issue: moby#42166]
-    row("WARN[0000] failed to mount sysfs, falling back to read-only mount: operation not permitted", &[H2], &["bundle.mounts"]),
-    // ---------------------------------------------------------------- H3 / H4 / H5
+    row("WARN[0000] failed to mount sysfs, falling back to read-only mount: operation not permitted", &[SYSFS], &["bundle.mounts"]),
+    // ---------------- bwrap-unexpected-capabilities / selinux-relabel-denied / rootless-privileged-device-limits
     // [src: bubblewrap.c] [issue: NixOS/nixpkgs#312195]
-    row("bwrap: Unexpected capabilities but not setuid, old file caps config?", &[H3], NONE),
+    row("bwrap: Unexpected capabilities but not setuid, old file caps config?", &[BWRAP_CAPS], NONE),
     // [doc: podman troubleshooting §45]
-    row("Error: lsetxattr(label=system_u:object_r:container_file_t:s0) /var/test: operation not permitted", &[H4], NONE),
+    row("Error: lsetxattr(label=system_u:object_r:container_file_t:s0) /var/test: operation not permitted", &[SELINUX], NONE),
     // [issue: podman#12492]
-    row("Error: lsetxattr /mnt/mynfs/: operation not supported", &[E5, H4], NONE),
+    row("Error: lsetxattr /mnt/mynfs/: operation not supported", &[NETWORK_FS, SELINUX], NONE),
     // [issue: podman#4371]
-    row(r#"Error: container_linux.go:346: starting container process caused "process_linux.go:449: container init caused \"open /dev/console: permission denied\"": OCI runtime permission denied error"#, &[H5], NONE),
-    // ---------------------------------------------------------------- H6
+    row(r#"Error: container_linux.go:346: starting container process caused "process_linux.go:449: container init caused \"open /dev/console: permission denied\"": OCI runtime permission denied error"#, &[DEVICES], NONE),
+    // ---------------- runc-procfs-hardening-regression
+    // No check judges runc's procfs hardening, so the cause names none.
     // [issue: opencontainers/runc#4963]
-    row("runc create failed: unable to start container process: error during container init: error closing exec fds: get handle to /proc/thread-self/fd: unsafe procfs detected: openat2 fsmount:fscontext:proc/thread-self/fd/: operation not permitted", &[H6], &["runtime.oci-runtime"]),
+    row("runc create failed: unable to start container process: error during container init: error closing exec fds: get handle to /proc/thread-self/fd: unsafe procfs detected: openat2 fsmount:fscontext:proc/thread-self/fd/: operation not permitted", &[PROCFS_HARDENING], NONE),
     // [issue: opencontainers/runc#4968]
-    row("runc create failed: unable to start container process: error during container init: open sysctl net.ipv4.ip_unprivileged_port_start file: reopen fd 8: permission denied: unknown", &[H6], &["runtime.oci-runtime"]),
+    row("runc create failed: unable to start container process: error during container init: open sysctl net.ipv4.ip_unprivileged_port_start file: reopen fd 8: permission denied: unknown", &[PROCFS_HARDENING], NONE),
     // [issue: moby/moby#52972]
-    row("error during container init: can't mask dir \"/proc/acpi\": mount src=tmpfs, dst=/proc/acpi, flags=MS_RDONLY, data=nr_blocks=1,nr_inodes=1: invalid argument", &[H6], &["runtime.oci-runtime"]),
-    // ---------------------------------------------------------------- I
+    row("error during container init: can't mask dir \"/proc/acpi\": mount src=tmpfs, dst=/proc/acpi, flags=MS_RDONLY, data=nr_blocks=1,nr_inodes=1: invalid argument", &[PROCFS_HARDENING], NONE),
+    // ---------------- engine setup
     // [issue: apptainer/apptainer#783]
-    row("fakeroot: error while starting the `faked' daemon.", &[I1], &["subid.subuid", "userns.create"]),
+    row("fakeroot: error while starting the `faked' daemon.", &[APPTAINER], &["subid.subuid", "userns.create"]),
     // [issue: lxc/lxc PR#265]
-    row("Running with euid of 40000 but not CLONE_NEWUSER, check your config files.", &[I2], &["subid.subuid", "subid.subgid", "idmap.newuidmap"]),
+    row("Running with euid of 40000 but not CLONE_NEWUSER, check your config files.", &[LXC], &["subid.subuid", "subid.subgid", "idmap.newuidmap"]),
     // [src: moby setuptool]
-    row("[ERROR] Refusing to install rootless Docker as the root user", &[I3], NONE),
+    row("[ERROR] Refusing to install rootless Docker as the root user", &[SETUPTOOL], NONE),
     // [src: nerdctl pkg/rootlessutil/parent_linux.go]
-    row("FATA[0000] rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd): stat /run/user/1000/containerd-rootless: no such file or directory", &[I4], NONE),
-    // ---------------------------------------------------------------- more util-linux, youki, crun wordings
+    row("FATA[0000] rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd): stat /run/user/1000/containerd-rootless: no such file or directory", &[NERDCTL], NONE),
+    // ---------------- more util-linux, youki, crun wordings
     // [src: util-linux 2.38.1 unshare (strings of /usr/bin/unshare)] write failed %s on the gid map
     row("unshare: write failed /proc/self/gid_map: Operation not permitted", UID_MAP_EPERM, APPARMOR_CHECKS),
     // [src: util-linux 2.38.1 unshare] setgroups
@@ -587,25 +589,25 @@ static ROWS: &[Row] = &[
     row("unshare: unshare failed: No space left on device", ENOSPC_USERNS, MAX_CHECKS),
     // [src: util-linux unshare] AppArmor `open` denial of the map file
     row("unshare: cannot open /proc/self/uid_map: Permission denied", UID_MAP_EPERM, APPARMOR_CHECKS),
-    // [ri: §5.3 youki]
-    row("executable 'foo' not found in $PATH", &[G3], PROCESS),
-    // [ri: §5.3 youki]
-    row("executable 'app' at path '\"/app\"' does not have correct permissions", &[G4], PROCESS),
-    // [ri: §5.2 crun 1.21+]
-    row("crun: executable file `/app` not found: No such file or directory", &[G3], PROCESS),
-    // [ri: §5.3 youki]
+    // [src: youki]
+    row("executable 'foo' not found in $PATH", &[NOT_IN_PATH], PROCESS),
+    // [src: youki]
+    row("executable 'app' at path '\"/app\"' does not have correct permissions", &[NOT_EXECUTABLE], PROCESS),
+    // [src: crun 1.21+]
+    row("crun: executable file `/app` not found: No such file or directory", &[NOT_IN_PATH], PROCESS),
+    // [src: youki]
     row("unprivileged user can't set supplementary groups", &[ADD_GIDS], &["bundle.user"]),
-    // [ri: §5.3 youki]
+    // [src: youki]
     row("mount options require mapping valid uid inside the container with new user namespace", &[MOUNT_OPT], &["bundle.mounts"]),
-    // [ri: §1.5 runc cgroup v2]
-    row("rootless needs no limits + no cgrouppath when no permission is granted for cgroups: mkdir /sys/fs/cgroup/foo: permission denied", &[D1, D2, D3], CGROUP),
-    // [ri: §1.5 runc systemd driver]
-    row("cannot use rootless systemd cgroups manager on cgroup v1", &[D1], CGROUP),
-    // ---------------------------------------------------------------- follow-ups only
+    // [src: runc cgroup v2]
+    row("rootless needs no limits + no cgrouppath when no permission is granted for cgroups: mkdir /sys/fs/cgroup/foo: permission denied", &[CGROUP_V1, NOT_DELEGATED, CGROUPFS], CGROUP),
+    // [src: runc systemd driver]
+    row("cannot use rootless systemd cgroups manager on cgroup v1", &[CGROUP_V1], CGROUP),
+    // ---------------- follow-ups only
     // [src: moby setuptool]
-    row("[ERROR] RootlessKit failed, see the error messages and https://rootlesscontaine.rs/getting-started/common/ . Set --force to ignore.", &[A1, A2, A4, A7, B1, B3], SYSCTL_CHECKS),
+    row("[ERROR] RootlessKit failed, see the error messages and https://rootlesscontaine.rs/getting-started/common/ . Set --force to ignore.", &[CLONE_OFF, MAX_ZERO, APPARMOR, SANDBOX, NO_UIDMAP, NO_SUBUID], SYSCTL_CHECKS),
     // [issue: podman#10802]
-    row("Error: cannot re-exec process", &[A1, A2, A4, A7], SYSCTL_CHECKS),
+    row("Error: cannot re-exec process", &[CLONE_OFF, MAX_ZERO, APPARMOR, SANDBOX], SYSCTL_CHECKS),
 ];
 
 #[test]

@@ -43,9 +43,6 @@ pub fn child_main(args: &[String]) -> i32 {
         [role, plan, pids] if role == super::live::SWEEP_ROLE => {
             super::live::sweep_main(plan, pids)
         }
-        [role, request] if role == crate::bundle::as_subject::ROLE => {
-            crate::bundle::as_subject::child_main(request)
-        }
         [name, plan] => {
             let Some(kind) = ProbeKind::from_name(name) else {
                 return usage(&format!("unknown probe '{name}'"));

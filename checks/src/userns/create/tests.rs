@@ -1,10 +1,11 @@
 //! The `userns.create` judge, one test per cause.
 
 use super::*;
+use crate::model::CommonCode;
 use crate::model::Status;
+use crate::nsenv::Knob;
 use crate::os_release::OsRelease;
 use crate::testing::debian;
-use crate::userns::env::Knob;
 use crate::userns::profiles::Coverage;
 
 fn failed(step: &str, errno: &str) -> Live {
@@ -52,7 +53,12 @@ fn ok(caps: &str) -> Live {
 }
 
 fn judged(f: &Facts) -> Outcome {
-    judge(f, &debian())
+    let outcome = judge(f, &debian());
+    assert!(
+        crate::check::coded_as_declared(&CREATE, &outcome),
+        "{outcome:?}"
+    );
+    outcome
 }
 
 fn has_setting(outcome: &Outcome, name: &str, value: &str) -> bool {
@@ -63,6 +69,7 @@ fn has_setting(outcome: &Outcome, name: &str, value: &str) -> bool {
 fn success_passes_and_names_the_uid() {
     let outcome = judged(&facts(ok("yes")));
     assert_eq!(outcome.status, Status::Pass);
+    assert_eq!(outcome.code, None);
     assert_eq!(
         outcome.message,
         "created a user namespace and mapped uid 1000 to 0"
@@ -79,20 +86,21 @@ fn success_passes_and_names_the_uid() {
 fn not_run_skips_timeouts_and_broken_probes_are_errors() {
     let outcome = judged(&facts(Live::NotRun("live probes not run: x".into())));
     assert_eq!(outcome.status, Status::Skip);
+    assert!(outcome.is(CommonCode::ProbeNotRun));
     assert_eq!(
         outcome.skip_reason.as_deref(),
         Some("live probes not run: x")
     );
     let outcome = judged(&facts(Live::TimedOut(3.0)));
     assert_eq!(outcome.status, Status::Error);
+    assert!(outcome.is(CommonCode::ProbeTimedOut));
     assert_eq!(
         outcome.message,
         "the userns-create probe timed out after 3 s"
     );
-    assert_eq!(
-        judged(&facts(Live::Broken("no output".into()))).status,
-        Status::Error
-    );
+    let outcome = judged(&facts(Live::Broken("no output".into())));
+    assert_eq!(outcome.status, Status::Error);
+    assert!(outcome.is(CommonCode::ProbeBroken));
 }
 
 #[test]
@@ -101,6 +109,7 @@ fn eperm_with_the_clone_sysctl_at_zero() {
     f.knobs.clone = Knob::of("0");
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::CloneSysctlOff));
     assert!(outcome
         .message
         .starts_with("kernel.unprivileged_userns_clone is 0"));
@@ -122,6 +131,7 @@ fn enospc_with_the_limit_at_zero_or_used_up() {
     f.knobs.max_user = Knob::of("0");
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::MaxNamespacesZero));
     assert!(outcome.message.starts_with("user.max_user_namespaces is 0"));
     assert_eq!(
         outcome.remediation[0].commands,
@@ -129,10 +139,12 @@ fn enospc_with_the_limit_at_zero_or_used_up() {
     );
     f.knobs.max_user = Knob::of("10");
     let outcome = judged(&f);
+    assert!(outcome.is(Code::LimitReached));
     assert!(outcome.message.contains("the limit of 10 user namespaces"));
     f.knobs.max_user = Knob::Absent;
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::LimitReached));
     assert!(outcome.message.contains("unreadable"));
 }
 
@@ -140,6 +152,7 @@ fn enospc_with_the_limit_at_zero_or_used_up() {
 fn eusers_is_the_nesting_depth() {
     let outcome = judged(&facts(failed("unshare", "EUSERS")));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::NestingTooDeep));
     assert!(outcome.message.contains("nesting depth"));
     assert!(!outcome.remediation.is_empty());
 }
@@ -160,6 +173,7 @@ fn apparmor_denial_and_capless_namespaces() {
     });
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::ApparmorRestriction));
     assert!(outcome.message.starts_with(
         "kernel.apparmor_restrict_unprivileged_userns is 1: unshare(CLONE_NEWUSER) was denied"
     ));
@@ -167,16 +181,20 @@ fn apparmor_denial_and_capless_namespaces() {
     assert!(outcome.remediation[0].commands[0].contains("profile runc /usr/sbin/runc"));
     // EPERM at unshare (some Ubuntu kernels) and EPERM at uid_map (the transition).
     f.probe = failed("unshare", "EPERM");
-    assert!(judged(&f).message.contains("was denied"));
+    let outcome = judged(&f);
+    assert!(outcome.is(Code::ApparmorRestriction));
+    assert!(outcome.message.contains("was denied"));
     f.probe = failed("uid_map", "EPERM");
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::ApparmorRestriction));
     assert!(outcome.message.contains("had no capabilities"));
     assert!(outcome.message.contains("/proc/self/uid_map"));
     // Created and mapped, but without CAP_SYS_ADMIN.
     f.probe = ok("no");
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::ApparmorRestriction));
     assert!(outcome.message.contains("no capabilities"));
 }
 
@@ -184,6 +202,7 @@ fn apparmor_denial_and_capless_namespaces() {
 fn a_capless_namespace_without_apparmor_still_fails() {
     let outcome = judged(&facts(ok("no")));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::CaplessNamespace));
     assert!(outcome.message.contains("no CAP_SYS_ADMIN"));
 }
 
@@ -193,6 +212,7 @@ fn seccomp_in_a_container() {
     f.sandbox.dockerenv = true;
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::SeccompFilter));
     assert_eq!(
         outcome.message,
         "a seccomp filter forbids unshare(CLONE_NEWUSER) (EPERM, Seccomp: 2); the doctor runs \
@@ -212,6 +232,7 @@ fn seccomp_outside_a_container_and_from_the_doctors_own_status() {
     let mut f = facts(failed("unshare", "EPERM"));
     f.sandbox.seccomp = Some("2".into());
     let outcome = judged(&f);
+    assert!(outcome.is(Code::SeccompFilter));
     assert_eq!(
         outcome.message,
         "a seccomp filter forbids unshare(CLONE_NEWUSER) (EPERM, Seccomp: 2)"
@@ -233,15 +254,20 @@ fn eperm_in_a_container_without_seccomp() {
     let outcome = judged(&f);
     assert!(outcome.message.contains("inside a container"));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::ContainerSandbox));
+    f.probe = failed("unshare", "EACCES");
+    assert!(judged(&f).is(Code::ContainerSandbox));
 }
 
 #[test]
 fn unexplained_eperm_and_eacces_still_fail() {
     let outcome = judged(&facts(failed("unshare", "EPERM")));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::UnexplainedEperm));
     assert!(outcome.message.contains("chroot"));
     let outcome = judged(&facts(failed("unshare", "EACCES")));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::SecurityModuleDenied));
     assert!(outcome.message.contains("security module"));
 }
 
@@ -251,6 +277,7 @@ fn einval_without_kernel_support() {
     f.knobs.ns_user_exists = false;
     let outcome = judged(&f);
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::NoUsernsSupport));
     assert!(outcome.message.contains("CONFIG_USER_NS"));
     assert!(outcome
         .evidence
@@ -268,6 +295,7 @@ fn einval_on_rhel7_is_the_limit() {
         &Distro::from_os_release(&OsRelease::parse("ID=centos\nVERSION_ID=7\n")),
     );
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::Rhel7Disabled));
     assert!(outcome.message.contains("RHEL 7"));
     assert!(outcome
         .remediation
@@ -279,6 +307,7 @@ fn einval_on_rhel7_is_the_limit() {
 fn einval_otherwise_is_an_error() {
     let outcome = judged(&facts(failed("unshare", "EINVAL")));
     assert_eq!(outcome.status, Status::Error);
+    assert!(outcome.is(Code::UnexpectedErrno));
     assert!(outcome.message.contains("unexpected EINVAL at unshare"));
 }
 
@@ -286,16 +315,20 @@ fn einval_otherwise_is_an_error() {
 fn map_writes_refused() {
     let outcome = judged(&facts(failed("uid_map", "EPERM")));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::MappingRefused));
     assert!(outcome
         .message
         .contains("writing \"0 1000 1\" to /proc/self/uid_map failed with EPERM"));
     let outcome = judged(&facts(failed("setgroups", "EACCES")));
+    assert!(outcome.is(Code::MappingRefused));
     assert!(outcome.message.contains("/proc/self/setgroups"));
     let mut f = facts(failed("gid_map", "EPERM"));
     f.sandbox.pid1_cgroup = Some("0::/kubepods/x".into());
     let outcome = judged(&f);
+    assert!(outcome.is(Code::SandboxConfinesMapping));
     assert!(outcome.message.contains("inside a container"));
     let outcome = judged(&facts(failed("setgroups", "ENOENT")));
+    assert!(outcome.is(Code::KernelTooOld));
     assert!(outcome.message.contains("older than 3.19"));
 }
 
@@ -303,6 +336,7 @@ fn map_writes_refused() {
 fn a_failed_verify_fails() {
     let outcome = judged(&facts(failed("verify", "")));
     assert_eq!(outcome.status, Status::Fail);
+    assert!(outcome.is(Code::NotRootInside));
     assert!(outcome.message.contains("not uid 0"));
 }
 
@@ -310,6 +344,7 @@ fn a_failed_verify_fails() {
 fn unknown_errnos_are_errors() {
     let outcome = judged(&facts(failed("unshare", "ENOMEM")));
     assert_eq!(outcome.status, Status::Error);
+    assert!(outcome.is(Code::UnexpectedErrno));
     assert!(outcome.message.contains("ENOMEM at unshare"));
 }
 
@@ -335,4 +370,61 @@ fn every_fail_has_evidence_and_a_fix() {
             .iter()
             .all(|r| !r.commands.is_empty() && !r.summary.is_empty()));
     }
+}
+
+#[test]
+fn every_cause_has_its_own_code() {
+    let mut codes = Vec::new();
+    let mut clone_off = facts(failed("unshare", "EPERM"));
+    clone_off.knobs.clone = Knob::of("0");
+    codes.push(judged(&clone_off).code);
+    let mut apparmor = facts(failed("unshare", "EACCES"));
+    apparmor.knobs.apparmor = Knob::of("1");
+    codes.push(judged(&apparmor).code);
+    codes.push(judged(&facts(ok("no"))).code);
+    let mut seccomp = facts(failed("unshare", "EPERM"));
+    seccomp.sandbox.seccomp = Some("2".into());
+    codes.push(judged(&seccomp).code);
+    let mut container = facts(failed("unshare", "EPERM"));
+    container.sandbox.dockerenv = true;
+    codes.push(judged(&container).code);
+    codes.push(judged(&facts(failed("unshare", "EPERM"))).code);
+    codes.push(judged(&facts(failed("unshare", "EACCES"))).code);
+    let mut zero = facts(failed("unshare", "ENOSPC"));
+    zero.knobs.max_user = Knob::of("0");
+    codes.push(judged(&zero).code);
+    codes.push(judged(&facts(failed("unshare", "ENOSPC"))).code);
+    codes.push(judged(&facts(failed("unshare", "EUSERS"))).code);
+    let mut unsupported = facts(failed("unshare", "ENOSYS"));
+    unsupported.knobs.ns_user_exists = false;
+    codes.push(judged(&unsupported).code);
+    codes.push(judged(&facts(failed("setgroups", "ENOENT"))).code);
+    let mut nested = facts(failed("uid_map", "EPERM"));
+    nested.sandbox.uid_map = Some("0 1000 1".into());
+    codes.push(judged(&nested).code);
+    codes.push(judged(&facts(failed("gid_map", "EACCES"))).code);
+    codes.push(judged(&facts(failed("verify", ""))).code);
+    codes.push(judged(&facts(failed("unshare", "EINVAL"))).code);
+    let names: Vec<&str> = codes.iter().map(|c| c.unwrap().as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "clone-sysctl-off",
+            "apparmor-restriction",
+            "capless-namespace",
+            "seccomp-filter",
+            "container-sandbox",
+            "unexplained-eperm",
+            "security-module-denied",
+            "max-namespaces-zero",
+            "limit-reached",
+            "nesting-too-deep",
+            "no-userns-support",
+            "kernel-too-old",
+            "sandbox-confines-mapping",
+            "mapping-refused",
+            "not-root-inside",
+            "unexpected-errno",
+        ]
+    );
 }

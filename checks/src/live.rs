@@ -6,9 +6,9 @@
 //! a [`Live`] value, so their judges stay pure and are tested from hand-built
 //! reports.
 
-use crate::model::{Evidence, Outcome};
+use crate::check::{Context, Outcome};
+use crate::model::{CommonCode, Evidence};
 use crate::probe::{ProbeKind, ProbeOutcome, ProbeReport};
-use crate::registry::Context;
 
 /// A probe's result as the judges see it.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,33 +51,37 @@ impl Live {
     }
 }
 
-/// The outcome when the probe did not report; `None` when it did.
-pub fn unreported(kind: ProbeKind, live: &Live) -> Option<Outcome> {
+/// The probe's report, or the outcome every live check gives when it did
+/// not report (not run: skip; timed out or broken: error).
+// The outcome goes straight back to the caller's caller, once per check.
+#[allow(clippy::result_large_err)]
+pub fn reported(kind: ProbeKind, live: &Live) -> Result<&ProbeReport, Outcome> {
     match live {
-        Live::NotRun(reason) => Some(Outcome::skip(reason.clone())),
-        Live::TimedOut(seconds) => Some(
-            Outcome::error(format!(
+        Live::NotRun(reason) => Err(Outcome::skip(CommonCode::ProbeNotRun, reason.clone())),
+        Live::TimedOut(seconds) => Err(Outcome::error(
+            CommonCode::ProbeTimedOut,
+            format!(
                 "the {kind} probe timed out after {} s",
                 seconds_text(*seconds)
-            ))
-            .with(Evidence::Probe {
-                name: kind.name().into(),
-                ok: false,
-                errno: None,
-                detail: format!("killed after {} s", seconds_text(*seconds)),
-            }),
-        ),
-        Live::Broken(reason) => Some(
-            Outcome::error(format!("the {kind} probe could not run: {reason}")).with(
-                Evidence::Probe {
-                    name: kind.name().into(),
-                    ok: false,
-                    errno: None,
-                    detail: reason.clone(),
-                },
             ),
-        ),
-        Live::Report(_) => None,
+        )
+        .with(Evidence::Probe {
+            name: kind.name().into(),
+            ok: false,
+            errno: None,
+            detail: format!("killed after {} s", seconds_text(*seconds)),
+        })),
+        Live::Broken(reason) => Err(Outcome::error(
+            CommonCode::ProbeBroken,
+            format!("the {kind} probe could not run: {reason}"),
+        )
+        .with(Evidence::Probe {
+            name: kind.name().into(),
+            ok: false,
+            errno: None,
+            detail: reason.clone(),
+        })),
+        Live::Report(report) => Ok(report),
     }
 }
 
@@ -112,17 +116,7 @@ pub fn fact<'r>(report: &'r ProbeReport, name: &str) -> Option<&'r str> {
     report.facts.get(name).map(String::as_str)
 }
 
-/// At most `max` bytes of `text`, cut on a character boundary, marked when cut.
-pub fn cap(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &text[..end])
-}
+pub use crate::model::cap;
 
 /// `errno at step`, or whichever of them is known, for messages.
 pub fn failure_text(report: &ProbeReport) -> String {
@@ -152,13 +146,15 @@ mod tests {
 
     #[test]
     fn timeouts_and_broken_probes_are_errors() {
-        let timed = unreported(ProbeKind::Overlay, &Live::TimedOut(5.0)).unwrap();
+        let timed = reported(ProbeKind::Overlay, &Live::TimedOut(5.0)).unwrap_err();
         assert_eq!(timed.status, crate::Status::Error);
         assert_eq!(timed.message, "the overlay probe timed out after 5 s");
-        let broken = unreported(ProbeKind::Overlay, &Live::Broken("no output".into())).unwrap();
+        let broken = reported(ProbeKind::Overlay, &Live::Broken("no output".into())).unwrap_err();
         assert_eq!(broken.message, "the overlay probe could not run: no output");
         assert_eq!(seconds_text(2.5), "2.5");
-        assert!(unreported(ProbeKind::Overlay, &Live::Report(ProbeReport::default())).is_none());
+        assert!(timed.is(crate::model::CommonCode::ProbeTimedOut));
+        assert!(broken.is(crate::model::CommonCode::ProbeBroken));
+        assert!(reported(ProbeKind::Overlay, &Live::Report(ProbeReport::default())).is_ok());
     }
 
     #[test]

@@ -1,19 +1,42 @@
-//! `bundle.uid-mappings` and `bundle.gid-mappings`: will runc, started by the
-//! subject, be able to set up the configured user namespace?
+//! The rules `bundle.uid-mappings` and `bundle.gid-mappings` share: will
+//! runc, started by the subject, be able to set up the configured user
+//! namespace? Also the mapping arithmetic the other bundle checks use
+//! ([`to_host`], [`host_is_mapped`], [`show`], [`Userns`]).
 //!
-//! The rules follow runc's pipeline (reference: runtime-internals 1.1, 1.3,
-//! 2.2-2.4, 3, 5.4) and the first one broken names the error runc prints:
-//! a `user` namespace is listed; mappings are non-empty; container id 0 is
-//! mapped; container 0 is the subject's own id (exec.fifo / fchown chown);
-//! entries are well-formed (size > 0, no overlap, within 32 bits, at most 5
-//! when runc hands them to the helper); when the map is not exactly
-//! `{0 -> own id, 1}` the helper must be usable and every entry authorised
-//! (own id with size 1, or inside the subject's subordinate ranges).
+//! The rules follow runc's pipeline and the first one broken names the error
+//! runc prints: a `user` namespace is listed; mappings are non-empty;
+//! container id 0 is mapped; container 0 is the subject's own id (exec.fifo /
+//! fchown chown); entries are well-formed (size > 0, no overlap, within 32
+//! bits, at most 5 when runc hands them to the helper); when the map is not
+//! exactly `{0 -> own id, 1}` the helper must be usable and every entry
+//! authorised (own id with size 1, or inside the subject's subordinate
+//! ranges).
+//!
+//! Decisions: docs/checks/bundle.md, section `bundle.uid-mappings`.
 
-use super::spec::{IdMapping, Spec};
+use super::{host_facts, Code};
+use crate::check::{Context, Outcome};
 use crate::distro::{Component, Distro};
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::model::{Evidence, Remediation, Status};
 use crate::shell::quote;
+use crate::spec::{BundleInput, IdMapping, Spec};
+use crate::subordinate::{subject_ranges, SubidFile};
+
+/// The codes of `bundle.uid-mappings` and `bundle.gid-mappings`.
+pub const CODES: &[crate::model::Code] = &[
+    Code::NoBundle.code(),
+    Code::NotRootless.code(),
+    Code::NoUserNamespace.code(),
+    Code::UsernsJoined.code(),
+    Code::NoMappings.code(),
+    Code::ContainerRootUnmapped.code(),
+    Code::RootNotOwnId.code(),
+    Code::MalformedEntry.code(),
+    Code::HelperUnusable.code(),
+    Code::OutsideSubordinateRanges.code(),
+    Code::TooManyEntries.code(),
+    Code::HelperUnknown.code(),
+];
 
 /// uid or gid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,11 +100,34 @@ impl Userns {
     }
 }
 
-/// What `idmap.newuidmap` / `idmap.newgidmap` concluded, as far as it matters.
+/// What `idmap.newuidmap` / `idmap.newgidmap` concluded, as far as it
+/// matters: the judge decides on the status; the message is evidence only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelperFact {
     pub status: Status,
+    /// The helper check's code (`None` on a pass, or when it was not needed).
+    pub code: Option<crate::model::Code>,
     pub message: String,
+}
+
+impl HelperFact {
+    /// The helper is not needed: its check does not run.
+    pub fn not_needed() -> Self {
+        HelperFact {
+            status: Status::Skip,
+            code: None,
+            message: "not needed".into(),
+        }
+    }
+
+    /// What the helper check concluded.
+    pub fn of(outcome: Outcome) -> Self {
+        HelperFact {
+            status: outcome.status,
+            code: outcome.code,
+            message: outcome.message,
+        }
+    }
 }
 
 /// Everything the mapping judge needs.
@@ -104,6 +150,41 @@ pub struct MapFacts {
     pub helper: HelperFact,
     /// config.json's path, for the edit commands.
     pub config_path: String,
+}
+
+/// Gathers the facts of one kind of mapping for the bundle under test.
+pub fn gather(ctx: &Context<'_>, bundle: &BundleInput, spec: &Spec, kind: IdKind) -> MapFacts {
+    let (mappings, own_id, file) = match kind {
+        IdKind::Uid => (spec.uid_mappings(), ctx.subject.uid, SubidFile::Uid),
+        IdKind::Gid => (spec.gid_mappings(), ctx.subject.gid, SubidFile::Gid),
+    };
+    let chown_ok = match kind {
+        IdKind::Uid => vec![ctx.subject.uid],
+        IdKind::Gid => host_facts::subject_groups(ctx.host, ctx.subject),
+    };
+    let userns = Userns::of(spec);
+    let simple = mappings.len() == 1 && mappings[0].size == 1 && mappings[0].host_id == own_id;
+    // The helper check only matters (and only runs) when runc would use it.
+    let helper = if userns == Userns::New && !mappings.is_empty() && !simple {
+        HelperFact::of(ctx.outcome_of(match kind {
+            IdKind::Uid => &crate::idmap::NEWUIDMAP,
+            IdKind::Gid => &crate::idmap::NEWGIDMAP,
+        }))
+    } else {
+        HelperFact::not_needed()
+    };
+    MapFacts {
+        kind,
+        subject: ctx.subject.name.clone(),
+        rootless: !ctx.subject.is_root(),
+        userns,
+        mappings: mappings.to_vec(),
+        own_id,
+        chown_ok,
+        ranges: subject_ranges(ctx.host, ctx.subject, file),
+        helper,
+        config_path: bundle.dir.join("config.json").display().to_string(),
+    }
 }
 
 /// The host id a container id maps to.
@@ -260,12 +341,16 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
         ),
     ];
     if !facts.rootless {
-        return Outcome::skip("not applicable: runc started by root is not rootless")
-            .with_all(evidence);
+        return Outcome::skip(
+            Code::NotRootless,
+            "not applicable: runc started by root is not rootless",
+        )
+        .with_all(evidence);
     }
     match &facts.userns {
         Userns::Absent => {
             return Outcome::fail(
+                Code::NoUserNamespace,
                 "no user namespace in linux.namespaces; runc will fail: rootless container \
                  requires user namespaces (crun adds one with a warning)",
             )
@@ -283,18 +368,25 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
             .fix(regenerate_fix(facts));
         }
         Userns::Joined(path) => {
-            return Outcome::skip(format!(
-                "not applicable: the user namespace is joined from {path}, whose own mappings apply"
-            ))
+            return Outcome::skip(
+                Code::UsernsJoined,
+                format!(
+                    "not applicable: the user namespace is joined from {path}, whose own \
+                     mappings apply"
+                ),
+            )
             .with_all(evidence);
         }
         Userns::New => {}
     }
     if maps.is_empty() {
-        return Outcome::fail(format!(
-            "linux.{field} is empty; runc will fail: user namespaces enabled, but no {kind} \
-             mappings found (runc 1.0/1.1: User namespaces enabled, but no {kind} mappings found.)"
-        ))
+        return Outcome::fail(
+            Code::NoMappings,
+            format!(
+                "linux.{field} is empty; runc will fail: user namespaces enabled, but no {kind} \
+                 mappings found (runc 1.0/1.1: User namespaces enabled, but no {kind} mappings found.)"
+            ),
+        )
         .with_all(evidence)
         .fix(regenerate_fix(facts));
     }
@@ -303,11 +395,14 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
             IdKind::Uid => ("uid 0", "user"),
             IdKind::Gid => ("gid 0", "group"),
         };
-        return Outcome::fail(format!(
-            "container {kind} 0 is not mapped in linux.{field}; runc will fail: user namespaces \
-             enabled, but no mapping found for {new} (runc 1.0/1.1: User namespaces enabled, but \
-             no {old} mapping found.)"
-        ))
+        return Outcome::fail(
+            Code::ContainerRootUnmapped,
+            format!(
+                "container {kind} 0 is not mapped in linux.{field}; runc will fail: user namespaces \
+                 enabled, but no mapping found for {new} (runc 1.0/1.1: User namespaces enabled, but \
+                 no {old} mapping found.)"
+            ),
+        )
         .with_all(evidence)
         .fix(regenerate_fix(facts));
     };
@@ -329,11 +424,14 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
                     .join(", ")
             ),
         };
-        return Outcome::fail(format!(
-            "container {kind} 0 maps to host {kind} {root_host}, not {whose}; runc will fail: \
-             chown <runc state dir>/<id>/exec.fifo: operation not permitted (a foreground run \
-             without a terminal: fchown fd N: operation not permitted); crun does not chown"
-        ))
+        return Outcome::fail(
+            Code::RootNotOwnId,
+            format!(
+                "container {kind} 0 maps to host {kind} {root_host}, not {whose}; runc will fail: \
+                 chown <runc state dir>/<id>/exec.fifo: operation not permitted (a foreground run \
+                 without a terminal: fchown fd N: operation not permitted); crun does not chown"
+            ),
+        )
         .with_all(evidence)
         .fix(regenerate_fix(facts))
         .fix(
@@ -349,11 +447,14 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
     let bad = malformed(maps);
     if !bad.is_empty() {
         let helper = facts.kind.helper();
-        return Outcome::fail(format!(
-            "linux.{field} is malformed: {}; runc will fail: nsexec-0[PID]: failed to update \
-             /proc/PID/{kind}_map: Invalid argument",
-            bad.join("; ")
-        ))
+        return Outcome::fail(
+            Code::MalformedEntry,
+            format!(
+                "linux.{field} is malformed: {}; runc will fail: nsexec-0[PID]: failed to update \
+                 /proc/PID/{kind}_map: Invalid argument",
+                bad.join("; ")
+            ),
+        )
         .with_all(evidence)
         .with_all(bad.iter().map(|b| Evidence::fact("malformed", b.clone())))
         .fix(regenerate_fix(facts))
@@ -407,12 +508,15 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
     };
     // The order in which runc meets them: helper present, ranges allowed, caps.
     if facts.helper.status == Status::Fail {
-        return Outcome::fail(format!(
-            "linux.{field} needs {helper} (more than the own {kind}), which is not usable: {}; \
-             runc will fail: nsexec-0[PID]: mapping tool not present (missing), or {helper}: \
-             Could not set caps (not privileged), then failed to use new{kind} map on PID",
-            facts.helper.message
-        ))
+        return Outcome::fail(
+            Code::HelperUnusable,
+            format!(
+                "linux.{field} needs {helper} (more than the own {kind}), which is not usable: {}; \
+                 runc will fail: nsexec-0[PID]: mapping tool not present (missing), or {helper}: \
+                 Could not set caps (not privileged), then failed to use new{kind} map on PID",
+                facts.helper.message
+            ),
+        )
         .with_all(evidence)
         .with_all(
             refused
@@ -433,14 +537,17 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
             first.host_id,
             u64::from(first.host_id) + u64::from(first.size) - 1,
         );
-        return Outcome::fail(format!(
-            "host {kind}s {lo}-{hi} are outside {}'s subordinate ranges in {} ({}); runc will \
-             fail: {helper}: {}, then failed to use new{kind} map on PID",
-            facts.subject,
-            facts.kind.file(),
-            show_ranges(&facts.ranges),
-            describe(first)
-        ))
+        return Outcome::fail(
+            Code::OutsideSubordinateRanges,
+            format!(
+                "host {kind}s {lo}-{hi} are outside {}'s subordinate ranges in {} ({}); runc will \
+                 fail: {helper}: {}, then failed to use new{kind} map on PID",
+                facts.subject,
+                facts.kind.file(),
+                show_ranges(&facts.ranges),
+                describe(first)
+            ),
+        )
         .with_all(evidence)
         .with_all(
             refused
@@ -464,11 +571,14 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
         );
     }
     if maps.len() > 5 {
-        return Outcome::fail(format!(
-            "linux.{field} has {} entries; runc passes at most 5 to {helper} (its argv has 20 \
-             slots) and fails or maps partially beyond that (crun: 6)",
-            maps.len()
-        ))
+        return Outcome::fail(
+            Code::TooManyEntries,
+            format!(
+                "linux.{field} has {} entries; runc passes at most 5 to {helper} (its argv has 20 \
+                 slots) and fails or maps partially beyond that (crun: 6)",
+                maps.len()
+            ),
+        )
         .with_all(evidence)
         .fix(
             Remediation::root(
@@ -485,11 +595,14 @@ pub fn judge(facts: &MapFacts, distro: &Distro) -> Outcome {
             facts.subject
         ))
         .with_all(evidence),
-        _ => Outcome::warn(format!(
-            "linux.{field} fits {}'s subordinate ranges, but whether {helper} is usable is \
-             unknown (idmap.{helper}: {})",
-            facts.subject, facts.helper.message
-        ))
+        _ => Outcome::warn(
+            Code::HelperUnknown,
+            format!(
+                "linux.{field} fits {}'s subordinate ranges, but whether {helper} is usable is \
+                 unknown (idmap.{helper}: {})",
+                facts.subject, facts.helper.message
+            ),
+        )
         .with_all(evidence)
         .fix(Remediation::root(
             format!(
@@ -525,6 +638,7 @@ mod tests {
             ranges: vec![(100000, 65536)],
             helper: HelperFact {
                 status: Status::Pass,
+                code: None,
                 message: "ok".into(),
             },
             config_path: "/b/config.json".into(),
@@ -556,11 +670,14 @@ mod tests {
         assert!(out
             .message
             .contains("rootless container requires user namespaces"));
+        assert!(out.is(Code::NoUserNamespace));
         assert!(!out.remediation.is_empty());
         f.userns = Userns::New;
-        assert!(judged(&f)
+        let out = judged(&f);
+        assert!(out
             .message
             .contains("user namespaces enabled, but no uid mappings found"));
+        assert!(out.is(Code::NoMappings));
     }
 
     #[test]
@@ -571,9 +688,11 @@ mod tests {
             "{}",
             out.message
         );
+        assert!(out.is(Code::ContainerRootUnmapped));
         let out = judged(&facts(vec![m(0, 100000, 65536)]));
         assert_eq!(out.status, Status::Fail);
         assert!(out.message.contains("exec.fifo"), "{}", out.message);
+        assert!(out.is(Code::RootNotOwnId));
     }
 
     #[test]
@@ -587,6 +706,7 @@ mod tests {
             out.message
         );
         assert!(out.message.contains("100000-165535"));
+        assert!(out.is(Code::OutsideSubordinateRanges));
         assert!(out.remediation[1].commands[0].starts_with("usermod --add-subuids 200000-265535"));
     }
 
@@ -603,21 +723,28 @@ mod tests {
         f.helper.status = Status::Fail;
         let out = judged(&f);
         assert!(out.message.contains("mapping tool not present"));
+        assert!(out.is(Code::HelperUnusable));
         assert!(out.remediation[0].commands[0].contains("uidmap"));
         f.helper.status = Status::Skip;
         assert_eq!(judged(&f).status, Status::Warn);
+        assert!(judged(&f).is(Code::HelperUnknown));
+        f.helper.status = Status::Error;
+        assert!(judged(&f).is(Code::HelperUnknown));
     }
 
     #[test]
     fn malformed_and_too_many_entries_fail() {
         let out = judged(&facts(vec![m(0, 1000, 1), m(1, 100000, 0)]));
         assert!(out.message.contains("Invalid argument"), "{}", out.message);
+        assert!(out.is(Code::MalformedEntry));
         let out = judged(&facts(vec![m(0, 1000, 1), m(0, 100000, 10)]));
         assert!(out.message.contains("overlap on the container side"));
+        assert!(out.is(Code::MalformedEntry));
         let mut maps = vec![m(0, 1000, 1)];
         maps.extend((0..5).map(|i| m(1 + i * 10, 100000 + i * 10, 10)));
         let out = judged(&facts(maps));
         assert!(out.message.contains("at most 5"), "{}", out.message);
+        assert!(out.is(Code::TooManyEntries));
     }
 
     #[test]
@@ -633,6 +760,20 @@ mod tests {
             "{}",
             out.message
         );
+    }
+
+    #[test]
+    fn root_and_joined_namespaces_are_not_judged() {
+        let mut f = facts(vec![m(0, 100000, 65536)]);
+        f.rootless = false;
+        let out = judged(&f);
+        assert_eq!(out.status, Status::Skip);
+        assert!(out.is(Code::NotRootless));
+        f.rootless = true;
+        f.userns = Userns::Joined("/proc/1/ns/user".into());
+        let out = judged(&f);
+        assert_eq!(out.status, Status::Skip);
+        assert!(out.is(Code::UsernsJoined));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub(crate) const STANDARD_DIRS: [&str; 5] = [
 
 /// Which of the two mapping helpers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MapTool {
+pub(crate) enum MapTool {
     /// `newuidmap`, which needs CAP_SETUID.
     Uid,
     /// `newgidmap`, which needs CAP_SETGID.
@@ -36,7 +36,7 @@ pub enum MapTool {
 
 impl MapTool {
     /// The command name: `newuidmap` or `newgidmap`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             MapTool::Uid => "newuidmap",
             MapTool::Gid => "newgidmap",
@@ -44,7 +44,7 @@ impl MapTool {
     }
 
     /// The capability the helper needs: CAP_SETUID or CAP_SETGID.
-    pub fn capability(self) -> u32 {
+    pub(crate) fn capability(self) -> u32 {
         match self {
             MapTool::Uid => filecaps::CAP_SETUID,
             MapTool::Gid => filecaps::CAP_SETGID,
@@ -55,7 +55,7 @@ impl MapTool {
 /// The helper as runc would find it: the first executable `tool` on
 /// `path_var` (Go `exec.LookPath` semantics), as written on PATH (not
 /// canonicalized). `None` when runc would report "mapping tool not present".
-pub fn locate(host: &HostFs, path_var: &str, tool: MapTool) -> Option<PathBuf> {
+pub(crate) fn locate(host: &HostFs, path_var: &str, tool: MapTool) -> Option<PathBuf> {
     host.look_path(tool.name(), path_var)
 }
 

@@ -1,26 +1,59 @@
 //! `mount.fuse-overlayfs`: judge the `fuse-overlayfs` probe (the binary
 //! found, /dev/fuse opened as the subject, a real mount in a user and mount
-//! namespace, unmounted again), in the light of the native `overlay` probe.
+//! namespace, unmounted again), in the light of the native `overlay` probe:
+//! a fuse-overlayfs that is absent or cannot open /dev/fuse is not needed
+//! where native overlay works, and its other failures only warn there.
 //!
-//! - fuse-overlayfs works: pass.
-//! - Native overlay works and fuse-overlayfs is absent or /dev/fuse cannot be
-//!   opened: skip, "not needed: native overlay works", the facts in evidence.
-//! - Native overlay works and fuse-overlayfs fails otherwise: warn.
-//! - Native overlay fails (or is unknown) and fuse-overlayfs fails: fail.
-//! - Not run: skip. Timed out or broken: error, whatever native overlay did
-//!   (a hung fuse-overlayfs is worth knowing about).
-//!
-//! Causes: not installed (install it); /dev/fuse missing (`modprobe fuse`,
-//! persistently through modules-load.d), not openable (mode 0666 now, and a
-//! udev rule `KERNEL=="fuse", MODE="0666"` for every boot; inside a
-//! container, pass the device); the mount itself failed (its stderr shown).
+//! Decisions: docs/checks/mount.md, section `mount.fuse-overlayfs`.
 
-use super::common::{before_mount, Verdict};
+use super::common::{self, before_mount};
 use super::env::{DevFuse, MountEnv};
+use super::Code;
+use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::distro::{Component, Distro, Family};
-use crate::model::{Evidence, Outcome, Remediation, Status};
+use crate::live::{self, Live};
+use crate::model::{Evidence, Remediation, Status};
 use crate::probe::{ProbeKind, ProbeReport};
-use crate::userns::live::{self, Live};
+
+pub static FUSE_OVERLAYFS: CheckDef = CheckDef {
+    id: "mount.fuse-overlayfs",
+    title: "fuse-overlayfs",
+    description: "fuse-overlayfs is found, /dev/fuse is openable by the subject and a live \
+                  mount works; only a warning, or a skip, when native overlay already works.",
+    codes: &[
+        Code::NamespaceLimit.code(),
+        Code::NamespaceCreationFailed.code(),
+        Code::MappingFailed.code(),
+        Code::ScratchDirFailed.code(),
+        Code::UnexpectedStep.code(),
+        Code::NotNeeded.code(),
+        Code::NotInstalled.code(),
+        Code::DevFuseMissing.code(),
+        Code::DevFuseNotOpenable.code(),
+        Code::MountFailed.code(),
+        Code::WriteFailed.code(),
+        Code::UnmountFailed.code(),
+    ],
+    probes: &[
+        ProbeKind::FuseOverlayfs,
+        ProbeKind::Overlay,
+        ProbeKind::UsernsCreate,
+    ],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    if let Some(outcome) = common::blocked(ctx, ProbeKind::FuseOverlayfs) {
+        return outcome;
+    }
+    let env = MountEnv::gather(ctx.host, ctx.subject);
+    judge(
+        &Live::get(ctx, ProbeKind::FuseOverlayfs),
+        &Live::get(ctx, ProbeKind::Overlay),
+        &env,
+        &ctx.distro,
+    )
+}
 
 /// The udev rule that opens /dev/fuse to every user at each boot.
 pub const UDEV_RULE: &str = r#"KERNEL=="fuse", MODE="0666""#;
@@ -30,23 +63,21 @@ pub const UDEV_FILE: &str = "/etc/udev/rules.d/99-fuse.rules";
 /// Decides the outcome; `native` is the overlay probe.
 pub fn judge(probe: &Live, native: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
     let kind = ProbeKind::FuseOverlayfs;
-    if let Some(outcome) = live::unreported(kind, probe) {
-        return outcome;
-    }
-    let Some(report) = probe.report() else {
-        return Outcome::error("the fuse-overlayfs probe reported nothing");
+    let report = match live::reported(kind, probe) {
+        Ok(report) => report,
+        Err(outcome) => return outcome,
     };
     let mut facts = Vec::new();
     if let Some(binary) = live::fact(report, "binary").filter(|b| !b.is_empty()) {
         facts.push(Evidence::fact("fuse-overlayfs", binary.to_string()));
     }
     if report.ok {
-        return Verdict::new(
-            Status::Pass,
+        return common::pass(
             "fuse-overlayfs mounted inside a new user and mount namespace",
-        )
-        .with(facts)
-        .outcome(kind, report);
+            kind,
+            report,
+            facts,
+        );
     }
     facts.extend(dev_fuse_evidence(report, env));
     let native_works = native.report().is_some_and(|r| r.ok);
@@ -60,24 +91,24 @@ pub fn judge(probe: &Live, native: &Live, env: &MountEnv, distro: &Distro) -> Ou
                 report.errno.as_deref().unwrap_or("no errno")
             )
         };
-        return Outcome::skip("not needed: native overlay works")
+        return Outcome::skip(Code::NotNeeded, "not needed: native overlay works")
             .with(live::probe_evidence(kind, report))
             .with(Evidence::fact("fuse-overlayfs state", why))
             .with_all(facts);
     }
-    let verdict = match before_mount(report, env, distro) {
-        Some(verdict) => verdict,
+    let finding = match before_mount(report, env, distro) {
+        Some(finding) => finding,
         None => cause(report, env, distro),
     };
-    let verdict = match (verdict.status, native_works) {
-        (Status::Fail, true) => Verdict {
+    let finding = match (finding.status, native_works) {
+        (Status::Fail, true) => Finding {
             status: Status::Warn,
-            message: format!("{} (native overlay works, so this only matters where fuse-overlayfs is configured)", verdict.message),
-            ..verdict
+            message: format!("{} (native overlay works, so this only matters where fuse-overlayfs is configured)", finding.message),
+            ..finding
         },
-        _ => verdict,
+        _ => finding,
     };
-    verdict.with(facts).outcome(kind, report)
+    common::outcome(finding.with(facts), kind, report)
 }
 
 /// What /dev/fuse looks like, from the probe and from stat.
@@ -107,19 +138,18 @@ fn dev_fuse_evidence(report: &ProbeReport, env: &MountEnv) -> Vec<Evidence> {
     out
 }
 
-fn cause(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Verdict {
+fn cause(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Finding {
     let errno = report.errno.as_deref().unwrap_or("no errno");
     let stderr = live::fact(report, "stderr")
         .map(str::trim)
         .filter(|s| !s.is_empty());
     match report.step.as_deref().unwrap_or("") {
-        "find" => {
-            Verdict::new(Status::Fail, "fuse-overlayfs is not installed").fixes([install(distro)])
-        }
+        "find" => Finding::fail(Code::NotInstalled, "fuse-overlayfs is not installed")
+            .fixes([install(distro)]),
         "open-dev-fuse" => open_dev_fuse(errno, env, distro),
         "mount" => {
-            let mut verdict = Verdict::new(
-                Status::Fail,
+            let mut finding = Finding::fail(
+                Code::MountFailed,
                 format!(
                     "fuse-overlayfs could not mount inside a user namespace{}",
                     stderr
@@ -132,7 +162,7 @@ fn cause(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Verdict {
                 vec![distro.reinstall(distro.package(Component::FuseOverlayfs))],
             )]);
             if let Some(s) = stderr {
-                verdict = verdict.with([Evidence::Command {
+                finding = finding.with([Evidence::Command {
                     argv: vec![live::fact(report, "binary")
                         .filter(|b| !b.is_empty())
                         .unwrap_or("fuse-overlayfs")
@@ -141,10 +171,14 @@ fn cause(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Verdict {
                     stderr: live::cap(s, 2000),
                 }]);
             }
-            verdict
+            finding
         }
-        "verify" | "unmount" => Verdict::new(
-            Status::Fail,
+        step @ ("verify" | "unmount") => Finding::fail(
+            if step == "verify" {
+                Code::WriteFailed
+            } else {
+                Code::UnmountFailed
+            },
             format!(
                 "fuse-overlayfs mounted but {} failed{}",
                 if report.step.as_deref() == Some("verify") {
@@ -160,8 +194,8 @@ fn cause(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Verdict {
             ),
         )
         .fixes([install(distro)]),
-        _ => Verdict::new(
-            Status::Error,
+        _ => Finding::error(
+            Code::UnexpectedStep,
             format!(
                 "the fuse-overlayfs probe failed with an unexpected {}",
                 live::failure_text(report)
@@ -177,7 +211,7 @@ fn install(distro: &Distro) -> Remediation {
     )
 }
 
-fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Verdict {
+fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Finding {
     let missing = errno == "ENOENT" || errno == "ENODEV" || env.dev_fuse == DevFuse::Missing;
     if missing {
         let persist = match distro.family {
@@ -195,8 +229,8 @@ fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Verdict {
                 vec!["docker run --device /dev/fuse IMAGE".into()],
             ));
         }
-        return Verdict::new(
-            Status::Fail,
+        return Finding::fail(
+            Code::DevFuseMissing,
             format!("/dev/fuse does not exist ({errno}): the fuse module is not loaded"),
         )
         .fixes(fixes);
@@ -226,8 +260,8 @@ fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Verdict {
             vec!["docker run --device /dev/fuse IMAGE".into()],
         ));
     }
-    Verdict::new(
-        Status::Fail,
+    Finding::fail(
+        Code::DevFuseNotOpenable,
         format!("/dev/fuse cannot be opened by the subject ({errno}){mode}"),
     )
     .fixes(fixes)
@@ -236,6 +270,7 @@ fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CommonCode;
     use crate::testing::debian;
 
     fn report(ok: bool, step: Option<&str>, errno: Option<&str>, facts: &[(&str, &str)]) -> Live {
@@ -298,6 +333,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(Code::NotNeeded));
         assert_eq!(
             outcome.skip_reason.as_deref(),
             Some("not needed: native overlay works")
@@ -318,6 +354,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(Code::NotNeeded));
         assert_eq!(probe_ok(&outcome), Some(false));
         assert!(outcome
             .evidence
@@ -333,6 +370,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::NotInstalled));
         assert_eq!(outcome.message, "fuse-overlayfs is not installed");
         assert_eq!(
             outcome.remediation[0].commands,
@@ -349,6 +387,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::DevFuseNotOpenable));
         assert_eq!(
             outcome.message,
             "/dev/fuse cannot be opened by the subject (EACCES) (mode 0600)"
@@ -373,6 +412,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::DevFuseMissing));
         assert_eq!(outcome.remediation[0].commands, ["modprobe fuse"]);
         assert_eq!(
             outcome.remediation[1].commands,
@@ -401,6 +441,7 @@ mod tests {
         );
         let outcome = judge(&fuse, &native(false), &env_with_fuse(0o666), &debian());
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MountFailed));
         assert!(outcome
             .message
             .ends_with("failed to exec fusermount3: No such file or directory"));
@@ -409,6 +450,7 @@ mod tests {
                 if argv[0] == "/usr/bin/fuse-overlayfs" && stderr.contains("fusermount3"))));
         let outcome = judge(&fuse, &native(true), &env_with_fuse(0o666), &debian());
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::MountFailed));
     }
 
     #[test]
@@ -420,6 +462,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(CommonCode::ProbeTimedOut));
         assert_eq!(
             judge(
                 &Live::NotRun("x".into()),
@@ -442,6 +485,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::UnmountFailed));
         assert!(outcome.message.contains("unmounting it"));
         let outcome = judge(
             &report(false, Some("verify"), None, &[]),
@@ -449,6 +493,7 @@ mod tests {
             &env,
             &debian(),
         );
+        assert!(outcome.is(Code::WriteFailed));
         assert!(outcome.message.contains("writing through it"));
         let outcome = judge(
             &report(false, Some("weird"), Some("EIO"), &[]),
@@ -457,6 +502,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::UnexpectedStep));
         let outcome = judge(
             &report(false, Some("unshare"), Some("ENOSPC"), &[]),
             &native(true),
@@ -464,5 +510,6 @@ mod tests {
             &debian(),
         );
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::NamespaceLimit));
     }
 }

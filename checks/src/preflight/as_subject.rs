@@ -13,13 +13,14 @@
 //! diagnoses itself) the checks run in-process. A child that fails, times out
 //! or answers garbage turns every bundle check into `error`, never a guess.
 
-use super::{run_bundle, BUNDLE_CHECKS};
+use super::run_bundle;
+use crate::check::{CheckDef, CheckResult, Context, Outcome};
 use crate::host::HostFs;
-use crate::model::Outcome;
+use crate::model::{CommonCode, Evidence, Remediation, Status};
 use crate::os_release::OsRelease;
 use crate::privdrop::{self, Creds};
 use crate::probe::{NoProbes, PROBE_ARG};
-use crate::registry::{CheckResult, Context};
+use crate::registry::{find, find_bundle};
 use crate::subject::Subject;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -41,26 +42,109 @@ struct Request {
     home: PathBuf,
     xdg_runtime_dir: Option<PathBuf>,
     path: String,
+    /// The ids of the selected checks, in report order.
+    checks: Vec<String>,
 }
 
 /// One check's answer from the child.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Answer {
     id: String,
-    outcome: Outcome,
+    outcome: WireOutcome,
     duration_ms: f64,
 }
 
-/// Runs every bundle check on `dir` (made absolute against the current
-/// directory) with the subject's rights: in-process when the doctor is the
-/// subject, else in a child that is the subject, bounded by `timeout`.
-pub fn run_bundle_for(ctx: &Context<'_>, dir: &Path, timeout: Duration) -> Vec<CheckResult> {
+/// An [`Outcome`] as the child sends it: the code and the blocking check by name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct WireOutcome {
+    status: Status,
+    message: String,
+    evidence: Vec<Evidence>,
+    remediation: Vec<Remediation>,
+    skip_reason: Option<String>,
+    code: Option<String>,
+    also: Vec<String>,
+    blocked_by: Option<String>,
+}
+
+impl WireOutcome {
+    fn of(outcome: Outcome) -> Self {
+        WireOutcome {
+            status: outcome.status,
+            message: outcome.message,
+            evidence: outcome.evidence,
+            remediation: outcome.remediation,
+            skip_reason: outcome.skip_reason,
+            code: outcome.code.map(|c| c.as_str().to_string()),
+            also: outcome
+                .also
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            blocked_by: outcome.blocked_by.map(|d| d.id.to_string()),
+        }
+    }
+
+    /// The outcome of `def`; names that `def` does not declare, or checks
+    /// that do not exist, make the whole answer invalid.
+    fn outcome(self, def: &CheckDef) -> Result<Outcome, String> {
+        let code = match &self.code {
+            Some(name) => Some(
+                def.code_named(name)
+                    .ok_or_else(|| format!("{} has no code '{name}'", def.id))?,
+            ),
+            None => None,
+        };
+        let also = self
+            .also
+            .iter()
+            .map(|name| {
+                def.code_named(name)
+                    .ok_or_else(|| format!("{} has no code '{name}'", def.id))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let blocked_by = match &self.blocked_by {
+            Some(id) => Some(
+                find_bundle(id)
+                    .or_else(|| find(id))
+                    .ok_or_else(|| format!("no check '{id}'"))?,
+            ),
+            None => None,
+        };
+        Ok(Outcome {
+            status: self.status,
+            message: self.message,
+            evidence: self.evidence,
+            remediation: self.remediation,
+            skip_reason: self.skip_reason,
+            code,
+            also,
+            blocked_by,
+            facts: Vec::new(),
+        })
+    }
+}
+
+/// Runs the `selected` bundle checks on `dir` (made absolute against the
+/// current directory) with the subject's rights: in-process when the doctor is
+/// the subject, else in a child that is the subject, bounded by `timeout`.
+pub fn run_bundle_for(
+    ctx: Context<'_>,
+    dir: &Path,
+    selected: &[&'static CheckDef],
+    timeout: Duration,
+) -> Vec<CheckResult> {
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     match Creds::for_subject(ctx.subject) {
-        Some(creds) if ctx.host.is_real() => {
-            in_child(Path::new(SELF_EXE), ctx.subject, &dir, creds, timeout)
-        }
-        _ => run_bundle(ctx, &dir),
+        Some(creds) if ctx.host.is_real() => in_child(
+            Path::new(SELF_EXE),
+            ctx.subject,
+            &dir,
+            selected,
+            creds,
+            timeout,
+        ),
+        _ => run_bundle(ctx, &dir, selected),
     }
 }
 
@@ -68,6 +152,7 @@ fn in_child(
     exe: &Path,
     subject: &Subject,
     dir: &Path,
+    selected: &[&'static CheckDef],
     creds: Creds,
     timeout: Duration,
 ) -> Vec<CheckResult> {
@@ -79,6 +164,7 @@ fn in_child(
         home: subject.home.clone(),
         xdg_runtime_dir: subject.xdg_runtime_dir.clone(),
         path: subject.path.clone(),
+        checks: selected.iter().map(|def| def.id.to_string()).collect(),
     };
     let result = serde_json::to_string(&request)
         .map_err(|e| format!("cannot encode the request: {e}"))
@@ -91,16 +177,16 @@ fn in_child(
                 .env("LANG", "C");
             crate::probe::run_one(command, timeout)
         })
-        .and_then(|stdout| answers(&stdout));
+        .and_then(|stdout| answers(&stdout, selected));
     match result {
         Ok(results) => results,
         Err(why) => {
             let message = format!("cannot read the bundle as {}: {why}", subject.name);
-            BUNDLE_CHECKS
+            selected
                 .iter()
-                .map(|def| CheckResult {
+                .map(|&def| CheckResult {
                     def,
-                    outcome: Outcome::error(message.clone()),
+                    outcome: Outcome::error(CommonCode::ChildFailed, message.clone()),
                     duration: Duration::ZERO,
                 })
                 .collect()
@@ -108,8 +194,9 @@ fn in_child(
     }
 }
 
-/// The child's answers as results, in report order; every check must answer.
-fn answers(stdout: &[u8]) -> Result<Vec<CheckResult>, String> {
+/// The child's answers as results, in report order; every selected check
+/// must answer.
+fn answers(stdout: &[u8], selected: &[&'static CheckDef]) -> Result<Vec<CheckResult>, String> {
     if stdout.len() >= crate::probe::ANSWER_CAP {
         return Err(format!(
             "the answer is larger than {} bytes",
@@ -118,16 +205,16 @@ fn answers(stdout: &[u8]) -> Result<Vec<CheckResult>, String> {
     }
     let answers: Vec<Answer> =
         serde_json::from_slice(stdout).map_err(|e| format!("invalid answer: {e}"))?;
-    BUNDLE_CHECKS
+    selected
         .iter()
-        .map(|def| {
+        .map(|&def| {
             let answer = answers
                 .iter()
                 .find(|a| a.id == def.id)
                 .ok_or_else(|| format!("no answer for {}", def.id))?;
             Ok(CheckResult {
                 def,
-                outcome: answer.outcome.clone(),
+                outcome: answer.outcome.clone().outcome(def)?,
                 // Whatever the child claims, a duration is never a panic.
                 duration: Duration::try_from_secs_f64(answer.duration_ms / 1000.0)
                     .unwrap_or(Duration::ZERO),
@@ -159,12 +246,22 @@ pub fn child_main(request: &str) -> i32 {
     };
     let host = HostFs::real();
     let os = OsRelease::read(&host);
+    let mut selected = Vec::new();
+    for id in &request.checks {
+        match find_bundle(id) {
+            Some(def) => selected.push(def),
+            None => {
+                let _ = writeln!(std::io::stderr(), "invalid bundle request: no check '{id}'");
+                return 2;
+            }
+        }
+    }
     let ctx = Context::new(&host, &subject, &os, &NoProbes);
-    let answers: Vec<Answer> = run_bundle(&ctx, &request.dir)
+    let answers: Vec<Answer> = run_bundle(ctx, &request.dir, &selected)
         .into_iter()
         .map(|r| Answer {
             id: r.def.id.to_string(),
-            outcome: r.outcome,
+            outcome: WireOutcome::of(r.outcome),
             duration_ms: r.duration.as_secs_f64() * 1000.0,
         })
         .collect();
@@ -183,7 +280,7 @@ pub fn child_main(request: &str) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Status;
+    use crate::registry::BUNDLE_CHECKS;
 
     #[test]
     fn answers_come_back_in_report_order_and_all_are_needed() {
@@ -192,17 +289,26 @@ mod tests {
             .rev()
             .map(|def| Answer {
                 id: def.id.to_string(),
-                outcome: Outcome::fail(format!("{} failed", def.id)),
+                outcome: WireOutcome::of(Outcome::blocked(BUNDLE_CHECKS[0])),
                 duration_ms: 1.5,
             })
             .collect();
         let text = serde_json::to_vec(&all).unwrap();
+        let answers = |text: &[u8]| answers(text, BUNDLE_CHECKS);
         let results = answers(&text).unwrap();
         let ids: Vec<&str> = results.iter().map(|r| r.def.id).collect();
         let expected: Vec<&str> = BUNDLE_CHECKS.iter().map(|d| d.id).collect();
         assert_eq!(ids, expected);
-        assert_eq!(results[0].outcome.status, Status::Fail);
+        assert_eq!(results[0].outcome.status, Status::Skip);
+        assert_eq!(results[0].outcome.blocked_by, Some(BUNDLE_CHECKS[0]));
+        assert!(results[0].outcome.is(CommonCode::Blocked));
         assert_eq!(results[0].duration, Duration::from_micros(1500));
+        let mut unknown = all.clone();
+        unknown[0].outcome.code = Some("no-such-code".into());
+        let text = serde_json::to_vec(&unknown).unwrap();
+        assert!(answers(&text)
+            .unwrap_err()
+            .contains("has no code 'no-such-code'"));
         let text = serde_json::to_vec(&all[1..]).unwrap();
         assert!(answers(&text).unwrap_err().starts_with("no answer for"));
         assert!(answers(b"{").unwrap_err().starts_with("invalid answer"));
@@ -231,12 +337,14 @@ mod tests {
             Path::new("relative/doctor"),
             &subject,
             Path::new("/b"),
+            BUNDLE_CHECKS,
             creds,
             Duration::from_secs(1),
         );
         assert_eq!(results.len(), BUNDLE_CHECKS.len());
         for r in &results {
             assert_eq!(r.outcome.status, Status::Error);
+            assert!(r.outcome.is(CommonCode::ChildFailed));
             assert_eq!(
                 r.outcome.message,
                 "cannot read the bundle as alice: cannot start: not an absolute path: relative/doctor"

@@ -3,18 +3,47 @@
 //! runc keeps its state in `$XDG_RUNTIME_DIR/runc` and crun in
 //! `$XDG_RUNTIME_DIR/crun`; with the variable unset both fall back to
 //! `/run/runc` and `/run/crun`, which an unprivileged user cannot create
-//! (`mkdir /run/runc: permission denied`). Unset is a warning (a login session
-//! or `--root` fixes it); set but missing, not a directory, not owned by the
-//! subject, not mode 0700, not writable or on a read-only mount is a failure.
-//! A symlink there is reported and its target judged.
+//! (`mkdir /run/runc: permission denied`). [`gather`] reads the variable, the
+//! path (following a symlink inside the host root) and its mount; [`judge`] is
+//! pure over those facts. A failure's code is that of the first problem its
+//! message names; further problems are `also` facts.
+//!
+//! Decisions: docs/checks/runtime.md, section `runtime.xdg-runtime-dir`.
 
+use super::Code;
+use crate::check::{CheckDef, Context, Outcome};
 use crate::host::HostFs;
-use crate::model::{Evidence, Outcome, Remediation};
+use crate::model::{Evidence, Remediation};
 use crate::mountinfo;
 use crate::shell::{quote, quote_path};
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
+
+pub static XDG_RUNTIME_DIR: CheckDef = CheckDef {
+    id: "runtime.xdg-runtime-dir",
+    title: "runtime directory",
+    description: "XDG_RUNTIME_DIR is set, exists, is owned by the subject, has mode 0700 and \
+                  is writable: the runtimes keep their state there.",
+    codes: &[
+        Code::Unset.code(),
+        Code::Missing.code(),
+        Code::DanglingSymlink.code(),
+        Code::Unreadable.code(),
+        Code::NotADirectory.code(),
+        Code::OtherUsersDir.code(),
+        Code::WrongOwner.code(),
+        Code::WrongMode.code(),
+        Code::ReadOnlyMount.code(),
+        Code::Symlink.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    judge(&gather(ctx.host, ctx.subject))
+}
 
 /// What a stat of the directory (after following a symlink) said.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,8 +163,11 @@ pub fn judge(facts: &Facts) -> Outcome {
         Entry::Unset => return unset(facts),
         Entry::Missing => return missing(facts, &shown, None).with(setting),
         Entry::Unreadable(reason) => {
-            return Outcome::error(format!("cannot examine XDG_RUNTIME_DIR {shown}: {reason}"))
-                .with(setting)
+            return Outcome::error(
+                Code::Unreadable,
+                format!("cannot examine XDG_RUNTIME_DIR {shown}: {reason}"),
+            )
+            .with(setting)
         }
         Entry::Present { link, meta } => (link, meta),
     };
@@ -165,20 +197,32 @@ pub fn judge(facts: &Facts) -> Outcome {
             meta.mode
         ),
     );
-    let mut problems: Vec<String> = Vec::new();
+    // Each problem with its code, in the order the message names them.
+    let mut problems: Vec<(Code, String)> = Vec::new();
     let mut fixes: Vec<Remediation> = Vec::new();
     let owned = meta.uid == uid;
 
     if !meta.is_dir {
-        problems.push(format!("XDG_RUNTIME_DIR {shown} is not a directory"));
+        problems.push((
+            Code::NotADirectory,
+            format!("XDG_RUNTIME_DIR {shown} is not a directory"),
+        ));
         fixes.push(replace_fix(facts, &shown));
     } else {
         if !owned {
-            problems.push(format!(
-                "XDG_RUNTIME_DIR {shown} is owned by uid {}, not by {name} ({uid})",
-                meta.uid
+            let leaked = is_other_login_dir(path, uid);
+            problems.push((
+                if leaked {
+                    Code::OtherUsersDir
+                } else {
+                    Code::WrongOwner
+                },
+                format!(
+                    "XDG_RUNTIME_DIR {shown} is owned by uid {}, not by {name} ({uid})",
+                    meta.uid
+                ),
             ));
-            fixes.push(if is_other_login_dir(path, uid) {
+            fixes.push(if leaked {
                 point_at_login_dir(facts)
             } else {
                 Remediation::root(
@@ -188,13 +232,21 @@ pub fn judge(facts: &Facts) -> Outcome {
             });
         }
         if meta.mode & 0o777 != 0o700 {
-            problems.push(format!(
-                "XDG_RUNTIME_DIR {shown} has mode {:04o}, not 0700",
-                meta.mode & 0o777
+            problems.push((
+                Code::WrongMode,
+                format!(
+                    "XDG_RUNTIME_DIR {shown} has mode {:04o}, not 0700",
+                    meta.mode & 0o777
+                ),
             ));
         }
+        // Without the owner write bit the mode is never 0700, so this is
+        // never the first problem: it shares the wrong-mode code.
         if meta.mode & 0o200 == 0 {
-            problems.push(format!("XDG_RUNTIME_DIR {shown} is not writable by {name}"));
+            problems.push((
+                Code::WrongMode,
+                format!("XDG_RUNTIME_DIR {shown} is not writable by {name}"),
+            ));
         }
         if meta.mode & 0o777 != 0o700 || meta.mode & 0o200 == 0 {
             let chmod = Remediation::root(
@@ -204,9 +256,12 @@ pub fn judge(facts: &Facts) -> Outcome {
             fixes.push(if owned { chmod.as_user() } else { chmod });
         }
         if let Some(mount) = &facts.read_only_mount {
-            problems.push(format!(
-                "XDG_RUNTIME_DIR {shown} is on a read-only mount ({})",
-                mount.display()
+            problems.push((
+                Code::ReadOnlyMount,
+                format!(
+                    "XDG_RUNTIME_DIR {shown} is on a read-only mount ({})",
+                    mount.display()
+                ),
             ));
             fixes.push(if path == &facts.login_dir {
                 Remediation::root(
@@ -220,7 +275,7 @@ pub fn judge(facts: &Facts) -> Outcome {
         }
     }
 
-    if let Some(first) = problems.first() {
+    if let Some((code, first)) = problems.first() {
         let more = problems.len() - 1;
         let message = if more == 0 {
             first.clone()
@@ -230,7 +285,8 @@ pub fn judge(facts: &Facts) -> Outcome {
                 if more == 1 { "" } else { "s" }
             )
         };
-        return Outcome::fail(message)
+        return Outcome::fail(*code, message)
+            .also(problems.iter().skip(1).map(|(code, _)| *code))
             .with(setting)
             .with(stat)
             .with_all(link_fact)
@@ -238,17 +294,20 @@ pub fn judge(facts: &Facts) -> Outcome {
                 problems
                     .iter()
                     .skip(1)
-                    .map(|p| Evidence::fact("also", p.clone())),
+                    .map(|(_, p)| Evidence::fact("also", p.clone())),
             )
             .fixes(fixes);
     }
 
     if let Some(target) = link {
-        return Outcome::warn(format!(
-            "XDG_RUNTIME_DIR {shown} is a symlink to {}; the runtimes follow it, but a \
-             runtime directory is normally a real directory",
-            target.display()
-        ))
+        return Outcome::warn(
+            Code::Symlink,
+            format!(
+                "XDG_RUNTIME_DIR {shown} is a symlink to {}; the runtimes follow it, but a \
+                 runtime directory is normally a real directory",
+                target.display()
+            ),
+        )
         .with(setting)
         .with(stat)
         .with_all(link_fact)
@@ -293,10 +352,14 @@ fn unset(facts: &Facts) -> Outcome {
         )
         .with(setting);
     }
-    let outcome = Outcome::warn(format!(
-        "XDG_RUNTIME_DIR is not set for {name}: runc and crun then keep their state in \
-         /run/runc and /run/crun, which {name} cannot create; a login session sets it to {login}"
-    ))
+    let outcome = Outcome::warn(
+        Code::Unset,
+        format!(
+            "XDG_RUNTIME_DIR is not set for {name}: runc and crun then keep their state in \
+             /run/runc and /run/crun, which {name} cannot create; a login session sets it to \
+             {login}"
+        ),
+    )
     .with(setting)
     .with(Evidence::fact(
         login.clone(),
@@ -315,13 +378,17 @@ fn unset(facts: &Facts) -> Outcome {
 
 fn missing(facts: &Facts, shown: &str, link_target: Option<String>) -> Outcome {
     let name = &facts.subject_name;
-    let message = match &link_target {
-        Some(target) => {
-            format!("XDG_RUNTIME_DIR {shown} is a symlink to {target}, which does not exist")
-        }
-        None => format!("XDG_RUNTIME_DIR {shown} does not exist"),
+    let (code, message) = match &link_target {
+        Some(target) => (
+            Code::DanglingSymlink,
+            format!("XDG_RUNTIME_DIR {shown} is a symlink to {target}, which does not exist"),
+        ),
+        None => (
+            Code::Missing,
+            format!("XDG_RUNTIME_DIR {shown} does not exist"),
+        ),
     };
-    let outcome = Outcome::fail(message);
+    let outcome = Outcome::fail(code, message);
     if facts.value.as_ref() == Some(&facts.login_dir) && link_target.is_none() {
         let (uid, gid) = (facts.subject_uid, facts.subject_gid);
         outcome.fix(linger_fix(name)).fix(
@@ -436,6 +503,7 @@ mod tests {
     fn a_private_owned_directory_passes() {
         let out = judge(&facts(LOGIN, dir(1000, 0o700)));
         assert_eq!(out.status, Status::Pass);
+        assert_eq!(out.code, None);
         assert_eq!(
             out.message,
             "XDG_RUNTIME_DIR /run/user/1000 is a private directory owned by alice"
@@ -452,6 +520,7 @@ mod tests {
     fn unset_warns_and_names_the_login_dir() {
         let out = judge(&facts(None, Entry::Unset));
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::Unset));
         assert!(out.message.contains("/run/user/1000"), "{}", out.message);
         assert!(out.message.contains("/run/runc"));
         assert_eq!(
@@ -484,6 +553,7 @@ mod tests {
     fn missing_fails_with_linger_and_a_directory_for_now() {
         let out = judge(&facts(LOGIN, Entry::Missing));
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::Missing));
         assert_eq!(out.message, "XDG_RUNTIME_DIR /run/user/1000 does not exist");
         assert_eq!(
             out.remediation[0].commands,
@@ -503,6 +573,7 @@ mod tests {
     fn another_users_dir_fails_and_points_home() {
         let out = judge(&facts(Some("/run/user/0"), dir(0, 0o700)));
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::OtherUsersDir));
         assert_eq!(
             out.message,
             "XDG_RUNTIME_DIR /run/user/0 is owned by uid 0, not by alice (1000)"
@@ -512,6 +583,7 @@ mod tests {
             vec!["export XDG_RUNTIME_DIR=/run/user/1000"]
         );
         let out = judge(&facts(LOGIN, dir(1001, 0o700)));
+        assert!(out.is(Code::WrongOwner));
         assert_eq!(
             out.remediation[0].commands,
             vec!["chown 1000:1000 /run/user/1000"]
@@ -523,6 +595,7 @@ mod tests {
     fn a_wrong_mode_fails_with_chmod_as_the_owner() {
         let out = judge(&facts(LOGIN, dir(1000, 0o755)));
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::WrongMode));
         assert_eq!(
             out.message,
             "XDG_RUNTIME_DIR /run/user/1000 has mode 0755, not 0700"
@@ -538,6 +611,7 @@ mod tests {
     fn not_writable_is_reported_too() {
         let out = judge(&facts(LOGIN, dir(1000, 0o500)));
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::WrongMode));
         assert!(
             out.message.ends_with("(and 1 more problem)"),
             "{}",
@@ -563,6 +637,7 @@ mod tests {
         };
         let out = judge(&facts(LOGIN, entry));
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::NotADirectory));
         assert_eq!(
             out.message,
             "XDG_RUNTIME_DIR /run/user/1000 is not a directory"
@@ -583,6 +658,7 @@ mod tests {
         };
         let out = judge(&facts(Some("/home/alice/run"), good));
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::Symlink));
         assert!(out.message.contains("is a symlink to /run/user/1000"));
         let dangling = Entry::Present {
             link: Some(PathBuf::from("/nowhere")),
@@ -590,6 +666,7 @@ mod tests {
         };
         let out = judge(&facts(Some("/home/alice/run"), dangling));
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::DanglingSymlink));
         assert!(out.message.contains("which does not exist"));
     }
 
@@ -599,6 +676,7 @@ mod tests {
         f.read_only_mount = Some(PathBuf::from("/run"));
         let out = judge(&f);
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::ReadOnlyMount));
         assert!(out.message.contains("read-only mount (/run)"));
         assert_eq!(
             out.remediation[0].commands,
@@ -610,6 +688,36 @@ mod tests {
     fn an_unexaminable_path_is_an_error() {
         let out = judge(&facts(LOGIN, Entry::Unreadable("permission denied".into())));
         assert_eq!(out.status, Status::Error);
+        assert!(out.is(Code::Unreadable));
+    }
+
+    #[test]
+    fn every_outcome_carries_a_declared_code() {
+        let mut root = facts(None, Entry::Unset);
+        root.subject_is_root = true;
+        let mut read_only = facts(LOGIN, dir(1000, 0o700));
+        read_only.read_only_mount = Some(PathBuf::from("/run"));
+        let dangling = Entry::Present {
+            link: Some(PathBuf::from("/nowhere")),
+            meta: None,
+        };
+        for f in [
+            root,
+            read_only,
+            facts(None, Entry::Unset),
+            facts(LOGIN, Entry::Missing),
+            facts(LOGIN, Entry::Unreadable("denied".into())),
+            facts(LOGIN, dangling),
+            facts(LOGIN, dir(1000, 0o700)),
+            facts(LOGIN, dir(1001, 0o500)),
+            facts(Some("/run/user/0"), dir(0, 0o755)),
+        ] {
+            let out = judge(&f);
+            assert!(
+                crate::check::coded_as_declared(&XDG_RUNTIME_DIR, &out),
+                "{out:?}"
+            );
+        }
     }
 
     mod fixture {
@@ -645,6 +753,7 @@ mod tests {
             // Missing.
             let out = judge(&gather(&host, &subject(owner, Some(&xdg))));
             assert_eq!(out.status, Status::Fail);
+            assert!(out.is(Code::Missing));
 
             // Private and owned.
             run_dir(tmp.path(), owner, 0o700);
@@ -656,6 +765,7 @@ mod tests {
             run_dir(tmp.path(), owner, 0o755);
             let out = judge(&gather(&host, &subject(owner, Some(&xdg))));
             assert_eq!(out.status, Status::Fail);
+            assert!(out.is(Code::WrongMode));
             assert!(out.message.contains("mode 0755"));
 
             // Owned by someone else: the subject is another uid.
@@ -663,6 +773,7 @@ mod tests {
             let other = owner + 1;
             let out = judge(&gather(&host, &subject(other, Some(&xdg))));
             assert_eq!(out.status, Status::Fail);
+            assert!(out.is(Code::OtherUsersDir));
             assert!(out.message.contains(&format!("owned by uid {owner}")));
         }
 
@@ -693,7 +804,9 @@ mod tests {
             let xdg = format!("/run/user/{owner}");
             let facts = gather(&host, &subject(owner, Some(&xdg)));
             assert_eq!(facts.read_only_mount, Some(PathBuf::from("/run")));
-            assert_eq!(judge(&facts).status, Status::Fail);
+            let out = judge(&facts);
+            assert_eq!(out.status, Status::Fail);
+            assert!(out.is(Code::ReadOnlyMount));
         }
 
         #[test]
@@ -703,7 +816,9 @@ mod tests {
             let facts = gather(&host, &subject(1000, None));
             assert_eq!(facts.entry, Entry::Unset);
             assert!(!facts.login_dir_exists);
-            assert_eq!(judge(&facts).status, Status::Warn);
+            let out = judge(&facts);
+            assert_eq!(out.status, Status::Warn);
+            assert!(out.is(Code::Unset));
         }
     }
 }

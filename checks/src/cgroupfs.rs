@@ -5,8 +5,12 @@
 //! `cgroup2` mount at `/sys/fs/cgroup/unified` is the hybrid layout (systemd's
 //! default before v2), whose v2 controllers are read because crun refuses to
 //! run when that list is not empty; v1 mounts alone are legacy.
+//! [`unified_hierarchy_fix`] is the way out of the last two, offered by both
+//! `cgroup.delegation` and `runtime.oci-runtime`.
 
+use crate::distro::{Distro, Family};
 use crate::host::HostFs;
+use crate::model::Remediation;
 use crate::mountinfo::{self, Mount};
 use std::path::Path;
 
@@ -14,6 +18,8 @@ use std::path::Path;
 pub const CGROUP_ROOT: &str = "/sys/fs/cgroup";
 /// The v2 hierarchy of the hybrid layout.
 pub const HYBRID_UNIFIED: &str = "/sys/fs/cgroup/unified";
+/// The kernel command-line switch to the unified hierarchy.
+pub const UNIFIED_SWITCH: &str = "systemd.unified_cgroup_hierarchy=1";
 
 /// The cgroup hierarchy of the host.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,6 +102,77 @@ pub fn split_controllers(text: &str) -> Vec<String> {
         .take(64)
         .map(|name| name.chars().take(64).collect())
         .collect()
+}
+
+/// What the capabilities call the cgroup situation of a subject: how much of
+/// the hierarchy is delegated to them (`cgroup.delegation` states it as a
+/// [`Fact`](crate::check::Fact)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// v2, at least memory and pids delegated.
+    Delegated,
+    /// v2, some of cpu, io, memory, pids delegated.
+    Partial,
+    /// v2 with none of them (or no user manager), or no cgroups mounted.
+    Undelegated,
+    /// v1 or hybrid.
+    V1,
+}
+
+impl Mode {
+    /// The wire value: `delegated`, `partial`, `undelegated`, `v1`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Delegated => "delegated",
+            Mode::Partial => "partial",
+            Mode::Undelegated => "undelegated",
+            Mode::V1 => "v1",
+        }
+    }
+}
+
+/// Boots the host into the unified (v2) hierarchy, for its boot loader.
+pub fn unified_hierarchy_fix(distro: &Distro) -> Remediation {
+    let strip = "s/systemd\\.unified_cgroup_hierarchy=[^ \"]* *//g";
+    let add = format!("s/^GRUB_CMDLINE_LINUX=\"/&{UNIFIED_SWITCH} /");
+    let grub = |mkconfig: &str| {
+        vec![
+            "grep -q '^GRUB_CMDLINE_LINUX=' /etc/default/grub || echo 'GRUB_CMDLINE_LINUX=\"\"' >> /etc/default/grub".to_string(),
+            format!("sed -i -e '{strip}' -e '{add}' /etc/default/grub"),
+            mkconfig.to_string(),
+        ]
+    };
+    let (summary, commands) = match distro.family {
+        Family::Debian => (
+            "boot with cgroup v2 (the kernel command line gets systemd.unified_cgroup_hierarchy=1), then reboot",
+            grub("update-grub"),
+        ),
+        Family::Fedora => (
+            "boot with cgroup v2 (every kernel gets systemd.unified_cgroup_hierarchy=1), then reboot",
+            vec![format!("grubby --update-kernel=ALL --args={UNIFIED_SWITCH}")],
+        ),
+        Family::Rhel7 => (
+            "cgroup v2 needs a newer kernel and systemd than RHEL/CentOS 7 has: upgrade to 8 or later",
+            Vec::new(),
+        ),
+        Family::Arch | Family::Unknown => (
+            "boot with cgroup v2 (the kernel command line gets systemd.unified_cgroup_hierarchy=1; \
+             with another boot loader, add it there), then reboot",
+            grub("grub-mkconfig -o /boot/grub/grub.cfg"),
+        ),
+        Family::Suse => (
+            "boot with cgroup v2 (the kernel command line gets systemd.unified_cgroup_hierarchy=1), then reboot",
+            grub("grub2-mkconfig -o /boot/grub2/grub.cfg"),
+        ),
+        Family::Alpine => (
+            "have OpenRC mount only cgroup v2, then reboot",
+            vec![
+                "sed -i '/^#*rc_cgroup_mode=/d' /etc/rc.conf".to_string(),
+                "echo 'rc_cgroup_mode=\"unified\"' >> /etc/rc.conf".to_string(),
+            ],
+        ),
+    };
+    Remediation::root(summary, commands)
 }
 
 #[cfg(test)]

@@ -1,67 +1,120 @@
-//! Judging newuidmap or newgidmap from gathered facts (pure).
+//! Judging newuidmap or newgidmap from gathered facts (pure), and the run
+//! that `idmap.newuidmap` and `idmap.newgidmap` share.
 //!
 //! The copy on the subject's PATH is the one runc runs. It passes when it is
 //! a root-owned regular file that is setuid root or carries CAP_SETUID
 //! (newgidmap: CAP_SETGID) as a permitted file capability with the effective
 //! flag, sits on a mount without `nosuid`, and NoNewPrivs is not set; a file
-//! the subject cannot execute is a warning. Missing, off PATH, unprivileged,
-//! `nosuid` and NoNewPrivs are failures; several at once are all named.
+//! the subject cannot execute is a warning. Each cause found is a [`Finding`]
+//! with its code, wording and fixes; several at once are all named, in one
+//! outcome under the code of the first. Decisions: docs/checks/idmap.md,
+//! section `idmap.newuidmap`.
 
+use super::codes::Code;
 use super::filecaps::cap_name;
-use super::helper::{CapsState, FileInfo, FileKind, HelperFacts, Located, MapTool, STANDARD_DIRS};
+use super::helper_facts::{
+    self, CapsState, FileInfo, FileKind, HelperFacts, Located, MapTool, STANDARD_DIRS,
+};
+use crate::check::{Context, Finding, Outcome};
 use crate::distro::{Component, Distro};
-use crate::model::{Evidence, Outcome, Remediation};
+use crate::model::{self, Evidence, Remediation};
 use crate::shell::{quote, quote_path};
 use std::path::Path;
+
+/// The codes of `idmap.newuidmap` and `idmap.newgidmap`: everything [`judge`] gives.
+pub(super) const CODES: &[model::Code] = &[
+    Code::NotFound.code(),
+    Code::NotOnPath.code(),
+    Code::Uninspectable.code(),
+    Code::NotRegularFile.code(),
+    Code::NotRootOwned.code(),
+    Code::SetuidWithFileCaps.code(),
+    Code::NotPrivileged.code(),
+    Code::FileCapsLackCapability.code(),
+    Code::FileCapsNotEffective.code(),
+    Code::FileCapsNamespaced.code(),
+    Code::FileCapsInvalid.code(),
+    Code::FileCapsUnreadable.code(),
+    Code::NosuidMount.code(),
+    Code::NoNewPrivs.code(),
+    Code::NotExecutable.code(),
+];
+
+/// Gathers the facts about one helper, then judges them.
+pub(super) fn run(ctx: &Context<'_>, tool: MapTool) -> Outcome {
+    let facts = helper_facts::gather(ctx.host, ctx.subject, tool);
+    judge(&facts, &ctx.distro)
+}
 
 /// How a copy of the helper gets (or fails to get) its privilege.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Privilege {
     SetuidRoot,
     FileCaps(String),
-    /// Why neither works, as a clause following the path ("is owned by ...").
-    None(String),
+    /// Why neither works: its code, and a clause following the path ("is
+    /// owned by ...").
+    None(Code, String),
 }
 
 fn privilege(info: &FileInfo, tool: MapTool) -> Privilege {
     if info.uid != 0 {
-        return Privilege::None(format!("is owned by uid {}, not root", info.uid));
+        return Privilege::None(
+            Code::NotRootOwned,
+            format!("is owned by uid {}, not root", info.uid),
+        );
     }
     if info.mode & 0o4000 != 0 {
         return match &info.caps {
             // A setuid-root program with file capabilities gets just those
             // (capabilities(7)); shadow's helper then cannot open the target's
             // map file: "open of uid_map failed: Permission denied".
-            CapsState::Decoded(caps) if caps.rootid.unwrap_or(0) == 0 => Privilege::None(format!(
-                "is setuid root but also carries the file capabilities {caps}, so the kernel \
-                 grants it only those and it fails with \"open of {}_map failed: Permission \
-                 denied\"",
-                if tool == MapTool::Uid { "uid" } else { "gid" }
-            )),
+            CapsState::Decoded(caps) if caps.rootid.unwrap_or(0) == 0 => Privilege::None(
+                Code::SetuidWithFileCaps,
+                format!(
+                    "is setuid root but also carries the file capabilities {caps}, so the \
+                     kernel grants it only those and it fails with \"open of {}_map failed: \
+                     Permission denied\"",
+                    if tool == MapTool::Uid { "uid" } else { "gid" }
+                ),
+            ),
             _ => Privilege::SetuidRoot,
         };
     }
     let cap = cap_name(tool.capability());
-    let why = match &info.caps {
+    let (code, why) = match &info.caps {
         CapsState::Decoded(caps) if caps.grants_on_host(tool.capability()) => {
             return Privilege::FileCaps(caps.to_string());
         }
-        CapsState::Decoded(caps) if !caps.permits(tool.capability()) => {
-            format!("its file capabilities {caps} lack {cap}")
-        }
-        CapsState::Decoded(caps) if !caps.effective => {
-            format!("its file capabilities {caps} lack the effective flag")
-        }
-        CapsState::Decoded(caps) => format!(
-            "its file capabilities {caps} belong to the user namespace whose root is uid {}, \
-             so the host ignores them",
-            caps.rootid.unwrap_or(0)
+        CapsState::Decoded(caps) if !caps.permits(tool.capability()) => (
+            Code::FileCapsLackCapability,
+            format!("its file capabilities {caps} lack {cap}"),
         ),
-        CapsState::Invalid(e) => format!("its {e}, so the kernel ignores it"),
-        CapsState::Unreadable(e) => format!("its file capabilities are unreadable ({e})"),
-        CapsState::None => "it has no file capabilities".to_string(),
+        CapsState::Decoded(caps) if !caps.effective => (
+            Code::FileCapsNotEffective,
+            format!("its file capabilities {caps} lack the effective flag"),
+        ),
+        CapsState::Decoded(caps) => (
+            Code::FileCapsNamespaced,
+            format!(
+                "its file capabilities {caps} belong to the user namespace whose root is uid \
+                 {}, so the host ignores them",
+                caps.rootid.unwrap_or(0)
+            ),
+        ),
+        CapsState::Invalid(e) => (
+            Code::FileCapsInvalid,
+            format!("its {e}, so the kernel ignores it"),
+        ),
+        CapsState::Unreadable(e) => (
+            Code::FileCapsUnreadable,
+            format!("its file capabilities are unreadable ({e})"),
+        ),
+        CapsState::None => (
+            Code::NotPrivileged,
+            "it has no file capabilities".to_string(),
+        ),
     };
-    Privilege::None(format!("is neither setuid root nor {cap}+ep: {why}"))
+    Privilege::None(code, format!("is neither setuid root nor {cap}+ep: {why}"))
 }
 
 fn owner_name(id: u32) -> String {
@@ -125,7 +178,7 @@ fn dir_of(path: &Path) -> String {
 fn works(located: &Located, tool: MapTool) -> bool {
     located.file.as_ref().is_ok_and(|info| {
         info.kind == FileKind::Regular
-            && !matches!(privilege(info, tool), Privilege::None(_))
+            && !matches!(privilege(info, tool), Privilege::None(..))
             && !info.mount.as_ref().is_some_and(|m| m.nosuid)
     })
 }
@@ -215,7 +268,8 @@ fn path_first_fix(good: &Located) -> Remediation {
     .as_user()
 }
 
-fn not_on_path(facts: &HelperFacts, distro: &Distro) -> Outcome {
+/// No copy on PATH: `not-found`, or `not-on-path` naming the copy elsewhere.
+fn not_on_path(facts: &HelperFacts, distro: &Distro) -> Finding {
     let name = facts.tool.name();
     let path = Evidence::setting("PATH", facts.path_var.as_str());
     let Some(other) = facts
@@ -224,151 +278,197 @@ fn not_on_path(facts: &HelperFacts, distro: &Distro) -> Outcome {
         .find(|l| works(l, facts.tool))
         .or_else(|| facts.elsewhere.first())
     else {
-        return Outcome::fail(format!("{name} not found on PATH {}", facts.path_var))
-            .with(path)
-            .fix(install_fix(distro));
+        return Finding::fail(
+            Code::NotFound,
+            format!("{name} not found on PATH {}", facts.path_var),
+        )
+        .with([path])
+        .fixes([install_fix(distro)]);
     };
     let dir = dir_of(&other.path);
-    let mut outcome = Outcome::fail(format!(
-        "{name} is in {dir} but not on PATH {}; runc reports \"mapping tool not present\"",
-        facts.path_var
-    ))
-    .with(path)
-    .with(Evidence::fact("path", path_text(other)));
-    if let Ok(info) = &other.file {
-        outcome = outcome.with(Evidence::fact("mode", mode_text(info)));
-    }
-    outcome = outcome.fix(
-        Remediation::root(
-            format!(
-                "add {dir} to the PATH the runtime is started with (shell profile, \
-                 systemd unit Environment=)"
-            ),
-            vec![format!("export PATH=\"$PATH:{dir}\"")],
-        )
-        .as_user(),
-    );
+    let mut finding = Finding::fail(
+        Code::NotOnPath,
+        format!(
+            "{name} is in {dir} but not on PATH {}; runc reports \"mapping tool not present\"",
+            facts.path_var
+        ),
+    )
+    .with([path, Evidence::fact("path", path_text(other))])
+    .with(
+        other
+            .file
+            .as_ref()
+            .ok()
+            .map(|info| Evidence::fact("mode", mode_text(info))),
+    )
+    .fixes([Remediation::root(
+        format!(
+            "add {dir} to the PATH the runtime is started with (shell profile, \
+             systemd unit Environment=)"
+        ),
+        vec![format!("export PATH=\"$PATH:{dir}\"")],
+    )
+    .as_user()]);
     if !works(other, facts.tool) {
-        outcome = outcome.fixes(privilege_fixes(other, facts.tool, distro));
+        finding = finding.fixes(privilege_fixes(other, facts.tool, distro));
     }
-    outcome
+    finding
+}
+
+/// How the copy on PATH is privileged (`is setuid root`), or why it cannot
+/// work at all (not a regular file, unprivileged) with the fixes: a working
+/// copy elsewhere first on PATH, and repairing this one unless it is a
+/// user's own copy (e.g. ~/.nix-profile/bin) and a working one is installed.
+fn usable(
+    found: &Located,
+    info: &FileInfo,
+    tool: MapTool,
+    good_elsewhere: Option<&Located>,
+    distro: &Distro,
+) -> Result<String, Finding> {
+    let shown = path_words(found);
+    let cause = match (info.kind, privilege(info, tool)) {
+        (FileKind::Regular, Privilege::SetuidRoot) => return Ok("is setuid root".to_string()),
+        (FileKind::Regular, Privilege::FileCaps(caps)) => {
+            return Ok(format!("has the file capability {caps}"));
+        }
+        (FileKind::Regular, Privilege::None(code, why)) => {
+            Finding::fail(code, format!("{shown} {why}"))
+        }
+        _ => Finding::fail(
+            Code::NotRegularFile,
+            format!("{shown} is not a regular file"),
+        ),
+    };
+    let mut cause = cause
+        .fixes(good_elsewhere.map(path_first_fix))
+        .with(good_elsewhere.map(|good| Evidence::fact("privileged copy", path_text(good))));
+    if good_elsewhere.is_none() || in_standard_dir(found) {
+        cause = cause.fixes(privilege_fixes(found, tool, distro));
+    }
+    Err(cause)
+}
+
+/// The copy sits on a `nosuid` mount. `good_elsewhere` is a working copy to
+/// put first on PATH, when no earlier cause offered it already.
+fn nosuid_mount(info: &FileInfo, good_elsewhere: Option<&Located>) -> Option<Finding> {
+    let mount = info.mount.as_ref().filter(|m| m.nosuid)?;
+    let point = mount.mount_point.display();
+    let mut finding = Finding::fail(
+        Code::NosuidMount,
+        format!("{point} is mounted nosuid, which disables setuid and file capabilities"),
+    )
+    .with([Evidence::fact(
+        "mount",
+        format!("{point} {} {}", mount.options, mount.fs_type),
+    )])
+    .fixes(good_elsewhere.map(path_first_fix));
+    // Only a system mount: remounting a FUSE or user-writable mount suid
+    // would let its owner serve setuid-root programs.
+    if system_mount(&mount.mount_point, &mount.fs_type) {
+        finding = finding.fixes([Remediation::root(
+            format!(
+                "remount {point} with suid (to keep it, drop nosuid from its entry in \
+                 /etc/fstab or its mount unit)"
+            ),
+            vec![format!(
+                "mount -o remount,suid {}",
+                quote_path(&mount.mount_point)
+            )],
+        )
+        .until_reboot()]);
+    }
+    Some(finding)
+}
+
+/// NoNewPrivs is set; its setting is evidence whatever its value.
+fn no_new_privs(facts: &HelperFacts) -> Option<Finding> {
+    (facts.no_new_privs == Some(true)).then(|| {
+        Finding::fail(
+            Code::NoNewPrivs,
+            "NoNewPrivs is set, so setuid and file capabilities are ignored",
+        )
+        .fixes([Remediation::root(
+            "start the runtime outside whatever set NoNewPrivs (a systemd unit's \
+             NoNewPrivileges=yes, a container started with no-new-privileges, a sandbox); \
+             it is inherited and cannot be cleared",
+            Vec::new(),
+        )])
+    })
+}
+
+/// Several causes as one finding: the first one's code (the others' in
+/// `also`), every message joined by `; `, every fix and piece of evidence in
+/// order.
+fn all_named(first: Finding, rest: impl IntoIterator<Item = Finding>) -> Finding {
+    rest.into_iter().fold(first, |mut all, next| {
+        all.message = format!("{}; {}", all.message, next.message);
+        all.also.push(next.code);
+        all.also.extend(next.also);
+        all.fixes(next.fixes).with(next.evidence)
+    })
 }
 
 /// Judges one helper.
-pub(crate) fn judge(facts: &HelperFacts, distro: &Distro) -> Outcome {
+pub(super) fn judge(facts: &HelperFacts, distro: &Distro) -> Outcome {
     let Some(found) = &facts.on_path else {
-        return not_on_path(facts, distro);
+        return not_on_path(facts, distro).outcome();
     };
     let tool = facts.tool;
     let shown = path_words(found);
     let mut evidence = vec![Evidence::fact("path", path_text(found))];
     let info = match &found.file {
         Ok(info) => info,
-        Err(e) => return Outcome::error(format!("cannot inspect {shown}: {e}")).with_all(evidence),
+        Err(e) => {
+            return Outcome::error(Code::Uninspectable, format!("cannot inspect {shown}: {e}"))
+                .with_all(evidence)
+        }
     };
     evidence.push(Evidence::fact("mode", mode_text(info)));
-
-    let mut failures: Vec<String> = Vec::new();
-    let mut fixes: Vec<Remediation> = Vec::new();
+    let nnp = facts
+        .no_new_privs
+        .map(|nnp| Evidence::setting("NoNewPrivs", if nnp { "1" } else { "0" }));
     let good_elsewhere = facts.elsewhere.iter().find(|l| works(l, tool));
 
-    let (how, unprivileged) = match privilege(info, tool) {
-        Privilege::SetuidRoot => (Some("is setuid root".to_string()), None),
-        Privilege::FileCaps(caps) => (Some(format!("has the file capability {caps}")), None),
-        Privilege::None(why) => (None, Some(format!("{shown} {why}"))),
+    let how = match usable(found, info, tool, good_elsewhere, distro) {
+        Ok(how) => how,
+        Err(cause) => {
+            let rest = nosuid_mount(info, None)
+                .into_iter()
+                .chain(no_new_privs(facts));
+            return all_named(cause, rest).with(nnp).outcome_after(evidence);
+        }
     };
-    let unusable = if info.kind == FileKind::Regular {
-        unprivileged
-    } else {
-        Some(format!("{shown} is not a regular file"))
-    };
-    if let Some(problem) = unusable {
-        failures.push(problem);
-        if let Some(good) = good_elsewhere {
-            fixes.push(path_first_fix(good));
-            evidence.push(Evidence::fact("privileged copy", path_text(good)));
-        }
-        // A user's own copy (e.g. ~/.nix-profile/bin) is not worth repairing
-        // when a working one is installed: the PATH fix is enough.
-        if good_elsewhere.is_none() || in_standard_dir(found) {
-            fixes.extend(privilege_fixes(found, tool, distro));
-        }
+    let mut causes = nosuid_mount(info, good_elsewhere)
+        .into_iter()
+        .chain(no_new_privs(facts));
+    if let Some(first) = causes.next() {
+        return all_named(first, causes).with(nnp).outcome_after(evidence);
     }
-    if let Some(mount) = info.mount.as_ref().filter(|m| m.nosuid) {
-        let point = mount.mount_point.display();
-        failures.push(format!(
-            "{point} is mounted nosuid, which disables setuid and file capabilities"
-        ));
-        evidence.push(Evidence::fact(
-            "mount",
-            format!("{point} {} {}", mount.options, mount.fs_type),
-        ));
-        if fixes.is_empty() {
-            if let Some(good) = good_elsewhere {
-                fixes.push(path_first_fix(good));
-            }
-        }
-        // Only a system mount: remounting a FUSE or user-writable mount suid
-        // would let its owner serve setuid-root programs.
-        if system_mount(&mount.mount_point, &mount.fs_type) {
-            fixes.push(
-                Remediation::root(
-                    format!(
-                        "remount {point} with suid (to keep it, drop nosuid from its entry in \
-                         /etc/fstab or its mount unit)"
-                    ),
-                    vec![format!(
-                        "mount -o remount,suid {}",
-                        quote_path(&mount.mount_point)
-                    )],
-                )
-                .until_reboot(),
-            );
-        }
-    }
-    if let Some(nnp) = facts.no_new_privs {
-        evidence.push(Evidence::setting("NoNewPrivs", if nnp { "1" } else { "0" }));
-        if nnp {
-            failures
-                .push("NoNewPrivs is set, so setuid and file capabilities are ignored".to_string());
-            fixes.push(Remediation::root(
-                "start the runtime outside whatever set NoNewPrivs (a systemd unit's \
-                 NoNewPrivileges=yes, a container started with no-new-privileges, a sandbox); \
-                 it is inherited and cannot be cleared",
-                Vec::new(),
-            ));
-        }
-    }
-
-    if !failures.is_empty() {
-        return Outcome::fail(failures.join("; "))
-            .with_all(evidence)
-            .fixes(fixes);
-    }
+    evidence.extend(nnp);
     if !subject_can_execute(facts, info) {
-        return Outcome::warn(format!(
-            "{shown} may not be executable by {}: mode {:04o}, group {}",
-            facts.subject_name,
-            info.mode,
-            owner_name(info.gid)
-        ))
+        return Outcome::warn(
+            Code::NotExecutable,
+            format!(
+                "{shown} may not be executable by {}: mode {:04o}, group {}",
+                facts.subject_name,
+                info.mode,
+                owner_name(info.gid)
+            ),
+        )
         .with_all(evidence)
         .fix(Remediation::root(
             format!("let every user execute {}", found.target().display()),
             vec![format!("chmod o+x {}", quote_path(found.target()))],
         ));
     }
-    let Some(how) = how else {
-        return Outcome::error(format!("{shown}: privilege could not be determined"))
-            .with_all(evidence);
-    };
     Outcome::pass(format!("{shown} {how}")).with_all(evidence)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::filecaps::FileCaps;
-    use super::super::helper::MountFacts;
+    use super::super::helper_facts::MountFacts;
     use super::*;
     use crate::model::Status;
     use crate::os_release::OsRelease;
@@ -463,6 +563,7 @@ mod tests {
             "{}",
             outcome.message
         );
+        assert!(outcome.is(Code::SetuidWithFileCaps));
     }
 
     #[test]
@@ -474,6 +575,7 @@ mod tests {
         let outcome = judge(&f, &debian());
         assert_eq!(outcome.status, Status::Pass);
         assert_eq!(outcome.message, "/usr/bin/newuidmap is setuid root");
+        assert_eq!(outcome.code, None);
         assert_eq!(fact(&outcome, "mode"), Some("4755 root:root"));
         assert!(outcome
             .evidence
@@ -525,6 +627,7 @@ mod tests {
             "/usr/bin/newgidmap is neither setuid root nor cap_setgid+ep: \
              its file capabilities cap_setuid+ep lack cap_setgid"
         );
+        assert!(outcome.is(Code::FileCapsLackCapability));
         assert_eq!(
             commands(&outcome),
             [
@@ -552,6 +655,7 @@ mod tests {
             "{}",
             outcome.message
         );
+        assert!(outcome.is(Code::FileCapsNotEffective));
 
         let f = facts(
             MapTool::Uid,
@@ -567,6 +671,7 @@ mod tests {
             "{}",
             outcome.message
         );
+        assert!(outcome.is(Code::FileCapsNamespaced));
     }
 
     #[test]
@@ -582,6 +687,7 @@ mod tests {
             "/usr/bin/newuidmap is neither setuid root nor cap_setuid+ep: \
              it has no file capabilities"
         );
+        assert!(outcome.is(Code::NotPrivileged));
         assert_eq!(
             fact(&outcome, "mode"),
             Some("0755 root:root, no file capabilities")
@@ -613,6 +719,7 @@ mod tests {
             outcome.message,
             "/usr/bin/newuidmap is owned by uid 1000, not root"
         );
+        assert!(outcome.is(Code::NotRootOwned));
         assert_eq!(fact(&outcome, "mode"), Some("4755 1000:1000"));
     }
 
@@ -629,6 +736,7 @@ mod tests {
             .push(at("/usr/bin/newuidmap", info(0o4755, 0, CapsState::None)));
         let outcome = judge(&f, &debian());
         assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::NotPrivileged));
         assert_eq!(
             outcome.remediation[0].commands,
             ["export PATH=/usr/bin:\"$PATH\""]
@@ -657,6 +765,7 @@ mod tests {
             outcome.message,
             "newuidmap not found on PATH /usr/local/bin:/usr/bin:/bin"
         );
+        assert!(outcome.is(Code::NotFound));
         assert_eq!(
             commands(&outcome),
             ["apt-get install --reinstall -y uidmap || apt-get install -y uidmap"]
@@ -680,6 +789,7 @@ mod tests {
             "newuidmap is in /usr/sbin but not on PATH /usr/local/bin:/usr/bin:/bin; \
              runc reports \"mapping tool not present\""
         );
+        assert!(outcome.is(Code::NotOnPath));
         assert_eq!(commands(&outcome), ["export PATH=\"$PATH:/usr/sbin\""]);
     }
 
@@ -699,6 +809,7 @@ mod tests {
             outcome.message,
             "/opt is mounted nosuid, which disables setuid and file capabilities"
         );
+        assert!(outcome.is(Code::NosuidMount));
         assert_eq!(fact(&outcome, "mount"), Some("/opt rw,nosuid,nodev ext4"));
         assert_eq!(commands(&outcome), ["mount -o remount,suid /opt"]);
         assert!(!outcome.remediation[0].persistent);
@@ -717,6 +828,7 @@ mod tests {
             outcome.message,
             "NoNewPrivs is set, so setuid and file capabilities are ignored"
         );
+        assert!(outcome.is(Code::NoNewPrivs));
         assert!(outcome
             .evidence
             .contains(&Evidence::setting("NoNewPrivs", "1")));
@@ -736,6 +848,24 @@ mod tests {
             1,
             "{}",
             outcome.message
+        );
+        // The code is the first cause's, the others' follow it; the fixes
+        // are every cause's, in order.
+        assert!(outcome.is(Code::NotPrivileged));
+        assert_eq!(outcome.also, [Code::NoNewPrivs.code()]);
+        assert_eq!(
+            commands(&outcome),
+            [
+                "apt-get install --reinstall -y uidmap",
+                "chown root:root /usr/bin/newuidmap",
+                "chmod u+s /usr/bin/newuidmap",
+                "setcap cap_setuid+ep /usr/bin/newuidmap",
+            ]
+        );
+        assert!(outcome.remediation[3].summary.contains("NoNewPrivileges="));
+        assert_eq!(
+            outcome.evidence.last(),
+            Some(&Evidence::setting("NoNewPrivs", "1"))
         );
     }
 
@@ -762,6 +892,7 @@ mod tests {
         );
         let outcome = judge(&f, &debian());
         assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::NotExecutable));
         assert_eq!(commands(&outcome), ["chmod o+x /usr/bin/newuidmap"]);
     }
 
@@ -773,6 +904,7 @@ mod tests {
         let outcome = judge(&f, &debian());
         assert_eq!(outcome.status, Status::Fail);
         assert_eq!(outcome.message, "/usr/bin/newgidmap is not a regular file");
+        assert!(outcome.is(Code::NotRegularFile));
         assert_eq!(
             outcome.remediation[0].commands,
             ["apt-get install --reinstall -y uidmap"]
@@ -788,5 +920,112 @@ mod tests {
         };
         let outcome = judge(&facts(MapTool::Uid, Some(located)), &debian());
         assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::Uninspectable));
+        assert_eq!(
+            outcome.message,
+            "cannot inspect /usr/bin/newuidmap: cannot read /usr/bin/newuidmap: permission denied"
+        );
+    }
+
+    #[test]
+    fn malformed_or_unreadable_file_capabilities_fail() {
+        let invalid = super::super::filecaps::decode(&[1, 0, 0, 2]).unwrap_err();
+        let f = facts(
+            MapTool::Uid,
+            Some(at(
+                "/usr/bin/newuidmap",
+                info(0o755, 0, CapsState::Invalid(invalid)),
+            )),
+        );
+        let outcome = judge(&f, &debian());
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::FileCapsInvalid));
+        assert_eq!(
+            outcome.message,
+            "/usr/bin/newuidmap is neither setuid root nor cap_setuid+ep: its file capability \
+             revision 2 needs 20 bytes, found 4, so the kernel ignores it"
+        );
+
+        let f = facts(
+            MapTool::Uid,
+            Some(at(
+                "/usr/bin/newuidmap",
+                info(0o755, 0, CapsState::Unreadable("permission denied".into())),
+            )),
+        );
+        let outcome = judge(&f, &debian());
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::FileCapsUnreadable));
+        assert!(
+            outcome
+                .message
+                .ends_with("its file capabilities are unreadable (permission denied)"),
+            "{}",
+            outcome.message
+        );
+    }
+
+    #[test]
+    fn a_nosuid_copy_points_at_a_working_one_before_the_remount() {
+        let mut file = info(0o4755, 0, CapsState::None);
+        file.mount = Some(MountFacts {
+            mount_point: PathBuf::from("/opt"),
+            options: "rw,nosuid".into(),
+            fs_type: "ext4".into(),
+            nosuid: true,
+        });
+        let mut f = facts(MapTool::Uid, Some(at("/opt/bin/newuidmap", file)));
+        f.elsewhere
+            .push(at("/usr/bin/newuidmap", info(0o4755, 0, CapsState::None)));
+        let outcome = judge(&f, &debian());
+        assert!(outcome.is(Code::NosuidMount));
+        assert_eq!(
+            commands(&outcome),
+            [
+                "export PATH=/usr/bin:\"$PATH\"",
+                "mount -o remount,suid /opt",
+            ]
+        );
+        // No "privileged copy" evidence: that belongs to an unusable copy.
+        assert_eq!(fact(&outcome, "privileged copy"), None);
+
+        // An unusable copy on the same mount offers the working one once.
+        let mut file = info(0o755, 0, CapsState::None);
+        file.mount = f
+            .on_path
+            .as_ref()
+            .unwrap()
+            .file
+            .as_ref()
+            .unwrap()
+            .mount
+            .clone();
+        f.on_path = Some(at("/opt/bin/newuidmap", file));
+        let outcome = judge(&f, &debian());
+        assert!(outcome.is(Code::NotPrivileged));
+        assert_eq!(
+            commands(&outcome),
+            [
+                "export PATH=/usr/bin:\"$PATH\"",
+                "mount -o remount,suid /opt",
+            ]
+        );
+        assert_eq!(
+            outcome.message,
+            "/opt/bin/newuidmap is neither setuid root nor cap_setuid+ep: it has no file \
+             capabilities; /opt is mounted nosuid, which disables setuid and file capabilities"
+        );
+        let names: Vec<&str> = outcome
+            .evidence
+            .iter()
+            .map(|e| match e {
+                Evidence::Fact { name, .. } | Evidence::Setting { name, .. } => name.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["path", "mode", "privileged copy", "mount", "NoNewPrivs"]
+        );
     }
 }

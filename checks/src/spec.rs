@@ -1,4 +1,5 @@
-//! config.json, read as runc reads it.
+//! config.json, read as runc reads it, and the [`BundleInput`] a bundle run
+//! hands its checks (through [`crate::check::Context::bundle`]).
 //!
 //! runc decodes the file with Go's `json.NewDecoder(f).Decode(&spec)`: it reads
 //! ONE JSON value and ignores whatever follows it, ignores unknown fields, and
@@ -18,6 +19,25 @@ use serde::Deserialize;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// A bundle, with config.json loaded once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BundleInput {
+    /// The bundle directory as given (a real path, not under HostFs).
+    pub dir: PathBuf,
+    /// config.json, parsed, or why it could not be.
+    pub config: Result<Loaded, ConfigError>,
+}
+
+impl BundleInput {
+    /// Reads `dir/config.json` as runc does (see [`load`]).
+    pub fn load(dir: &Path) -> Self {
+        BundleInput {
+            dir: dir.to_path_buf(),
+            config: load(dir),
+        }
+    }
+}
 
 /// The largest config.json the doctor reads. runc has no limit; real configs
 /// are a few KiB, and a 64 MiB one still parses in well under a second.

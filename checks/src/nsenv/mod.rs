@@ -6,6 +6,8 @@
 //! Values are kept as read (trimmed); judges parse them. A file that does not
 //! exist is [`Knob::Absent`], one that cannot be read [`Knob::Unreadable`].
 
+pub mod fixes;
+
 use crate::host::HostFs;
 use crate::model::Evidence;
 
@@ -201,18 +203,18 @@ impl Sandbox {
         let pid1_cgroup = host.read_text("/proc/1/cgroup").ok().and_then(|text| {
             text.lines()
                 .find(|line| CONTAINER_MARKERS.iter().any(|m| line.contains(m)))
-                .map(|line| crate::userns::live::cap(line.trim(), 200))
+                .map(|line| crate::model::cap(line.trim(), 200))
         });
         let container_env = host.read("/proc/1/environ").ok().and_then(|bytes| {
             bytes.split(|b| *b == 0).find_map(|var| {
                 var.strip_prefix(b"container=")
-                    .map(|v| crate::userns::live::cap(&String::from_utf8_lossy(v), 100))
+                    .map(|v| crate::model::cap(&String::from_utf8_lossy(v), 100))
             })
         });
         let uid_map = host.read_text("/proc/self/uid_map").ok().and_then(|text| {
             let normal: Vec<&str> = text.split_whitespace().collect();
             (!text.trim().is_empty() && normal != ["0", "0", "4294967295"])
-                .then(|| crate::userns::live::cap(&normal.join(" "), 300))
+                .then(|| crate::model::cap(&normal.join(" "), 300))
         });
         Sandbox {
             dockerenv: host.exists("/.dockerenv"),

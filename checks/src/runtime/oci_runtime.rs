@@ -7,28 +7,63 @@
 //! version comes from `NAME --version`, run only when the binary is owned by
 //! root (or by the subject when the subject runs the doctor) and not writable
 //! by others; on a fixture host the version stays unknown. The judge knows the
-//! version limits the reference documents:
+//! rootless limits of those versions on this host's cgroup layout (read
+//! through [`crate::cgroupfs`]); each limit is a note with its code, and the
+//! outcome carries the code of the most serious note: one that stops a
+//! runtime from running before one that only limits it, then in the order of
+//! [`BY_SERIOUSNESS`].
 //!
-//! * crun refuses a v1/v2 hybrid host whose v2 side has controllers
-//!   ("cgroups in hybrid mode not supported, drop all controllers from cgroupv2");
-//! * runc must read its own binary to start a container (`/proc/self/exe`);
-//! * runc before 1.0.0-rc91 has no cgroup v2 support, before 1.0.0-rc5 maps one id;
-//! * youki before 0.7.0 panics with one uid mapping and several gid mappings.
-//!
-//! None installed is a warning; installed but none able to run here is a
-//! failure; some unable or limited is a warning.
+//! Decisions: docs/checks/runtime.md, section `runtime.oci-runtime`.
 
 use super::version::{self, CommandRun, Version};
-use crate::cgroup::delegation::unified_hierarchy_fix;
-use crate::cgroup::layout::{self, Hierarchy, HYBRID_UNIFIED};
+use super::Code;
+use crate::cgroupfs::{self, unified_hierarchy_fix, Hierarchy, HYBRID_UNIFIED};
+use crate::check::{CheckDef, Context, Outcome};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
-use crate::model::{Evidence, Outcome, Remediation};
+use crate::model::{Evidence, Remediation};
 use crate::privdrop::Creds;
 use crate::shell::quote;
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
+
+pub static OCI_RUNTIME: CheckDef = CheckDef {
+    id: "runtime.oci-runtime",
+    title: "OCI runtime",
+    description: "Which of runc, crun and youki are installed, their versions, and known \
+                  rootless limits of those versions on this host.",
+    codes: &[
+        Code::NoneInstalled.code(),
+        Code::CrunRefusesHybrid.code(),
+        Code::RuncUnreadable.code(),
+        Code::RuncMapsOneId.code(),
+        Code::YoukiMappingPanic.code(),
+        Code::RuncGroupReadable.code(),
+        Code::RuncPredatesCgroupV2.code(),
+        Code::RuncPrerelease.code(),
+    ],
+    probes: &[],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    judge(&gather(ctx.host, ctx.subject), &ctx.distro)
+}
+
+/// The codes of the notes, most serious first: the outcome carries the first
+/// of them among the notes that stop a runtime, or else among all notes.
+pub const BY_SERIOUSNESS: [Code; 7] = [
+    Code::CrunRefusesHybrid,
+    Code::RuncUnreadable,
+    Code::RuncMapsOneId,
+    Code::YoukiMappingPanic,
+    Code::RuncGroupReadable,
+    // Stops runc on a v2 host (and then outranks every limit); elsewhere it
+    // matters least.
+    Code::RuncPredatesCgroupV2,
+    Code::RuncPrerelease,
+];
 
 /// Where runtimes live when they are not on the subject's PATH.
 pub const SYSTEM_DIRS: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -120,7 +155,7 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
         subject_gid: subject.gid,
         subject_is_root: subject.is_root(),
         installed,
-        hierarchy: layout::gather(host),
+        hierarchy: cgroupfs::gather(host),
     }
 }
 
@@ -172,11 +207,59 @@ fn refuse_to_run(meta: &BinaryMeta, subject: &Subject) -> Option<String> {
 /// What the judge makes of one runtime.
 struct Assessment {
     label: String,
-    can_run: bool,
     /// Reasons it cannot run, or limits it has.
-    notes: Vec<String>,
+    notes: Vec<Note>,
     evidence: Vec<Evidence>,
     fixes: Vec<Remediation>,
+}
+
+impl Assessment {
+    /// No note stops it.
+    fn can_run(&self) -> bool {
+        !self.notes.iter().any(|n| n.stops)
+    }
+
+    /// A reason it cannot run here.
+    fn cannot_run(&mut self, code: Code, text: String) {
+        self.notes.push(Note {
+            code,
+            text,
+            stops: true,
+        });
+    }
+
+    /// A limit it has here.
+    fn limit(&mut self, code: Code, text: String) {
+        self.notes.push(Note {
+            code,
+            text,
+            stops: false,
+        });
+    }
+}
+
+/// One reason a runtime cannot run, or one limit it has.
+struct Note {
+    code: Code,
+    /// A clause of the message.
+    text: String,
+    /// The runtime cannot run here because of it.
+    stops: bool,
+}
+
+/// The code of the most serious note: a stopping one first, then by
+/// [`BY_SERIOUSNESS`].
+fn most_serious<'a>(notes: impl IntoIterator<Item = &'a Note>) -> Option<Code> {
+    notes
+        .into_iter()
+        .min_by_key(|n| {
+            let rank = BY_SERIOUSNESS
+                .iter()
+                .position(|c| *c == n.code)
+                .unwrap_or(BY_SERIOUSNESS.len());
+            (!n.stops, rank)
+        })
+        .map(|n| n.code)
 }
 
 fn assess(item: &Installed, facts: &Facts, distro: &Distro) -> Assessment {
@@ -192,7 +275,6 @@ fn assess(item: &Installed, facts: &Facts, distro: &Distro) -> Assessment {
     };
     let mut a = Assessment {
         label,
-        can_run: true,
         notes: Vec::new(),
         evidence: Vec::new(),
         fixes: Vec::new(),
@@ -246,23 +328,28 @@ fn assess_runc(
         match readable(meta, facts) {
             Readable::Yes => {}
             Readable::No => {
-                a.can_run = false;
-                a.notes.push(format!(
-                    "{shown} is not readable by {} (mode {:04o}): runc must read its own \
-                     binary to start a container",
-                    facts.subject_name, meta.mode
-                ));
+                a.cannot_run(
+                    Code::RuncUnreadable,
+                    format!(
+                        "{shown} is not readable by {} (mode {:04o}): runc must read its own \
+                         binary to start a container",
+                        facts.subject_name, meta.mode
+                    ),
+                );
                 a.fixes.push(Remediation::root(
                     format!("let every user read {shown}"),
                     vec![format!("chmod 0755 {}", quote(&shown))],
                 ));
             }
             Readable::GroupOnly => {
-                a.notes.push(format!(
-                    "{shown} is readable only by group {} (mode {:04o}): runc starts for {} \
-                     only if they are in that group",
-                    meta.gid, meta.mode, facts.subject_name
-                ));
+                a.limit(
+                    Code::RuncGroupReadable,
+                    format!(
+                        "{shown} is readable only by group {} (mode {:04o}): runc starts for {} \
+                         only if they are in that group",
+                        meta.gid, meta.mode, facts.subject_name
+                    ),
+                );
                 a.fixes.push(Remediation::root(
                     format!("let every user read {shown}"),
                     vec![format!("chmod 0755 {}", quote(&shown))],
@@ -279,29 +366,37 @@ fn assess_runc(
         vec![distro.install(&[distro.package(Component::Runc)])],
     );
     if v.is_before_rc(91) && facts.hierarchy == Hierarchy::Unified {
-        a.can_run = false;
-        a.notes.push(format!(
-            "runc {} predates cgroup v2 support (1.0.0-rc91) and this host is cgroup v2",
-            v.raw
-        ));
+        a.cannot_run(
+            Code::RuncPredatesCgroupV2,
+            format!(
+                "runc {} predates cgroup v2 support (1.0.0-rc91) and this host is cgroup v2",
+                v.raw
+            ),
+        );
     } else if v.is_before_rc(91) {
-        a.notes.push(format!(
-            "runc {} predates cgroup v2 support (1.0.0-rc91)",
-            v.raw
-        ));
+        a.limit(
+            Code::RuncPredatesCgroupV2,
+            format!("runc {} predates cgroup v2 support (1.0.0-rc91)", v.raw),
+        );
     }
     if v.is_before_rc(5) {
-        a.notes.push(format!(
-            "runc {} maps only one id in rootless containers (multiple mappings need \
-             1.0.0-rc5)",
-            v.raw
-        ));
+        a.limit(
+            Code::RuncMapsOneId,
+            format!(
+                "runc {} maps only one id in rootless containers (multiple mappings need \
+                 1.0.0-rc5)",
+                v.raw
+            ),
+        );
     }
     if !v.is_before_rc(91) {
-        a.notes.push(format!(
-            "runc {} is a pre-release of 1.0.0; rootless fixes landed since",
-            v.raw
-        ));
+        a.limit(
+            Code::RuncPrerelease,
+            format!(
+                "runc {} is a pre-release of 1.0.0; rootless fixes landed since",
+                v.raw
+            ),
+        );
     }
     a.fixes.push(upgrade);
 }
@@ -310,15 +405,17 @@ fn assess_crun(a: &mut Assessment, facts: &Facts, distro: &Distro) {
     if !facts.hierarchy.hybrid_with_v2_controllers() {
         return;
     }
-    a.can_run = false;
     let controllers = facts
         .hierarchy
         .unified_controllers_text()
         .unwrap_or_default();
-    a.notes.push(format!(
-        "crun refuses this hybrid cgroup host, whose v2 hierarchy has controllers ({controllers}): \
-         \"{CRUN_HYBRID_ERROR}\""
-    ));
+    a.cannot_run(
+        Code::CrunRefusesHybrid,
+        format!(
+            "crun refuses this hybrid cgroup host, whose v2 hierarchy has controllers \
+             ({controllers}): \"{CRUN_HYBRID_ERROR}\""
+        ),
+    );
     a.evidence.push(Evidence::file(
         format!("{HYBRID_UNIFIED}/cgroup.controllers"),
         controllers,
@@ -329,11 +426,14 @@ fn assess_crun(a: &mut Assessment, facts: &Facts, distro: &Distro) {
 fn assess_youki(a: &mut Assessment, version: Option<&Version>, distro: &Distro) {
     let Some(v) = version else { return };
     if v.is_before(0, 7, 0) {
-        a.notes.push(format!(
-            "youki {} panics when a config maps one uid range and several gid ranges \
-             (fixed in 0.7.0)",
-            v.raw
-        ));
+        a.limit(
+            Code::YoukiMappingPanic,
+            format!(
+                "youki {} panics when a config maps one uid range and several gid ranges \
+                 (fixed in 0.7.0)",
+                v.raw
+            ),
+        );
         a.fixes.push(Remediation::root(
             "upgrade youki to 0.7.0 or later (or use runc or crun)",
             vec![distro.install(&[distro.package(Component::Runc)])],
@@ -376,10 +476,14 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         } else {
             "install runc (crun cannot run on this hybrid cgroup host)".to_string()
         };
-        return Outcome::warn(format!(
-            "no OCI runtime (runc, crun, youki) found on {}'s PATH or in the system directories",
-            facts.subject_name
-        ))
+        return Outcome::warn(
+            Code::NoneInstalled,
+            format!(
+                "no OCI runtime (runc, crun, youki) found on {}'s PATH or in the system \
+                 directories",
+                facts.subject_name
+            ),
+        )
         .with(Evidence::setting("searched", SYSTEM_DIRS))
         .with(hierarchy)
         .fix(Remediation::root(summary, vec![distro.install(&[runc])]));
@@ -390,37 +494,51 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         .iter()
         .map(|item| assess(item, facts, distro))
         .collect();
-    let runnable: Vec<&Assessment> = assessed.iter().filter(|a| a.can_run).collect();
-    let mut outcome = if runnable.is_empty() {
-        let reasons: Vec<String> = assessed.iter().flat_map(|a| a.notes.clone()).collect();
-        let mut out = Outcome::fail(format!(
-            "no installed runtime can run here: {}",
-            reasons.join("; ")
-        ));
-        let has_runc = facts.installed.iter().any(|i| i.kind == Kind::Runc);
-        if !has_runc && facts.hierarchy != Hierarchy::Unified {
-            out = out.fix(Remediation::root(
-                "install runc, which runs on this cgroup layout",
-                vec![distro.install(&[distro.package(Component::Runc)])],
-            ));
+    let runnable: Vec<&Assessment> = assessed.iter().filter(|a| a.can_run()).collect();
+    let notes: Vec<&Note> = assessed.iter().flat_map(|a| &a.notes).collect();
+    let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+    let noted: Vec<Code> = notes.iter().map(|n| n.code).collect();
+    let chosen = most_serious(notes);
+    // The other notes' codes, once each, in the order the message names them.
+    let mut also: Vec<Code> = Vec::new();
+    for code in noted {
+        if Some(code) != chosen && !also.contains(&code) {
+            also.push(code);
         }
-        out
-    } else if assessed.iter().any(|a| !a.notes.is_empty()) {
-        let works: Vec<&str> = runnable.iter().map(|a| a.label.as_str()).collect();
-        let notes: Vec<String> = assessed.iter().flat_map(|a| a.notes.clone()).collect();
-        Outcome::warn(format!(
-            "{} can run here; {}",
-            works.join(", "),
-            notes.join("; ")
-        ))
-    } else {
-        let labels: Vec<String> = assessed
-            .iter()
-            .zip(&facts.installed)
-            .map(|(a, i)| format!("{} ({})", a.label, i.path.display()))
-            .collect();
-        Outcome::pass(format!("installed: {}", labels.join(", ")))
+    }
+    // A runtime that cannot run has a note saying why, so no notes means all can.
+    let mut outcome = match chosen {
+        Some(code) if runnable.is_empty() => {
+            let mut out = Outcome::fail(
+                code,
+                format!("no installed runtime can run here: {}", texts.join("; ")),
+            );
+            let has_runc = facts.installed.iter().any(|i| i.kind == Kind::Runc);
+            if !has_runc && facts.hierarchy != Hierarchy::Unified {
+                out = out.fix(Remediation::root(
+                    "install runc, which runs on this cgroup layout",
+                    vec![distro.install(&[distro.package(Component::Runc)])],
+                ));
+            }
+            out
+        }
+        Some(code) => {
+            let works: Vec<&str> = runnable.iter().map(|a| a.label.as_str()).collect();
+            Outcome::warn(
+                code,
+                format!("{} can run here; {}", works.join(", "), texts.join("; ")),
+            )
+        }
+        None => {
+            let labels: Vec<String> = assessed
+                .iter()
+                .zip(&facts.installed)
+                .map(|(a, i)| format!("{} ({})", a.label, i.path.display()))
+                .collect();
+            Outcome::pass(format!("installed: {}", labels.join(", ")))
+        }
     };
+    outcome = outcome.also(also);
     for a in assessed {
         outcome = outcome.with_all(a.evidence);
         for fix in a.fixes {
@@ -482,7 +600,7 @@ mod tests {
 
     fn hybrid(controllers: &str) -> Hierarchy {
         Hierarchy::Hybrid {
-            unified_controllers: Some(layout::split_controllers(controllers)),
+            unified_controllers: Some(cgroupfs::split_controllers(controllers)),
         }
     }
 
@@ -504,6 +622,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(out.status, Status::Pass);
+        assert_eq!(out.code, None);
         assert_eq!(
             out.message,
             "installed: runc 1.1.5+ds1 (/usr/sbin/runc), crun 1.8.1 (/usr/bin/crun)"
@@ -520,6 +639,7 @@ mod tests {
             &debian(),
         );
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::CrunRefusesHybrid));
         assert!(
             out.message
                 .starts_with("runc 1.1.5+ds1 can run here; crun refuses"),
@@ -538,6 +658,7 @@ mod tests {
     fn crun_alone_on_that_host_fails() {
         let out = judge(&facts(vec![crun_181()], hybrid("hugetlb")), &debian());
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::CrunRefusesHybrid));
         assert!(out
             .message
             .starts_with("no installed runtime can run here: crun refuses"));
@@ -553,6 +674,7 @@ mod tests {
     fn nothing_installed_warns() {
         let out = judge(&facts(Vec::new(), Hierarchy::Unified), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::NoneInstalled));
         assert_eq!(out.remediation[0].commands, vec!["apt-get install -y runc"]);
         assert_eq!(out.remediation[0].summary, "install runc (or crun)");
         let fedora = Distro::from_os_release(&OsRelease::parse("ID=fedora\n"));
@@ -571,6 +693,7 @@ mod tests {
         });
         let out = judge(&facts(vec![runc], Hierarchy::Unified), &debian());
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::RuncUnreadable));
         assert!(out.message.contains("is not readable by alice (mode 0711)"));
         assert_eq!(
             out.remediation[0].commands,
@@ -591,6 +714,7 @@ mod tests {
         });
         let out = judge(&facts(vec![runc], Hierarchy::Unified), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::RuncGroupReadable));
     }
 
     #[test]
@@ -602,17 +726,25 @@ mod tests {
         );
         let out = judge(&facts(vec![rc90.clone()], Hierarchy::Unified), &debian());
         assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::RuncPredatesCgroupV2));
         assert!(out.message.contains("predates cgroup v2 support"));
         let out = judge(&facts(vec![rc90], Hierarchy::Legacy), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::RuncPredatesCgroupV2));
         let ancient = installed(
             Kind::Runc,
             "/usr/bin/runc",
             ran("/usr/bin/runc", "runc version 0.1.1\nspec: 0.4.0\n"),
         );
-        let out = judge(&facts(vec![ancient], Hierarchy::Legacy), &debian());
+        let out = judge(&facts(vec![ancient.clone()], Hierarchy::Legacy), &debian());
         assert_eq!(out.status, Status::Warn);
+        // Mapping one id limits more than lacking cgroup v2 on a v1 host.
+        assert!(out.is(Code::RuncMapsOneId));
         assert!(out.message.contains("maps only one id"));
+        // On a v2 host it cannot run at all, which comes first.
+        let out = judge(&facts(vec![ancient], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::RuncPredatesCgroupV2));
         let rc95 = installed(
             Kind::Runc,
             "/usr/bin/runc",
@@ -620,6 +752,7 @@ mod tests {
         );
         let out = judge(&facts(vec![rc95], Hierarchy::Unified), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::RuncPrerelease));
         assert!(out.message.contains("pre-release of 1.0.0"));
     }
 
@@ -632,9 +765,57 @@ mod tests {
         );
         let out = judge(&facts(vec![youki], Hierarchy::Unified), &debian());
         assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::YoukiMappingPanic));
         assert!(out
             .message
             .starts_with("youki 0.3.0 can run here; youki 0.3.0 panics"));
+    }
+
+    #[test]
+    fn a_runtime_that_cannot_run_outranks_limits_of_one_that_can() {
+        let rc95 = installed(
+            Kind::Runc,
+            "/usr/bin/runc",
+            ran("/usr/bin/runc", "runc version 1.0.0-rc95\n"),
+        );
+        let youki = installed(
+            Kind::Youki,
+            "/usr/bin/youki",
+            ran("/usr/bin/youki", YOUKI_0_3_0),
+        );
+        let out = judge(
+            &facts(vec![rc95, crun_181(), youki], hybrid("hugetlb")),
+            &debian(),
+        );
+        assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::CrunRefusesHybrid));
+        assert!(
+            out.message
+                .starts_with("runc 1.0.0-rc95, youki 0.3.0 can run here; runc"),
+            "{}",
+            out.message
+        );
+    }
+
+    #[test]
+    fn every_note_code_is_ranked_and_declared() {
+        for code in BY_SERIOUSNESS {
+            assert!(OCI_RUNTIME.codes.contains(&code.code()), "{code:?}");
+        }
+        assert_eq!(BY_SERIOUSNESS.len() + 1, OCI_RUNTIME.codes.len());
+        let cases = [
+            facts(Vec::new(), Hierarchy::Unified),
+            facts(vec![runc_115(), crun_181()], Hierarchy::Unified),
+            facts(vec![runc_115(), crun_181()], hybrid("hugetlb")),
+            facts(vec![crun_181()], hybrid("hugetlb")),
+        ];
+        for f in cases {
+            let out = judge(&f, &debian());
+            assert!(
+                crate::check::coded_as_declared(&OCI_RUNTIME, &out),
+                "{out:?}"
+            );
+        }
     }
 
     #[test]
@@ -735,6 +916,7 @@ mod tests {
             assert!(matches!(f.installed[0].version, VersionSource::NotRun(_)));
             let out = judge(&f, &debian());
             assert_eq!(out.status, Status::Warn);
+            assert!(out.is(Code::CrunRefusesHybrid));
             assert!(out
                 .message
                 .starts_with("runc (version unknown) can run here; crun refuses"));
@@ -753,7 +935,9 @@ mod tests {
             let f = gather(&host, &subject);
             assert!(f.installed.is_empty());
             assert_eq!(f.hierarchy, Hierarchy::Unmounted);
-            assert_eq!(judge(&f, &debian()).status, Status::Warn);
+            let out = judge(&f, &debian());
+            assert_eq!(out.status, Status::Warn);
+            assert!(out.is(Code::NoneInstalled));
         }
     }
 }

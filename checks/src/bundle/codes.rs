@@ -1,0 +1,141 @@
+//! Finding codes of the `bundle` family: one per kind of non-pass outcome,
+//! kebab-case, stable like the check ids. Documented per check in
+//! docs/checks/bundle.md.
+
+crate::finding_codes! {
+    /// Finding codes of the `bundle` family.
+    pub enum Code {
+        /// Error: a bundle check ran without a bundle (a programming error).
+        NoBundle = "no-bundle",
+
+        // bundle.config
+        /// Fail: the bundle has no config.json.
+        ConfigMissing = "config-missing",
+        /// Fail: config.json is a directory, FIFO, socket or device.
+        ConfigNotAFile = "config-not-a-file",
+        /// Error: config.json is larger than the doctor reads.
+        ConfigTooLarge = "config-too-large",
+        /// Fail: config.json cannot be read.
+        ConfigUnreadable = "config-unreadable",
+        /// Fail: config.json is empty.
+        ConfigEmpty = "config-empty",
+        /// Fail: config.json is not valid JSON.
+        SyntaxError = "syntax-error",
+        /// Fail: a field of config.json has the wrong type.
+        TypeError = "type-error",
+
+        // bundle.rootfs
+        /// Fail: no `root` or an empty `root.path`.
+        RootPathMissing = "root-path-missing",
+        /// Fail: the rootfs cannot be stat'ed (missing).
+        RootfsMissing = "rootfs-missing",
+        /// Fail: the rootfs is not a directory.
+        RootfsNotADirectory = "rootfs-not-a-directory",
+        /// Fail: a component of `root.path` is a symlink.
+        RootfsSymlinkComponent = "rootfs-symlink-component",
+
+        // bundle.process
+        /// Fail: config.json has no `process`.
+        NoProcess = "no-process",
+        /// Fail: `process.cwd` is empty.
+        CwdEmpty = "cwd-empty",
+        /// Fail: `process.cwd` is relative.
+        CwdRelative = "cwd-relative",
+        /// Fail: `process.args` is empty.
+        ArgsEmpty = "args-empty",
+        /// Fail: args[0], a path, does not resolve in the rootfs.
+        ProgramNotFound = "program-not-found",
+        /// Fail: args[0] is a directory.
+        ProgramIsDirectory = "program-is-directory",
+        /// Fail: args[0] is a regular file without an x bit for the container user.
+        ProgramNotExecutable = "program-not-executable",
+        /// Fail: args[0] is not a regular file.
+        ProgramNotRegular = "program-not-regular",
+        /// Fail: process.env sets no PATH and args[0] is a bare name.
+        PathUnset = "path-unset",
+        /// Fail: no PATH directory of process.env holds an executable args[0].
+        NotOnPath = "not-on-path",
+        /// Fail: args[0] is found through a relative PATH entry.
+        RelativePathEntry = "relative-path-entry",
+        /// Fail: neither an ELF binary nor a `#!` script.
+        UnknownFormat = "unknown-format",
+        /// Fail: a damaged ELF header.
+        DamagedElf = "damaged-elf",
+        /// Fail: an ELF of another machine than the host's.
+        WrongArchitecture = "wrong-architecture",
+        /// Fail: an ELF file that is neither an executable nor a shared object.
+        NotAnExecutableElf = "not-an-executable-elf",
+        /// Fail: the ELF's PT_INTERP cannot be read.
+        BadPtInterp = "bad-pt-interp",
+        /// Fail: the ELF loader is missing from the rootfs.
+        LoaderMissing = "loader-missing",
+        /// Fail: the ELF loader is not an executable file for the container user.
+        LoaderNotExecutable = "loader-not-executable",
+        /// Fail: the ELF loader is a script.
+        LoaderNotElf = "loader-not-elf",
+        /// Fail: the `#!` interpreter is missing from the rootfs.
+        InterpreterMissing = "interpreter-missing",
+        /// Fail: the `#!` interpreter is not an executable file for the container user.
+        InterpreterNotExecutable = "interpreter-not-executable",
+        /// Fail: a `#!` line without an interpreter.
+        ShebangEmpty = "shebang-empty",
+        /// Fail: the `#!` line ends in a carriage return.
+        CrlfShebang = "crlf-shebang",
+        /// Fail: `#!` interpreters nested deeper than the kernel follows.
+        InterpretersTooDeep = "interpreters-too-deep",
+        /// Error: a resolved file of the rootfs could not be stat'ed.
+        StatFailed = "stat-failed",
+        /// Error: the gathered facts stop before a verdict (a bug).
+        IncompleteFacts = "incomplete-facts",
+
+        // bundle.user
+        /// Fail: process.user.uid is not mapped.
+        UidUnmapped = "uid-unmapped",
+        /// Fail: process.user.gid is not mapped.
+        GidUnmapped = "gid-unmapped",
+        /// Fail: process.user.additionalGids is set.
+        AdditionalGids = "additional-gids",
+
+        // bundle.user and bundle.mounts
+        /// Skip: no new user namespace in the config.
+        NoNewUserNamespace = "no-new-user-namespace",
+
+        // bundle.uid-mappings and bundle.gid-mappings
+        /// Skip: the subject is root, so runc is not rootless.
+        NotRootless = "not-rootless",
+        /// Fail: no user namespace in linux.namespaces.
+        NoUserNamespace = "no-user-namespace",
+        /// Skip: the user namespace is joined from a path.
+        UsernsJoined = "userns-joined",
+        /// Fail: the mappings are empty.
+        NoMappings = "no-mappings",
+        /// Fail: container id 0 is not mapped.
+        ContainerRootUnmapped = "container-root-unmapped",
+        /// Fail: container id 0 maps to an id the subject cannot chown to.
+        RootNotOwnId = "root-not-own-id",
+        /// Fail: an entry the kernel rejects (size 0, overlap, past 32 bits, too many).
+        MalformedEntry = "malformed-entry",
+        /// Fail: newuidmap/newgidmap is needed and not usable.
+        HelperUnusable = "helper-unusable",
+        /// Fail: a host range outside the subject's subordinate ranges.
+        OutsideSubordinateRanges = "outside-subordinate-ranges",
+        /// Fail: more than 5 entries for the helper.
+        TooManyEntries = "too-many-entries",
+        /// Warn: the mappings fit, but whether the helper is usable is unknown.
+        HelperUnknown = "helper-unknown",
+
+        // bundle.mounts
+        /// Fail: an id-mapped mount.
+        IdmappedMount = "idmapped-mount",
+        /// Fail: a `uid=`/`gid=` mount option naming an unmapped id.
+        UnmappedIdOption = "unmapped-id-option",
+        /// Fail: sysfs without a network namespace of the container's own.
+        SysfsWithoutNetns = "sysfs-without-netns",
+        /// Fail: mqueue without an ipc namespace of the container's own.
+        MqueueWithoutIpcns = "mqueue-without-ipcns",
+        /// Fail: proc without a pid namespace of the container's own.
+        ProcWithoutPidns = "proc-without-pidns",
+        /// Fail: a bind mount whose source does not exist.
+        BindSourceMissing = "bind-source-missing",
+    }
+}
