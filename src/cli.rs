@@ -23,6 +23,10 @@ pub(crate) enum Command {
         /// The bundle directory.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Predict for this runtime (and its installed version) rather than
+        /// the first installed one that runs here.
+        #[arg(long, value_name = "NAME", value_parser = ["runc", "crun", "youki"])]
+        runtime: Option<String>,
     },
     /// Explain a pasted error message (TEXT, or standard input when absent) and
     /// confirm its cause on this host.

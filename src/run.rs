@@ -32,7 +32,7 @@ pub(crate) fn run(cli: &Cli) -> anyhow::Result<Output> {
     }
     match command {
         Command::Check => check(cli),
-        Command::Bundle { dir } => bundle(cli, dir),
+        Command::Bundle { dir, runtime } => bundle(cli, dir, runtime.as_deref()),
         Command::Explain { text, bundle } => explain(cli, text.as_deref(), bundle.as_deref()),
         Command::Setup => setup(cli),
         Command::Mappings => mappings(cli),
@@ -177,7 +177,7 @@ fn check(cli: &Cli) -> anyhow::Result<Output> {
     Ok(scene.report(cli, results, Some(capabilities), None))
 }
 
-fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
+fn bundle(cli: &Cli, dir: &std::path::Path, runtime: Option<&str>) -> anyhow::Result<Output> {
     let global = &cli.global;
     reject_format(global.format, &Format::REPORTS, "bundle")?;
     let selected = select(BUNDLE_CHECKS, "bundle ", cli)?;
@@ -185,7 +185,7 @@ fn bundle(cli: &Cli, dir: &std::path::Path) -> anyhow::Result<Output> {
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let ctx = Context::new(&scene.host, &scene.who.subject, &scene.os, &NoProbes);
     let timeout = std::time::Duration::from_secs_f64(global.timeout);
-    let results = run_bundle_for(ctx, &dir, &selected, timeout);
+    let results = run_bundle_for(ctx, &dir, runtime, &selected, timeout);
     Ok(scene.report(cli, results, None, Some(dir)))
 }
 
@@ -226,6 +226,7 @@ fn explain(
             results.extend(run_bundle_for(
                 ctx,
                 dir,
+                None,
                 &bundle_selected,
                 std::time::Duration::from_secs_f64(global.timeout),
             ));

@@ -27,6 +27,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// One check: its identity, its documentation and its logic.
@@ -106,10 +107,26 @@ pub struct Outcome {
 }
 
 /// A typed fact a check states beside its evidence, for programs to read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fact {
     /// `cgroup.delegation`: how much of the cgroup hierarchy the subject has.
     CgroupMode(cgroupfs::Mode),
+    /// `runtime.oci-runtime`: one installed OCI runtime, in the order found.
+    OciRuntime(OciRuntime),
+}
+
+/// An installed OCI runtime as `runtime.oci-runtime` found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OciRuntime {
+    /// `runc`, `crun` or `youki`.
+    pub name: &'static str,
+    /// Where it was found (the subject's PATH first).
+    pub path: PathBuf,
+    /// `(major, minor, patch)` from `--version`, when it printed one.
+    pub version: Option<(u64, u64, u64)>,
+    /// Nothing known stops it on this host (crun on a hybrid cgroup host does
+    /// not run at all).
+    pub runs_here: bool,
 }
 
 impl Fact {
@@ -117,6 +134,15 @@ impl Fact {
     fn cgroup_mode(&self) -> Option<cgroupfs::Mode> {
         match self {
             Fact::CgroupMode(mode) => Some(*mode),
+            _ => None,
+        }
+    }
+
+    /// The runtime, when this fact states one.
+    fn oci_runtime(&self) -> Option<&OciRuntime> {
+        match self {
+            Fact::OciRuntime(runtime) => Some(runtime),
+            _ => None,
         }
     }
 }
@@ -205,6 +231,11 @@ impl Outcome {
     pub fn stating(mut self, fact: Fact) -> Self {
         self.facts.push(fact);
         self
+    }
+
+    /// The OCI runtimes this outcome states, in the order found.
+    pub fn oci_runtimes(&self) -> impl Iterator<Item = &OciRuntime> {
+        self.facts.iter().filter_map(Fact::oci_runtime)
     }
 
     /// The cgroup mode this outcome states, if any.

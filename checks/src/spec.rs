@@ -27,6 +27,9 @@ pub struct BundleInput {
     pub dir: PathBuf,
     /// config.json, parsed, or why it could not be.
     pub config: Result<Loaded, ConfigError>,
+    /// The runtime to predict for (`bundle --runtime NAME`); `None` for the
+    /// one installed.
+    pub runtime: Option<String>,
 }
 
 impl BundleInput {
@@ -35,7 +38,14 @@ impl BundleInput {
         BundleInput {
             dir: dir.to_path_buf(),
             config: load(dir),
+            runtime: None,
         }
+    }
+
+    /// The same bundle, predicted for `runtime` (`None`: the one installed).
+    pub fn for_runtime(mut self, runtime: Option<String>) -> Self {
+        self.runtime = runtime;
+        self
     }
 }
 

@@ -31,6 +31,7 @@ pub mod mounts;
 pub mod process;
 pub mod resolve;
 pub mod rootfs;
+pub mod target;
 pub mod uid_mappings;
 pub mod user;
 

@@ -13,7 +13,7 @@
 //! diagnoses itself) the checks run in-process. A child that fails, times out
 //! or answers garbage turns every bundle check into `error`, never a guess.
 
-use super::run_bundle;
+use super::run_loaded;
 use crate::check::{CheckDef, CheckResult, Context, Outcome};
 use crate::host::HostFs;
 use crate::model::{CommonCode, Evidence, Remediation, Status};
@@ -21,6 +21,7 @@ use crate::os_release::OsRelease;
 use crate::privdrop::{self, Creds};
 use crate::probe::{NoProbes, PROBE_ARG};
 use crate::registry::{find, find_bundle};
+use crate::spec::BundleInput;
 use crate::subject::Subject;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -44,6 +45,8 @@ struct Request {
     path: String,
     /// The ids of the selected checks, in report order.
     checks: Vec<String>,
+    /// The runtime to predict for (`--runtime`), or `None`.
+    runtime: Option<String>,
 }
 
 /// One check's answer from the child.
@@ -131,6 +134,7 @@ impl WireOutcome {
 pub fn run_bundle_for(
     ctx: Context<'_>,
     dir: &Path,
+    runtime: Option<&str>,
     selected: &[&'static CheckDef],
     timeout: Duration,
 ) -> Vec<CheckResult> {
@@ -139,19 +143,23 @@ pub fn run_bundle_for(
         Some(creds) if ctx.host.is_real() => in_child(
             Path::new(SELF_EXE),
             ctx.subject,
-            &dir,
+            (&dir, runtime),
             selected,
             creds,
             timeout,
         ),
-        _ => run_bundle(ctx, &dir, selected),
+        _ => run_loaded(
+            ctx,
+            &BundleInput::load(&dir).for_runtime(runtime.map(str::to_string)),
+            selected,
+        ),
     }
 }
 
 fn in_child(
     exe: &Path,
     subject: &Subject,
-    dir: &Path,
+    (dir, runtime): (&Path, Option<&str>),
     selected: &[&'static CheckDef],
     creds: Creds,
     timeout: Duration,
@@ -165,6 +173,7 @@ fn in_child(
         xdg_runtime_dir: subject.xdg_runtime_dir.clone(),
         path: subject.path.clone(),
         checks: selected.iter().map(|def| def.id.to_string()).collect(),
+        runtime: runtime.map(str::to_string),
     };
     let result = serde_json::to_string(&request)
         .map_err(|e| format!("cannot encode the request: {e}"))
@@ -257,7 +266,8 @@ pub fn child_main(request: &str) -> i32 {
         }
     }
     let ctx = Context::new(&host, &subject, &os, &NoProbes);
-    let answers: Vec<Answer> = run_bundle(ctx, &request.dir, &selected)
+    let input = BundleInput::load(&request.dir).for_runtime(request.runtime);
+    let answers: Vec<Answer> = run_loaded(ctx, &input, &selected)
         .into_iter()
         .map(|r| Answer {
             id: r.def.id.to_string(),
@@ -336,7 +346,7 @@ mod tests {
         let results = in_child(
             Path::new("relative/doctor"),
             &subject,
-            Path::new("/b"),
+            (Path::new("/b"), None),
             BUNDLE_CHECKS,
             creds,
             Duration::from_secs(1),

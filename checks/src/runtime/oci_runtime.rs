@@ -18,7 +18,7 @@
 use super::version::{self, CommandRun, Version};
 use super::Code;
 use crate::cgroupfs::{self, unified_hierarchy_fix, Hierarchy, HYBRID_UNIFIED};
-use crate::check::{CheckDef, Context, Outcome};
+use crate::check::{CheckDef, Context, Fact, OciRuntime, Outcome};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
 use crate::model::{Evidence, Remediation};
@@ -262,13 +262,18 @@ fn most_serious<'a>(notes: impl IntoIterator<Item = &'a Note>) -> Option<Code> {
         .map(|n| n.code)
 }
 
+/// The version `--version` printed, when it ran and succeeded.
+fn version_of(item: &Installed) -> Option<Version> {
+    match &item.version {
+        VersionSource::Ran(run) if run.exit_code == Some(0) => Version::from_output(&run.stdout),
+        _ => None,
+    }
+}
+
 fn assess(item: &Installed, facts: &Facts, distro: &Distro) -> Assessment {
     let name = item.kind.name();
     let shown = item.path.display().to_string();
-    let parsed = match &item.version {
-        VersionSource::Ran(run) if run.exit_code == Some(0) => Version::from_output(&run.stdout),
-        _ => None,
-    };
+    let parsed = version_of(item);
     let label = match &parsed {
         Some(v) => format!("{name} {}", v.raw),
         None => format!("{name} (version unknown)"),
@@ -539,6 +544,14 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
         }
     };
     outcome = outcome.also(also);
+    for (a, item) in assessed.iter().zip(&facts.installed) {
+        outcome = outcome.stating(Fact::OciRuntime(OciRuntime {
+            name: item.kind.name(),
+            path: item.path.clone(),
+            version: version_of(item).map(|v| (v.major, v.minor, v.patch)),
+            runs_here: a.can_run(),
+        }));
+    }
     for a in assessed {
         outcome = outcome.with_all(a.evidence);
         for fix in a.fixes {
