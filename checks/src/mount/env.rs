@@ -156,7 +156,7 @@ mod tests {
         );
         std::fs::create_dir_all(root.join("tmp")).unwrap();
         put("/dev/fuse", "");
-        let subject = crate::mount::fixture_tests::alice();
+        let subject = crate::testing::alice();
         let env = MountEnv::gather(&HostFs::rooted(root), &subject);
         assert_eq!(env.kernel_version(), Some((5, 4)));
         assert!(env.ubuntu_kernel);

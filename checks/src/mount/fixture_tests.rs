@@ -3,39 +3,10 @@
 //! and the block on a failed `userns.create`.
 
 use super::Code;
-use crate::check::{CheckDef, Context, Outcome};
-use crate::host::HostFs;
+use crate::check::Outcome;
 use crate::model::{CommonCode, Evidence, Status};
-use crate::os_release::OsRelease;
-use crate::probe::{CannedProbes, Probes};
-use crate::subject::Subject;
-use std::path::Path;
-
-pub(super) fn alice() -> Subject {
-    Subject {
-        name: "alice".into(),
-        uid: 1000,
-        gid: 1000,
-        home: "/home/alice".into(),
-        xdg_runtime_dir: Some("/run/user/1000".into()),
-        path: "/usr/local/bin:/usr/bin:/bin".into(),
-        is_invoker: true,
-    }
-}
-
-fn put(root: &Path, host_path: &str, text: &str) {
-    let real = root.join(host_path.trim_start_matches('/'));
-    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
-    std::fs::write(real, text).unwrap();
-}
-
-/// Runs `def` through a fresh context, which asserts its code is declared.
-fn run_with(root: &Path, os: &str, probes: &dyn Probes, def: &'static CheckDef) -> Outcome {
-    let host = HostFs::rooted(root);
-    let subject = alice();
-    let os = OsRelease::parse(os);
-    Context::new(&host, &subject, &os, probes).outcome_of(def)
-}
+use crate::probe::CannedProbes;
+use crate::testing::{put, run_with};
 
 const USERNS_OK: &str =
     r#""userns-create": {"report": {"ok": true, "facts": {"cap_sys_admin": "yes"}}}"#;

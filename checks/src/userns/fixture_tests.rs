@@ -2,48 +2,11 @@
 //! [`HostFs`] and canned probe results, as `check` runs them.
 
 use super::Code;
-use crate::check::{CheckDef, Context, Outcome};
-use crate::host::HostFs;
 use crate::model::{CommonCode, Evidence, Status};
-use crate::os_release::OsRelease;
-use crate::probe::{CannedProbes, NoProbes, Probes};
-use crate::subject::Subject;
+use crate::probe::{CannedProbes, NoProbes};
+use crate::testing::{put, run_with};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-
-pub(crate) fn alice() -> Subject {
-    Subject {
-        name: "alice".into(),
-        uid: 1000,
-        gid: 1000,
-        home: "/home/alice".into(),
-        xdg_runtime_dir: Some("/run/user/1000".into()),
-        path: "/usr/local/bin:/usr/bin:/bin".into(),
-        is_invoker: true,
-    }
-}
-
-pub(crate) fn put(root: &Path, host_path: &str, text: &str) {
-    let real = root.join(host_path.trim_start_matches('/'));
-    fs::create_dir_all(real.parent().unwrap()).unwrap();
-    fs::write(real, text).unwrap();
-}
-
-/// Runs `def` through a [`Context`], which (in tests) asserts that the
-/// outcome carries a code the check declares.
-pub(crate) fn run_with(
-    root: &Path,
-    os: &str,
-    probes: &dyn Probes,
-    def: &'static CheckDef,
-) -> Outcome {
-    let host = HostFs::rooted(root);
-    let subject = alice();
-    let os = OsRelease::parse(os);
-    let ctx = Context::new(&host, &subject, &os, probes);
-    ctx.outcome_of(def)
-}
 
 fn canned(json: &str) -> CannedProbes {
     CannedProbes::from_json(json).unwrap()
