@@ -337,7 +337,10 @@ fn probes(
 }
 
 /// Live probes running in a thread of their own while the static checks are
-/// judged; the first check that needs an outcome waits for all of them.
+/// judged; the first check that needs an outcome waits for all of them. Where
+/// no thread can be started (a seccomp filter refusing `clone3`, a process
+/// limit), the probes run at once on this thread instead: slower, as
+/// complete.
 struct BackgroundProbes {
     running: std::sync::Mutex<Option<std::thread::JoinHandle<LiveProbes>>>,
     done: std::sync::OnceLock<Option<LiveProbes>>,
@@ -350,10 +353,26 @@ impl BackgroundProbes {
         timeout: std::time::Duration,
     ) -> Self {
         let exe = std::path::Path::new(LiveProbes::SELF_EXE);
-        let running = std::thread::spawn(move || LiveProbes::run(exe, &kinds, &plan, timeout));
+        let (inline_kinds, inline_plan) = (kinds.clone(), plan.clone());
+        let spawned = std::thread::Builder::new()
+            .name("probes".to_string())
+            .spawn(move || LiveProbes::run(exe, &kinds, &plan, timeout));
+        let done = std::sync::OnceLock::new();
+        let running = match spawned {
+            Ok(handle) => Some(handle),
+            Err(_) => {
+                let _ = done.set(Some(LiveProbes::run(
+                    exe,
+                    &inline_kinds,
+                    &inline_plan,
+                    timeout,
+                )));
+                None
+            }
+        };
         BackgroundProbes {
-            running: std::sync::Mutex::new(Some(running)),
-            done: std::sync::OnceLock::new(),
+            running: std::sync::Mutex::new(running),
+            done,
         }
     }
 

@@ -15,6 +15,7 @@ mod json_contract;
 mod live;
 mod live_privsafe;
 mod live_probes;
+mod live_sandbox;
 mod setup_truth;
 mod shell;
 mod trace;

@@ -5,7 +5,7 @@
 //!
 //! 1. host facts and plain data: [`model`], [`host`], [`subject`], [`accounts`],
 //!    [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
-//!    [`spec`], [`shell`], [`privdrop`], [`container`];
+//!    [`spec`], [`shell`], [`privdrop`], [`container`], [`spawn`];
 //! 2. live probes: [`probe`];
 //! 3. what a check is: [`check`]; what the live checks share: [`live`],
 //!    [`nsenv`];
@@ -46,6 +46,7 @@ pub mod probe;
 pub mod registry;
 pub mod runtime;
 pub mod shell;
+pub mod spawn;
 pub mod spec;
 pub mod subid;
 pub mod subject;

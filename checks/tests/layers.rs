@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cgroupfs", 3),
     ("subordinate", 3),
     ("spec", 0),
+    ("spawn", 0),
     ("privdrop", 3),
     ("probe", 4),
     ("check", 5),

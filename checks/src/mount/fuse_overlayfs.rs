@@ -12,7 +12,7 @@ use super::Code;
 use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::distro::{Component, Distro, Family};
 use crate::live::{self, Live};
-use crate::model::{Evidence, Remediation, Status};
+use crate::model::{CommonCode, Evidence, Remediation, Status};
 use crate::probe::{ProbeKind, ProbeReport};
 
 pub static FUSE_OVERLAYFS: CheckDef = CheckDef {
@@ -194,6 +194,12 @@ fn cause(report: &ProbeReport, env: &MountEnv, distro: &Distro) -> Finding {
             ),
         )
         .fixes([install(distro)]),
+        // The probe could not create a process to run fuse-overlayfs in (a
+        // sandbox refusing clone3, a process limit): nothing is known of it.
+        "spawn" => Finding::error(
+            CommonCode::ProbeBroken,
+            format!("the fuse-overlayfs probe could not run: {}", report.detail),
+        ),
         _ => Finding::error(
             Code::UnexpectedStep,
             format!(
@@ -270,7 +276,6 @@ fn open_dev_fuse(errno: &str, env: &MountEnv, distro: &Distro) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::CommonCode;
     use crate::testing::debian;
 
     fn report(ok: bool, step: Option<&str>, errno: Option<&str>, facts: &[(&str, &str)]) -> Live {
@@ -503,6 +508,22 @@ mod tests {
         );
         assert_eq!(outcome.status, Status::Error);
         assert!(outcome.is(Code::UnexpectedStep));
+        // No process for fuse-overlayfs: the probe's trouble, even where native
+        // overlay works.
+        let mut spawn = report(false, Some("spawn"), Some("EPERM"), &[]);
+        if let Live::Report(r) = &mut spawn {
+            r.detail = "starting /usr/bin/fuse-overlayfs failed with EPERM (operation not \
+                        permitted)"
+                .into();
+        }
+        let outcome = judge(&spawn, &native(true), &env, &debian());
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(CommonCode::ProbeBroken));
+        assert_eq!(
+            outcome.message,
+            "the fuse-overlayfs probe could not run: starting /usr/bin/fuse-overlayfs failed \
+             with EPERM (operation not permitted)"
+        );
         let outcome = judge(
             &report(false, Some("unshare"), Some("ENOSPC"), &[]),
             &native(true),

@@ -17,6 +17,7 @@ use super::plan::ProbePlan;
 use super::runner::{self, Finished};
 use super::{ProbeKind, ProbeOutcome, ProbeReport, Probes};
 use crate::privdrop::{self, Creds};
+use crate::spawn;
 use std::collections::BTreeMap;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -74,7 +75,7 @@ impl LiveProbes {
         let commands = match commands {
             Ok(commands) => commands,
             Err(e) => {
-                let reason = format!("cannot start the probe: {e}");
+                let reason = format!("cannot start the probe: {}", spawn::errno_text(&e));
                 let outcomes = wanted
                     .into_iter()
                     .map(|kind| {
@@ -139,7 +140,7 @@ pub(crate) fn run_one(command: Command, timeout: Duration) -> Result<Vec<u8>, St
     let result = runner::run_all(vec![command], timeout).pop();
     let finished = match result {
         Some(Ok(finished)) => finished,
-        Some(Err(e)) => return Err(format!("cannot start: {e}")),
+        Some(Err(e)) => return Err(format!("cannot start: {}", spawn::errno_text(&e))),
         None => return Err("cannot start".to_string()),
     };
     let note = stderr_note(&finished.stderr);
@@ -156,7 +157,7 @@ fn interpret(result: io::Result<Finished>, timeout: Duration) -> ProbeOutcome {
         Ok(finished) => finished,
         Err(e) => {
             return ProbeOutcome::Broken {
-                reason: format!("cannot start the probe: {e}"),
+                reason: format!("cannot start the probe: {}", spawn::errno_text(&e)),
             }
         }
     };
@@ -408,9 +409,12 @@ mod tests {
             interpret(timed_out, Duration::from_millis(2500)),
             ProbeOutcome::TimedOut { seconds: 2.5 }
         );
-        let outcome = interpret(Err(io::Error::from_raw_os_error(2)), T);
-        assert!(
-            matches!(outcome, ProbeOutcome::Broken { reason } if reason.starts_with("cannot start the probe"))
+        let outcome = interpret(Err(io::Error::from_raw_os_error(1)), T);
+        assert_eq!(
+            outcome,
+            ProbeOutcome::Broken {
+                reason: "cannot start the probe: EPERM (operation not permitted)".into()
+            }
         );
     }
 

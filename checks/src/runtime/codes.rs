@@ -51,5 +51,9 @@ crate::finding_codes! {
         RuncPredatesCgroupV2 = "runc-predates-cgroup-v2",
         /// Warn: runc is a 1.0.0 release candidate.
         RuncPrerelease = "runc-prerelease",
+        /// Error: `NAME --version` could not be started because no process
+        /// could be created (a seccomp filter refusing `clone3`, a process
+        /// limit), so the rootless limits of that version are unknown.
+        VersionNotStarted = "version-not-started",
     }
 }

@@ -21,7 +21,7 @@ use crate::cgroupfs::{self, unified_hierarchy_fix, Hierarchy, HYBRID_UNIFIED};
 use crate::check::{CheckDef, Context, Fact, OciRuntime, Outcome};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
-use crate::model::{Evidence, Remediation};
+use crate::model::{Evidence, Remediation, Status};
 use crate::privdrop::Creds;
 use crate::shell::quote;
 use crate::subject::Subject;
@@ -42,6 +42,7 @@ pub static OCI_RUNTIME: CheckDef = CheckDef {
         Code::RuncGroupReadable.code(),
         Code::RuncPredatesCgroupV2.code(),
         Code::RuncPrerelease.code(),
+        Code::VersionNotStarted.code(),
     ],
     probes: &[],
     run,
@@ -138,15 +139,26 @@ pub struct Facts {
 /// Reads the facts; runs `--version` only on the real host.
 pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
     // Each `--version` is a process start (a Go runtime for runc): run them
-    // side by side, in report order.
+    // side by side, in report order; a lookup that gets no thread (a sandbox
+    // refusing `clone3`, a process limit) is done here, in turn.
     let installed = std::thread::scope(|scope| {
-        let lookups: Vec<_> = Kind::ALL
+        let lookups: Vec<Lookup<'_>> = Kind::ALL
             .iter()
-            .map(|&kind| scope.spawn(move || find(host, subject, kind)))
+            .map(|&kind| {
+                match std::thread::Builder::new()
+                    .spawn_scoped(scope, move || find(host, subject, kind))
+                {
+                    Ok(handle) => Lookup::Thread(handle),
+                    Err(_) => Lookup::Done(find(host, subject, kind)),
+                }
+            })
             .collect();
         lookups
             .into_iter()
-            .filter_map(|lookup| lookup.join().ok().flatten())
+            .filter_map(|lookup| match lookup {
+                Lookup::Thread(handle) => handle.join().ok().flatten(),
+                Lookup::Done(found) => found,
+            })
             .collect()
     });
     Facts {
@@ -157,6 +169,12 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
         installed,
         hierarchy: cgroupfs::gather(host),
     }
+}
+
+/// One runtime's lookup: on a thread of its own, or done already.
+enum Lookup<'scope> {
+    Thread(std::thread::ScopedJoinHandle<'scope, Option<Installed>>),
+    Done(Option<Installed>),
 }
 
 fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
@@ -543,7 +561,7 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
             Outcome::pass(format!("installed: {}", labels.join(", ")))
         }
     };
-    outcome = outcome.also(also);
+    outcome = not_started(outcome.also(also), facts);
     for (a, item) in assessed.iter().zip(&facts.installed) {
         outcome = outcome.stating(Fact::OciRuntime(OciRuntime {
             name: item.kind.name(),
@@ -563,6 +581,54 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
     outcome.with(hierarchy)
 }
 
+/// When some `--version` could not be started because no process could be
+/// created, the verdict lacks what those versions would have told: an error
+/// (`version-not-started`) that names the errno, then what is known; a fail
+/// stays a fail and names it after its own problems.
+fn not_started(outcome: Outcome, facts: &Facts) -> Outcome {
+    let mut commands = Vec::new();
+    let mut errnos: Vec<&str> = Vec::new();
+    for item in &facts.installed {
+        if let VersionSource::Ran(CommandRun {
+            not_created: Some(errno),
+            ..
+        }) = &item.version
+        {
+            commands.push(format!("{} --version", item.path.display()));
+            if !errnos.contains(&errno.as_str()) {
+                errnos.push(errno);
+            }
+        }
+    }
+    if commands.is_empty() {
+        return outcome;
+    }
+    let whose = if commands.len() == 1 {
+        "its version"
+    } else {
+        "their versions"
+    };
+    let clause = format!(
+        "cannot start {}: {}; the rootless limits of {whose} are unknown",
+        commands.join(", "),
+        errnos.join(", ")
+    );
+    if outcome.status == Status::Fail {
+        let message = format!("{}; {clause}", outcome.message);
+        return Outcome { message, ..outcome }.also([Code::VersionNotStarted]);
+    }
+    let mut error = Outcome::error(
+        Code::VersionNotStarted,
+        format!("{clause}; {}", outcome.message),
+    );
+    error.also = outcome.code.into_iter().chain(outcome.also).collect();
+    Outcome {
+        evidence: outcome.evidence,
+        remediation: outcome.remediation,
+        ..error
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,6 +644,7 @@ mod tests {
             stdout: stdout.into(),
             stderr: String::new(),
             failure: None,
+            not_created: None,
         })
     }
 
@@ -815,7 +882,8 @@ mod tests {
         for code in BY_SERIOUSNESS {
             assert!(OCI_RUNTIME.codes.contains(&code.code()), "{code:?}");
         }
-        assert_eq!(BY_SERIOUSNESS.len() + 1, OCI_RUNTIME.codes.len());
+        // Besides the notes: none-installed and version-not-started.
+        assert_eq!(BY_SERIOUSNESS.len() + 2, OCI_RUNTIME.codes.len());
         let cases = [
             facts(Vec::new(), Hierarchy::Unified),
             facts(vec![runc_115(), crun_181()], Hierarchy::Unified),
@@ -853,6 +921,7 @@ mod tests {
             stdout: String::new(),
             stderr: "exec format error".into(),
             failure: None,
+            not_created: None,
         });
         let out = judge(&facts(vec![failing], Hierarchy::Unified), &debian());
         assert!(out.evidence.iter().any(|e| matches!(
@@ -862,6 +931,85 @@ mod tests {
                 ..
             }
         )));
+    }
+
+    fn not_created(path: &str) -> VersionSource {
+        VersionSource::Ran(CommandRun {
+            argv: vec![path.into(), "--version".into()],
+            exit_code: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            failure: Some("cannot start: EPERM (operation not permitted)".into()),
+            not_created: Some("EPERM (operation not permitted)".into()),
+        })
+    }
+
+    #[test]
+    fn a_version_that_no_process_could_run_is_an_error() {
+        let mut runc = runc_115();
+        runc.version = not_created("/usr/sbin/runc");
+        let out = judge(&facts(vec![runc.clone()], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Error);
+        assert!(out.is(Code::VersionNotStarted));
+        assert_eq!(
+            out.message,
+            "cannot start /usr/sbin/runc --version: EPERM (operation not permitted); the \
+             rootless limits of its version are unknown; installed: runc (version unknown) \
+             (/usr/sbin/runc)"
+        );
+        assert!(out.also.is_empty());
+        assert!(out.evidence.contains(&Evidence::fact(
+            "runc",
+            "/usr/sbin/runc, version unknown, --version cannot start: EPERM (operation not \
+             permitted)"
+        )));
+        // What is known without the versions is kept: crun's refusal, as a further code.
+        let mut crun = crun_181();
+        crun.version = not_created("/usr/bin/crun");
+        let out = judge(
+            &facts(vec![runc, crun.clone()], hybrid("hugetlb\n")),
+            &debian(),
+        );
+        assert_eq!(out.status, Status::Error);
+        assert!(out.is(Code::VersionNotStarted));
+        assert_eq!(out.also, vec![Code::CrunRefusesHybrid.code()]);
+        assert!(crate::check::coded_as_declared(&OCI_RUNTIME, &out));
+        assert!(
+            out.message.starts_with(
+                "cannot start /usr/sbin/runc --version, /usr/bin/crun --version: EPERM \
+                 (operation not permitted); the rootless limits of their versions are unknown; \
+                 runc (version unknown) can run here; crun refuses"
+            ),
+            "{}",
+            out.message
+        );
+        assert!(!out.remediation.is_empty());
+        // A fail stays a fail and names the error after its own problems.
+        let out = judge(&facts(vec![crun], hybrid("hugetlb\n")), &debian());
+        assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::CrunRefusesHybrid));
+        assert_eq!(out.also, vec![Code::VersionNotStarted.code()]);
+        assert!(crate::check::coded_as_declared(&OCI_RUNTIME, &out));
+        assert!(
+            out.message.ends_with(
+                "; cannot start /usr/bin/crun --version: EPERM (operation not permitted); the \
+                 rootless limits of its version are unknown"
+            ),
+            "{}",
+            out.message
+        );
+        // A program that could not be executed is a fact about it, not an error.
+        let mut missing = runc_115();
+        missing.version = VersionSource::Ran(CommandRun {
+            not_created: None,
+            failure: Some("cannot start: ENOENT (no such file or directory)".into()),
+            ..match not_created("/usr/sbin/runc") {
+                VersionSource::Ran(run) => run,
+                VersionSource::NotRun(_) => unreachable!(),
+            }
+        });
+        let out = judge(&facts(vec![missing], Hierarchy::Unified), &debian());
+        assert_eq!(out.status, Status::Pass);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! hung binary costs at most the timeout.
 
 use crate::privdrop::{self, Creds};
+use crate::spawn;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -111,6 +112,10 @@ pub struct CommandRun {
     pub stderr: String,
     /// Why it did not finish normally (could not start, timed out).
     pub failure: Option<String>,
+    /// Why no process could be created at all, an errno text (see
+    /// [`crate::spawn::no_process`]): the doctor's sandbox failed, not the
+    /// program.
+    pub not_created: Option<String>,
 }
 
 /// Runs `program args` (an absolute path) with a clean environment (`PATH`,
@@ -132,6 +137,7 @@ pub fn run_capped(
         stdout: String::new(),
         stderr: String::new(),
         failure: None,
+        not_created: None,
     };
     let mut command = match privdrop::command(program, creds) {
         Ok(command) => command,
@@ -152,7 +158,9 @@ pub fn run_capped(
     let mut child = match spawned {
         Ok(child) => child,
         Err(e) => {
-            run.failure = Some(format!("cannot start: {e}"));
+            let errno = spawn::errno_text(&e);
+            run.failure = Some(format!("cannot start: {errno}"));
+            run.not_created = spawn::no_process(&e).then_some(errno);
             return run;
         }
     };
@@ -332,7 +340,11 @@ mod tests {
             None,
             VERSION_TIMEOUT,
         );
-        assert!(run.failure.unwrap().starts_with("cannot start"));
+        assert_eq!(
+            run.failure.as_deref(),
+            Some("cannot start: ENOENT (no such file or directory)")
+        );
+        assert_eq!(run.not_created, None);
         let run = run_capped(
             Path::new("runc"),
             &["--version"],

@@ -2,8 +2,9 @@
 //!
 //! Steps: `find` (the plan has no binary), `open-dev-fuse` (opening /dev/fuse
 //! read-write as the subject, before any namespace, failed), `unshare`, `map`,
-//! `mkdtemp`, `mount` (fuse-overlayfs could not start, exited, or no fuse
-//! mount appeared within [`MOUNT_WAIT`]), `verify`, `unmount`. Facts: `binary`,
+//! `mkdtemp`, `spawn` (no process could be created to run fuse-overlayfs),
+//! `mount` (fuse-overlayfs could not be executed, exited, or no fuse mount
+//! appeared within [`MOUNT_WAIT`]), `verify`, `unmount`. Facts: `binary`,
 //! `dev-fuse` (`openable` or the errno name), `stderr`, `exit`.
 //!
 //! fuse-overlayfs daemonises by default, which would take it out of the
@@ -19,6 +20,7 @@ use super::mounts::{verify_overlay, write_file};
 use super::{
     enter_user_and_mount_ns, fact_text, is_fuse_mounted, make_scratch, Cleanup, Failure, Step,
 };
+use crate::spawn;
 use nix::errno::Errno;
 use nix::mount::{umount2, MntFlags};
 use std::collections::BTreeMap;
@@ -102,7 +104,15 @@ fn mount_and_verify(
         .stdout(Stdio::null())
         .stderr(stderr)
         .spawn()
-        .map_err(|e| Failure::io("mount", &e, &format!("starting {}", binary.display())))?;
+        .map_err(|e| {
+            // No process at all is the probe's own trouble, not fuse-overlayfs's.
+            let step = if spawn::no_process(&e) {
+                "spawn"
+            } else {
+                "mount"
+            };
+            Failure::io(step, &e, &format!("starting {}", binary.display()))
+        })?;
     let daemon = cleanup.daemon.insert(child);
     let merged: PathBuf = scratch.join("merged");
     let deadline = Instant::now() + MOUNT_WAIT;

@@ -19,6 +19,7 @@ use super::super::plan::ProbePlan;
 use super::{
     fact_text, normalize_map, parse_map, read_map, stop, Failure, Step, HOLDER, PROBE_ARG,
 };
+use crate::spawn;
 use nix::errno::Errno;
 use nix::sched::{unshare, CloneFlags};
 use nix::unistd::{getgid, getuid};
@@ -285,7 +286,11 @@ fn map_with(
         .args(&args)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| Failure::io(step, &e, &format!("running {}", path.display())))?;
+        .map_err(|e| {
+            // No process at all is the probe's own trouble, not the tool's.
+            let step = if spawn::no_process(&e) { "spawn" } else { step };
+            Failure::io(step, &e, &format!("running {}", path.display()))
+        })?;
     let stderr = fact_text(&String::from_utf8_lossy(&output.stderr));
     let exit = match output.status.code() {
         Some(code) => code.to_string(),
