@@ -139,7 +139,6 @@ pub fn parse_profiles(text: &str) -> Vec<String> {
 
 /// Gathers the facts for the subject of `ctx`.
 pub fn gather(ctx: &Context<'_>, spec: &Spec) -> SettingsFacts {
-    let process = spec.process.clone().unwrap_or_default();
     let host = ctx.host;
     // A login of another user starts at 0; the doctor's own value is the one
     // the subject's runc inherits when the doctor is the subject.
@@ -162,26 +161,47 @@ pub fn gather(ctx: &Context<'_>, spec: &Spec) -> SettingsFacts {
         )
     };
     SettingsFacts {
-        process_present: spec.process.is_some(),
         root: ctx.subject.is_root(),
-        rlimits: process.rlimits.clone().unwrap_or_default(),
         limits: rlimits::subject_limits(host, ctx.subject),
         nr_open: host
             .read_text("/proc/sys/fs/nr_open")
             .ok()
             .and_then(|t| t.trim().parse().ok()),
-        oom_score_adj: process.oom_score_adj,
         own_oom,
         oom_source,
-        terminal: process.terminal.unwrap_or(false),
         has_terminal: (ctx.subject.is_invoker && host.is_real()).then(own_terminal),
-        scheduler: process.scheduler.is_some(),
-        io_priority: process.io_priority.is_some(),
         target: target(ctx),
-        apparmor_profile: process.apparmor_profile.clone().unwrap_or_default(),
         apparmor: apparmor(host),
-        selinux_label: process.selinux_label.clone().unwrap_or_default(),
         selinux_enabled: host.exists("/sys/fs/selinux/enforce"),
+        ..SettingsFacts::of_spec(spec)
+    }
+}
+
+impl SettingsFacts {
+    /// The spec's side of the facts; the host's side neutral (a rootless
+    /// subject with unknown limits, oom_score_adj 0, no terminal known, no
+    /// target runtime, no LSM enabled).
+    pub fn of_spec(spec: &Spec) -> Self {
+        let process = spec.process.clone().unwrap_or_default();
+        SettingsFacts {
+            process_present: spec.process.is_some(),
+            root: false,
+            rlimits: process.rlimits.clone().unwrap_or_default(),
+            limits: Limits::default(),
+            nr_open: None,
+            oom_score_adj: process.oom_score_adj,
+            own_oom: 0,
+            oom_source: "the default".into(),
+            terminal: process.terminal.unwrap_or(false),
+            has_terminal: None,
+            scheduler: process.scheduler.is_some(),
+            io_priority: process.io_priority.is_some(),
+            target: None,
+            apparmor_profile: process.apparmor_profile.clone().unwrap_or_default(),
+            apparmor: AppArmor::default(),
+            selinux_label: process.selinux_label.clone().unwrap_or_default(),
+            selinux_enabled: false,
+        }
     }
 }
 
@@ -614,6 +634,39 @@ mod tests {
         assert!(judge(&f).is(Code::ApparmorProfileNotLoaded));
         f.apparmor_profile = "unconfined".into();
         assert_eq!(judge(&f).status, Status::Pass);
+    }
+
+    #[test]
+    fn apparmor_facts_come_from_the_host_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for dir in [
+            "sys/kernel/security/apparmor",
+            "sys/module/apparmor/parameters",
+            "proc/self/attr/apparmor",
+        ] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        std::fs::write(root.join("sys/module/apparmor/parameters/enabled"), "Y\n").unwrap();
+        std::fs::write(
+            root.join("sys/kernel/security/apparmor/profiles"),
+            "docker-default (enforce)\n/usr/bin/man (complain)\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("proc/self/attr/apparmor/exec"), "").unwrap();
+        let found = apparmor(&HostFs::rooted(root));
+        assert!(found.enabled);
+        assert_eq!(
+            found.profiles,
+            Some(vec!["docker-default".into(), "/usr/bin/man".into()])
+        );
+        assert_eq!(found.attr_path, "/proc/self/attr/apparmor/exec");
+        std::fs::write(root.join("sys/module/apparmor/parameters/enabled"), "N\n").unwrap();
+        assert!(!apparmor(&HostFs::rooted(root)).enabled);
+        let empty = tempfile::tempdir().unwrap();
+        let none = apparmor(&HostFs::rooted(empty.path()));
+        assert!(!none.enabled);
+        assert_eq!(none.attr_path, "/proc/self/attr/exec");
     }
 
     #[test]
