@@ -311,3 +311,354 @@ fn the_doctor_fails_a_bundle_exactly_when_runc_does() {
         disagreements.join("\n")
     );
 }
+
+// ---- bundle.process (execve limits) and bundle.process-settings ----
+
+/// The test process's (soft, hard) limit from /proc/self/limits; the test
+/// user's runs inherit it through runuser (pam_limits sets nothing here).
+fn own_limit(label: &str) -> (u64, u64) {
+    let text = fs::read_to_string("/proc/self/limits").unwrap();
+    let line = text.lines().find(|l| l.starts_with(label)).unwrap();
+    let mut values = line[label.len()..].split_whitespace().map(|v| {
+        if v == "unlimited" {
+            u64::MAX
+        } else {
+            v.parse().unwrap()
+        }
+    });
+    (values.next().unwrap(), values.next().unwrap())
+}
+
+/// The kernel's limit on execve's strings and pointers for the inherited stack.
+fn exec_limit() -> u64 {
+    let (soft, _) = own_limit("Max stack size");
+    (8u64 * 1024 * 1024 / 4 * 3).min(soft / 4).max(32 * 4096)
+}
+
+/// process.env of about `total` bytes as the kernel counts it (strings with
+/// their NULs, plus a pointer each), besides what `runc spec` sets, HOME=/
+/// (added by runc's init) and /bin/true twice (file name and args[0]).
+fn env_of(bundle: &Path, total: u64) {
+    config(bundle, |c| {
+        let mut env: Vec<String> = c["process"]["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let fixed: u64 = env.iter().map(|e| e.len() as u64 + 1 + 8).sum::<u64>()
+            + ("HOME=/".len() as u64 + 1 + 8)
+            + 2 * ("/bin/true".len() as u64 + 1)
+            + 8;
+        let mut left = total - fixed;
+        loop {
+            let name = format!("V{}=", env.len());
+            let overhead = name.len() as u64 + 1 + 8;
+            let size = left.min(100_000);
+            if size <= overhead {
+                break;
+            }
+            env.push(format!("{name}{}", "x".repeat((size - overhead) as usize)));
+            left -= size;
+        }
+        c["process"]["env"] = json!(env);
+    });
+}
+
+fn process_field(bundle: &Path, field: &str, value: Value) {
+    config(bundle, |c| c["process"][field] = value);
+}
+
+const PROCESS_CASES: &[Case] = &[
+    Case {
+        name: "env-3mb",
+        path: PATH,
+        cause: Some("bundle.process"),
+        spoil: |b, _| env_of(b, 3_000_000),
+    },
+    Case {
+        name: "env-just-under-the-limit",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| env_of(b, exec_limit() - 64),
+    },
+    Case {
+        name: "env-just-over-the-limit",
+        path: PATH,
+        cause: Some("bundle.process"),
+        spoil: |b, _| env_of(b, exec_limit() + 64),
+    },
+    Case {
+        name: "one-string-at-max-arg-strlen",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| {
+            // 131071 bytes and its NUL: MAX_ARG_STRLEN exactly.
+            let entry = format!("BIG={}", "y".repeat(131_071 - 4));
+            process_field(b, "env", json!(["PATH=/bin", entry]));
+        },
+    },
+    Case {
+        name: "one-string-over-max-arg-strlen",
+        path: PATH,
+        cause: Some("bundle.process"),
+        spoil: |b, _| {
+            let entry = format!("BIG={}", "y".repeat(131_072 - 4));
+            process_field(b, "env", json!(["PATH=/bin", entry]));
+        },
+    },
+    Case {
+        name: "small-stack-rlimit-with-400k-env",
+        path: PATH,
+        cause: Some("bundle.process"),
+        spoil: |b, _| {
+            env_of(b, 400_000);
+            process_field(
+                b,
+                "rlimits",
+                json!([{"type": "RLIMIT_STACK", "soft": 1_048_576u64, "hard": 1_048_576u64}]),
+            );
+        },
+    },
+    Case {
+        name: "rlimit-nofile-above-hard",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| {
+            let (_, hard) = own_limit("Max open files");
+            process_field(
+                b,
+                "rlimits",
+                json!([{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": hard + 1}]),
+            );
+        },
+    },
+    Case {
+        name: "rlimit-nofile-within-hard",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| {
+            let (_, hard) = own_limit("Max open files");
+            process_field(
+                b,
+                "rlimits",
+                json!([{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": hard},
+                       {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]),
+            );
+        },
+    },
+    Case {
+        name: "rlimit-soft-above-hard",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| {
+            process_field(
+                b,
+                "rlimits",
+                json!([{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 100}]),
+            )
+        },
+    },
+    Case {
+        name: "rlimit-unknown-type",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| {
+            process_field(
+                b,
+                "rlimits",
+                json!([{"type": "RLIMIT_FOO", "soft": 1, "hard": 1}]),
+            )
+        },
+    },
+    Case {
+        name: "oom-score-adj-negative",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| process_field(b, "oomScoreAdj", json!(-1)),
+    },
+    Case {
+        name: "oom-score-adj-positive",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| process_field(b, "oomScoreAdj", json!(500)),
+    },
+    Case {
+        name: "oom-score-adj-out-of-range",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| process_field(b, "oomScoreAdj", json!(1001)),
+    },
+    Case {
+        name: "oom-score-adj-wrong-type",
+        path: PATH,
+        cause: Some("bundle.config"),
+        spoil: |b, _| process_field(b, "oomScoreAdj", json!("5")),
+    },
+    Case {
+        name: "console-size-negative",
+        path: PATH,
+        cause: Some("bundle.config"),
+        spoil: |b, _| process_field(b, "consoleSize", json!({"height": -1, "width": 80})),
+    },
+    Case {
+        name: "apparmor-profile-without-apparmor",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| process_field(b, "apparmorProfile", json!("rd-test-profile")),
+    },
+    Case {
+        name: "selinux-label-without-selinux",
+        path: PATH,
+        cause: Some("bundle.process-settings"),
+        spoil: |b, _| process_field(b, "selinuxLabel", json!("system_u:system_r:container_t:s0")),
+    },
+    Case {
+        name: "scheduler-ignored-by-runc-1.1",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| {
+            process_field(
+                b,
+                "scheduler",
+                json!({"policy": "SCHED_FIFO", "priority": 50}),
+            )
+        },
+    },
+    Case {
+        name: "io-priority-ignored-by-runc-1.1",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| {
+            process_field(
+                b,
+                "ioPriority",
+                json!({"class": "IOPRIO_CLASS_RT", "priority": 0}),
+            )
+        },
+    },
+];
+
+/// Runs one case through runc and the doctor: runc's result, its stderr, and
+/// the doctor's checks as (id, status, code).
+fn both(live: &Live, case: &Case) -> (bool, String, Vec<(String, String, String)>) {
+    let bundle = live.bundle(&format!("p-{}", case.name), false);
+    (case.spoil)(&bundle, live);
+    std::process::Command::new("chown")
+        .args(["-hR", &format!("{}:{}", live.uid, live.gid)])
+        .arg(&bundle)
+        .status()
+        .unwrap();
+    let (runc_ok, runc_err) = live.runc_starts(&bundle, case.path);
+    let exe = live.exe();
+    let output = live.as_user(
+        &[
+            exe.to_str().unwrap(),
+            "bundle",
+            bundle.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        case.path,
+    );
+    let report = parse_report(&output);
+    let checks = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or("").to_string(),
+                c["status"].as_str().unwrap_or("").to_string(),
+                c["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (runc_ok, runc_err, checks)
+}
+
+#[test]
+fn the_doctor_agrees_with_runc_on_process_limits_and_settings() {
+    let Some(live) = live("the_doctor_agrees_with_runc_on_process_limits_and_settings") else {
+        return;
+    };
+    let mut disagreements = Vec::new();
+    for case in PROCESS_CASES {
+        let (runc_ok, runc_err, checks) = both(&live, case);
+        let failed: Vec<&str> = checks
+            .iter()
+            .filter(|(_, status, _)| status == "fail")
+            .map(|(id, _, _)| id.as_str())
+            .collect();
+        let agrees = runc_ok == failed.is_empty();
+        let names_cause = match (runc_ok, case.cause) {
+            (false, Some(cause)) => failed.contains(&cause),
+            (true, None) => true,
+            _ => false,
+        };
+        let last_line = runc_err.trim().lines().last().unwrap_or("").to_string();
+        eprintln!(
+            "{}: runc {} ({last_line}); doctor failed {failed:?}",
+            case.name,
+            if runc_ok { "started" } else { "failed" },
+        );
+        if !agrees || !names_cause {
+            disagreements.push(format!(
+                "{}: runc {} ({}), doctor failed {failed:?}, expected cause {:?}",
+                case.name,
+                if runc_ok { "started" } else { "failed" },
+                last_line,
+                case.cause
+            ));
+        }
+    }
+    eprintln!(
+        "process cases: {} of {} agree with runc",
+        PROCESS_CASES.len() - disagreements.len(),
+        PROCESS_CASES.len()
+    );
+    assert!(
+        disagreements.is_empty(),
+        "disagreements with runc:\n{}",
+        disagreements.join("\n")
+    );
+}
+
+/// `terminal: true` where there is no terminal (these tests run without
+/// one): `runc run` in the foreground fails opening /dev/tty, which depends on
+/// how runc is started, not on the bundle (`runc run -d --console-socket`
+/// starts it). The doctor, started the same way, warns and fails nothing.
+#[test]
+fn terminal_without_a_terminal_is_a_warning_where_runc_run_fails() {
+    let Some(live) = live("terminal_without_a_terminal_is_a_warning_where_runc_run_fails") else {
+        return;
+    };
+    if fs::File::open("/dev/tty").is_ok() {
+        eprintln!("skipped: this test process has a terminal");
+        return;
+    }
+    let case = Case {
+        name: "terminal-true",
+        path: PATH,
+        cause: None,
+        spoil: |b, _| process_field(b, "terminal", json!(true)),
+    };
+    let (runc_ok, runc_err, checks) = both(&live, &case);
+    assert!(!runc_ok, "runc started without a terminal");
+    assert!(
+        runc_err.contains("open /dev/tty: no such device or address"),
+        "{runc_err}"
+    );
+    assert!(
+        checks.iter().all(|(_, status, _)| status != "fail"),
+        "{checks:?}"
+    );
+    assert!(
+        checks.contains(&(
+            "bundle.process-settings".into(),
+            "warn".into(),
+            "terminal-unavailable".into()
+        )),
+        "{checks:?}"
+    );
+}

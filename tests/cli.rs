@@ -23,6 +23,7 @@ const ALL_IDS: &[&str] = &[
     "bundle.config",
     "bundle.rootfs",
     "bundle.process",
+    "bundle.process-settings",
     "bundle.user",
     "bundle.uid-mappings",
     "bundle.gid-mappings",

@@ -29,6 +29,7 @@ pub static BUNDLE_CHECKS: &[&CheckDef] = &[
     &bundle::CONFIG,
     &bundle::ROOTFS,
     &bundle::PROCESS,
+    &bundle::PROCESS_SETTINGS,
     &bundle::USER,
     &bundle::UID_MAPPINGS,
     &bundle::GID_MAPPINGS,

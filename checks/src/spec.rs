@@ -83,6 +83,44 @@ pub struct Process {
     pub env: Option<Vec<String>>,
     pub cwd: Option<String>,
     pub capabilities: Option<Capabilities>,
+    /// `process.rlimits`: set on the container process before it execs.
+    pub rlimits: Option<Vec<Rlimit>>,
+    /// `process.oomScoreAdj` (Go `*int`).
+    #[serde(rename = "oomScoreAdj")]
+    pub oom_score_adj: Option<i64>,
+    /// `process.apparmorProfile`.
+    #[serde(rename = "apparmorProfile")]
+    pub apparmor_profile: Option<String>,
+    /// `process.selinuxLabel`.
+    #[serde(rename = "selinuxLabel")]
+    pub selinux_label: Option<String>,
+    /// `process.consoleSize` (Go `*Box` of two `uint`s).
+    #[serde(rename = "consoleSize")]
+    pub console_size: Option<ConsoleSize>,
+    /// `process.scheduler`, kept as raw JSON: runc 1.1's spec types do not
+    /// have it, so no value of it is a decode error there.
+    pub scheduler: Option<serde_json::Value>,
+    /// `process.ioPriority`, raw JSON for the same reason.
+    #[serde(rename = "ioPriority")]
+    pub io_priority: Option<serde_json::Value>,
+}
+
+/// One entry of `process.rlimits` (Go: `{Type string; Hard, Soft uint64}`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Rlimit {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub hard: Option<u64>,
+    pub soft: Option<u64>,
+}
+
+/// `process.consoleSize`.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ConsoleSize {
+    pub height: Option<u64>,
+    pub width: Option<u64>,
 }
 
 impl Process {

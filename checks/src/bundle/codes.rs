@@ -137,5 +137,35 @@ crate::finding_codes! {
         ProcWithoutPidns = "proc-without-pidns",
         /// Fail: a bind mount whose source does not exist.
         BindSourceMissing = "bind-source-missing",
+
+        // bundle.process: execve's limits
+        /// Fail: one string of process.args or process.env is longer than MAX_ARG_STRLEN.
+        ArgumentTooLong = "argument-too-long",
+        /// Fail: process.args and process.env exceed the kernel's limit for the stack limit.
+        ArgumentsTooLong = "arguments-too-long",
+
+        // bundle.process-settings
+        /// Fail: a process.rlimits type runc does not know.
+        RlimitUnknown = "rlimit-unknown",
+        /// Fail: a soft limit above its hard limit.
+        RlimitSoftAboveHard = "rlimit-soft-above-hard",
+        /// Fail: a hard limit above the subject's own hard limit.
+        RlimitAboveHard = "rlimit-above-hard",
+        /// Fail: process.oomScoreAdj outside -1000..1000.
+        OomScoreAdjInvalid = "oom-score-adj-invalid",
+        /// Fail: process.oomScoreAdj below the subject's own.
+        OomScoreAdjTooLow = "oom-score-adj-too-low",
+        /// Warn: process.terminal without a terminal here.
+        TerminalUnavailable = "terminal-unavailable",
+        /// Warn: process.scheduler or process.ioPriority that the target runtime applies and that may be refused.
+        SchedulingUnverified = "scheduling-unverified",
+        /// Fail: process.apparmorProfile where AppArmor is not enabled.
+        ApparmorDisabled = "apparmor-disabled",
+        /// Fail: process.apparmorProfile names a profile that is not loaded.
+        ApparmorProfileNotLoaded = "apparmor-profile-not-loaded",
+        /// Warn: whether the AppArmor profile is loaded is unknown.
+        ApparmorProfileUnknown = "apparmor-profile-unknown",
+        /// Fail: process.selinuxLabel where SELinux is disabled.
+        SelinuxDisabled = "selinux-disabled",
     }
 }

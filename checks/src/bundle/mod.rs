@@ -21,6 +21,7 @@
 //!
 //! Decisions: docs/checks/bundle.md.
 
+pub mod arg_limits;
 pub mod codes;
 pub mod config;
 pub mod exec;
@@ -29,7 +30,9 @@ pub mod host_facts;
 pub mod mapping_rules;
 pub mod mounts;
 pub mod process;
+pub mod process_settings;
 pub mod resolve;
+pub mod rlimits;
 pub mod rootfs;
 pub mod target;
 pub mod uid_mappings;
@@ -45,6 +48,7 @@ pub use config::CONFIG;
 pub use gid_mappings::GID_MAPPINGS;
 pub use mounts::MOUNTS;
 pub use process::PROCESS;
+pub use process_settings::PROCESS_SETTINGS;
 pub use rootfs::ROOTFS;
 pub use uid_mappings::UID_MAPPINGS;
 pub use user::USER;

@@ -22,7 +22,7 @@
 
 use super::exec::{machine_name, runs_on, Binary, ElfFacts, FileMeta, Format};
 use super::mapping_rules::{host_is_mapped, to_host};
-use super::{host_facts, rootfs, with_spec, Code};
+use super::{arg_limits, host_facts, rootfs, with_spec, Code};
 use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::model::{Evidence, Remediation, Status};
 use crate::shell::quote;
@@ -66,6 +66,8 @@ pub static PROCESS: CheckDef = CheckDef {
         Code::InterpretersTooDeep.code(),
         Code::StatFailed.code(),
         Code::IncompleteFacts.code(),
+        Code::ArgumentTooLong.code(),
+        Code::ArgumentsTooLong.code(),
     ],
     probes: &[],
     run,
@@ -79,8 +81,32 @@ fn run(ctx: &Context<'_>) -> Outcome {
         };
         let groups = host_facts::subject_groups(ctx.host, ctx.subject);
         let facts = gather(spec, &rootfs, &groups, host_facts::host_architecture());
-        judge(&facts)
+        let outcome = judge(&facts);
+        if outcome.status != Status::Pass {
+            return outcome;
+        }
+        // execve's own limits come after a successful lookup.
+        let limits = super::rlimits::subject_limits(ctx.host, ctx.subject);
+        let filename = exec_filename(&facts);
+        match arg_limits::judge(&arg_limits::gather(spec, &filename, &limits)) {
+            Some(finding) => finding.outcome_after(outcome.evidence),
+            None => outcome,
+        }
     })
+}
+
+/// The file name runc's init passes to execve: args[0] as `exec.LookPath`
+/// returns it (unchanged when it has a `/`, else `dir/name` of the PATH entry
+/// it was found in).
+pub fn exec_filename(facts: &ProcessFacts) -> String {
+    let name = facts.args.first().cloned().unwrap_or_default();
+    match &facts.lookup {
+        Some(Lookup::Search(candidates)) => candidates
+            .last()
+            .map(|(_, b)| b.named.clone())
+            .unwrap_or(name),
+        _ => name,
+    }
 }
 
 /// The most interpreters the kernel chains (BINPRM_MAX_RECURSION).

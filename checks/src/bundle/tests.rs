@@ -158,6 +158,7 @@ fn ids_are_in_order_and_documented() {
             "bundle.config",
             "bundle.rootfs",
             "bundle.process",
+            "bundle.process-settings",
             "bundle.user",
             "bundle.uid-mappings",
             "bundle.gid-mappings",

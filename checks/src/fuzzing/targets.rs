@@ -6,8 +6,10 @@ use crate::bundle::exec::{format_of_bytes, Binary, Format, BINPRM_BUF_SIZE};
 use crate::bundle::mapping_rules::{self, HelperFact, IdKind, MapFacts, Userns};
 use crate::bundle::process::{self, Lookup};
 use crate::bundle::resolve::PATH_MAX;
-use crate::bundle::{config, mounts, rootfs, user};
-use crate::bundle::{CONFIG, GID_MAPPINGS, MOUNTS, PROCESS, ROOTFS, UID_MAPPINGS, USER};
+use crate::bundle::{arg_limits, config, mounts, process_settings, rootfs, user};
+use crate::bundle::{
+    CONFIG, GID_MAPPINGS, MOUNTS, PROCESS, PROCESS_SETTINGS, ROOTFS, UID_MAPPINGS, USER,
+};
 use crate::check::{coded_as_declared, CheckDef, Outcome};
 use crate::distro::{Component, Distro};
 use crate::explain::normalize::{self, normalize_into, normalize_with};
@@ -200,6 +202,18 @@ pub fn bundle_config(data: &[u8]) {
     }
     let facts = process::gather(spec, dir, &[1000], Architecture::X86_64);
     assert_coded(&PROCESS, process::judge(&facts));
+    let limits = crate::bundle::rlimits::Limits::default();
+    let args = arg_limits::gather(spec, &process::exec_filename(&facts), &limits);
+    if let Some(finding) = arg_limits::judge(&args) {
+        assert_coded(&PROCESS, finding.outcome());
+    }
+    let mut settings = process_settings::SettingsFacts::of_spec(spec);
+    assert_coded(&PROCESS_SETTINGS, process_settings::judge(&settings));
+    settings.has_terminal = Some(false);
+    settings.apparmor.enabled = true;
+    settings.apparmor.profiles = Some(vec!["a".into()]);
+    settings.selinux_enabled = true;
+    assert_coded(&PROCESS_SETTINGS, process_settings::judge(&settings));
 }
 
 /// A rootfs and a process: every path the resolver returns is inside the
