@@ -28,6 +28,10 @@ const ALL_IDS: &[&str] = &[
     "bundle.uid-mappings",
     "bundle.gid-mappings",
     "bundle.mounts",
+    "bundle.namespaces",
+    "bundle.resources",
+    "bundle.seccomp",
+    "bundle.devices",
 ];
 
 #[test]

@@ -34,6 +34,10 @@ pub static BUNDLE_CHECKS: &[&CheckDef] = &[
     &bundle::UID_MAPPINGS,
     &bundle::GID_MAPPINGS,
     &bundle::MOUNTS,
+    &bundle::NAMESPACES,
+    &bundle::RESOURCES,
+    &bundle::SECCOMP,
+    &bundle::DEVICES,
 ];
 
 /// The host check with this id.

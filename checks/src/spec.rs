@@ -63,6 +63,10 @@ pub struct Spec {
     pub process: Option<Process>,
     pub mounts: Option<Vec<Mount>>,
     pub linux: Option<Linux>,
+    /// `hostname` (needs a UTS namespace).
+    pub hostname: Option<String>,
+    /// `domainname` (runtime-spec 1.1; runc 1.1 does not know the field).
+    pub domainname: Option<String>,
 }
 
 /// `root`: the rootfs.
@@ -176,6 +180,153 @@ pub struct Linux {
     pub uid_mappings: Option<Vec<IdMapping>>,
     #[serde(rename = "gidMappings")]
     pub gid_mappings: Option<Vec<IdMapping>>,
+    /// `linux.sysctl`, key -> value.
+    pub sysctl: Option<std::collections::BTreeMap<String, String>>,
+    pub resources: Option<Resources>,
+    pub seccomp: Option<Seccomp>,
+    pub devices: Option<Vec<Device>>,
+    #[serde(rename = "maskedPaths")]
+    pub masked_paths: Option<Vec<String>>,
+    #[serde(rename = "readonlyPaths")]
+    pub readonly_paths: Option<Vec<String>>,
+}
+
+/// `linux.resources`: the limits that need a cgroup, with Go's types (a
+/// wrong JSON type is a decode error, as in runc). Lists whose entries are
+/// not judged are read as [`serde::de::IgnoredAny`] (their count matters).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Resources {
+    pub memory: Option<MemoryResources>,
+    pub cpu: Option<CpuResources>,
+    pub pids: Option<PidsResources>,
+    #[serde(rename = "blockIO")]
+    pub block_io: Option<BlockIoResources>,
+    #[serde(rename = "hugepageLimits")]
+    pub hugepage_limits: Option<Vec<HugepageLimit>>,
+    pub network: Option<NetworkResources>,
+    pub rdma: Option<std::collections::BTreeMap<String, serde::de::IgnoredAny>>,
+    pub unified: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// `linux.resources.memory` (Go: `*int64`, `*uint64`, `*bool`).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct MemoryResources {
+    pub limit: Option<i64>,
+    pub reservation: Option<i64>,
+    pub swap: Option<i64>,
+    pub kernel: Option<i64>,
+    #[serde(rename = "kernelTCP")]
+    pub kernel_tcp: Option<i64>,
+    pub swappiness: Option<u64>,
+    #[serde(rename = "disableOOMKiller")]
+    pub disable_oom_killer: Option<bool>,
+}
+
+/// `linux.resources.cpu`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct CpuResources {
+    pub shares: Option<u64>,
+    pub quota: Option<i64>,
+    pub period: Option<u64>,
+    #[serde(rename = "realtimeRuntime")]
+    pub realtime_runtime: Option<i64>,
+    #[serde(rename = "realtimePeriod")]
+    pub realtime_period: Option<u64>,
+    pub cpus: Option<String>,
+    pub mems: Option<String>,
+}
+
+/// `linux.resources.pids`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PidsResources {
+    pub limit: Option<i64>,
+}
+
+/// `linux.resources.blockIO`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct BlockIoResources {
+    pub weight: Option<u16>,
+    #[serde(rename = "leafWeight")]
+    pub leaf_weight: Option<u16>,
+    #[serde(rename = "weightDevice")]
+    pub weight_device: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(rename = "throttleReadBpsDevice")]
+    pub throttle_read_bps: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(rename = "throttleWriteBpsDevice")]
+    pub throttle_write_bps: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(rename = "throttleReadIOPSDevice")]
+    pub throttle_read_iops: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(rename = "throttleWriteIOPSDevice")]
+    pub throttle_write_iops: Option<Vec<serde::de::IgnoredAny>>,
+}
+
+/// One `linux.resources.hugepageLimits` entry.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct HugepageLimit {
+    #[serde(rename = "pageSize")]
+    pub page_size: Option<String>,
+    pub limit: Option<u64>,
+}
+
+/// `linux.resources.network`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct NetworkResources {
+    #[serde(rename = "classID")]
+    pub class_id: Option<u32>,
+    pub priorities: Option<Vec<serde::de::IgnoredAny>>,
+}
+
+/// `linux.seccomp`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Seccomp {
+    #[serde(rename = "defaultAction")]
+    pub default_action: Option<String>,
+    pub architectures: Option<Vec<String>>,
+    pub flags: Option<Vec<String>>,
+    pub syscalls: Option<Vec<SeccompSyscall>>,
+}
+
+/// One `linux.seccomp.syscalls` entry.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SeccompSyscall {
+    pub names: Option<Vec<String>>,
+    pub action: Option<String>,
+    pub args: Option<Vec<SeccompArg>>,
+}
+
+/// One seccomp argument condition (Go: `uint`, `uint64`, `uint64`, string).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SeccompArg {
+    pub index: Option<u64>,
+    pub value: Option<u64>,
+    #[serde(rename = "valueTwo")]
+    pub value_two: Option<u64>,
+    pub op: Option<String>,
+}
+
+/// One `linux.devices` entry (Go: `int64` major/minor, `*uint32` mode and ids).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Device {
+    pub path: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub major: Option<i64>,
+    pub minor: Option<i64>,
+    #[serde(rename = "fileMode")]
+    pub file_mode: Option<u32>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
 }
 
 /// One entry of `linux.namespaces`.

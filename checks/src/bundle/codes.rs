@@ -167,5 +167,73 @@ crate::finding_codes! {
         ApparmorProfileUnknown = "apparmor-profile-unknown",
         /// Fail: process.selinuxLabel where SELinux is disabled.
         SelinuxDisabled = "selinux-disabled",
+
+        // bundle.namespaces
+        /// Fail: a namespace type the runtime does not know (runc 1.1: `time`).
+        UnknownNamespace = "unknown-namespace",
+        /// Fail: a namespace type listed twice.
+        DuplicateNamespace = "duplicate-namespace",
+        /// Fail: a namespace `path` that does not exist.
+        NamespacePathMissing = "namespace-path-missing",
+        /// Fail: a namespace `path` the subject cannot open.
+        NamespacePathUnopenable = "namespace-path-unopenable",
+        /// Fail: a namespace `path` that is not a namespace of that type.
+        NotANamespace = "not-a-namespace",
+        /// Fail: a namespace the rootless subject may not setns into.
+        NamespaceJoinDenied = "namespace-join-denied",
+        /// Fail: `hostname` without a UTS namespace.
+        HostnameWithoutUts = "hostname-without-uts",
+        /// Warn or fail: `domainname` (runc 1.1 ignores it; crun needs a UTS namespace).
+        Domainname = "domainname",
+        /// Fail: maskedPaths/readonlyPaths without a mount namespace.
+        MaskedPathsWithoutMountns = "masked-paths-without-mountns",
+        /// Fail: a `net.*` sysctl without a network namespace of the container's own.
+        SysctlNeedsNetns = "sysctl-needs-netns",
+        /// Fail: an ipc sysctl without an ipc namespace.
+        SysctlNeedsIpcns = "sysctl-needs-ipcns",
+        /// Fail: `kernel.hostname` as a sysctl (conflicts with `hostname`).
+        SysctlConflictsHostname = "sysctl-conflicts-hostname",
+        /// Fail: a sysctl that is in no namespace the config creates.
+        SysctlNotNamespaced = "sysctl-not-namespaced",
+        /// Fail: a namespaced sysctl the container root cannot write in a user namespace.
+        SysctlNotWritable = "sysctl-not-writable",
+
+        // bundle.resources
+        /// Fail: limits set where the subject gets no cgroup for them.
+        ResourcesWithoutCgroup = "resources-without-cgroup",
+        /// Fail: `linux.resources.unified` on a cgroup v1 or hybrid host.
+        UnifiedOnV1 = "unified-on-v1",
+        /// Warn: limits for controllers that may not be delegated.
+        ResourcesPartial = "resources-partial",
+        /// Warn: the cgroup mode is not known (cgroup.delegation did not state it).
+        CgroupModeUnknown = "cgroup-mode-unknown",
+
+        // bundle.seccomp
+        /// Fail: a seccomp action the runtime does not know.
+        SeccompUnknownAction = "seccomp-unknown-action",
+        /// Fail: a seccomp architecture the runtime does not know.
+        SeccompUnknownArch = "seccomp-unknown-arch",
+        /// Fail: a seccomp argument operator the runtime does not know.
+        SeccompUnknownOperator = "seccomp-unknown-operator",
+        /// Fail: seccomp `flags`, which runc 1.1 does not support.
+        SeccompFlags = "seccomp-flags",
+        /// Fail: SCMP_ACT_NOTIFY as the default action or for `write`.
+        SeccompNotifyMisuse = "seccomp-notify-misuse",
+        /// Fail: an empty syscall name.
+        SeccompEmptyName = "seccomp-empty-name",
+        /// Fail: an argument index past the 6 syscall arguments.
+        SeccompArgIndex = "seccomp-arg-index",
+        /// Warn: syscall names libseccomp does not know (ignored).
+        SeccompUnknownSyscall = "seccomp-unknown-syscall",
+
+        // bundle.devices
+        /// Fail: a device type other than c, u, b, p.
+        DeviceInvalidType = "device-invalid-type",
+        /// Fail: rootless, no host node at the device path to bind.
+        DeviceHostMissing = "device-host-missing",
+        /// Fail: rootless, the host node's path cannot be reached by the subject.
+        DeviceHostUnreachable = "device-host-unreachable",
+        /// Warn: the bound host node differs from the entry or the subject cannot open it.
+        DeviceUnusable = "device-unusable",
     }
 }

@@ -38,6 +38,12 @@ pub mod target;
 pub mod uid_mappings;
 pub mod user;
 
+pub mod devices;
+pub mod namespaces;
+pub mod problems;
+pub mod resources;
+pub mod seccomp;
+
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +58,11 @@ pub use process_settings::PROCESS_SETTINGS;
 pub use rootfs::ROOTFS;
 pub use uid_mappings::UID_MAPPINGS;
 pub use user::USER;
+
+pub use devices::DEVICES;
+pub use namespaces::NAMESPACES;
+pub use resources::RESOURCES;
+pub use seccomp::SECCOMP;
 
 use crate::check::{Context, Outcome};
 

@@ -162,7 +162,11 @@ fn ids_are_in_order_and_documented() {
             "bundle.user",
             "bundle.uid-mappings",
             "bundle.gid-mappings",
-            "bundle.mounts"
+            "bundle.mounts",
+            "bundle.namespaces",
+            "bundle.resources",
+            "bundle.seccomp",
+            "bundle.devices",
         ]
     );
     let docs = include_str!("../../../docs/checks/bundle.md");

@@ -214,6 +214,56 @@ pub fn bundle_config(data: &[u8]) {
     settings.apparmor.profiles = Some(vec!["a".into()]);
     settings.selinux_enabled = true;
     assert_coded(&PROCESS_SETTINGS, process_settings::judge(&settings));
+    linux_settings(spec, dir);
+}
+
+/// The judges of bundle.namespaces, bundle.resources, bundle.seccomp and
+/// bundle.devices on a parsed spec, with host facts made up (no file is
+/// opened): only declared codes, no panic.
+fn linux_settings(spec: &spec::Spec, dir: &Path) {
+    use crate::bundle::{devices, namespaces, resources, seccomp};
+    use crate::cgroupfs::Mode;
+    for rootless in [true, false] {
+        let probe = |path: &str| match path.len() % 4 {
+            0 => namespaces::PathFact::Missing("no such file or directory".into()),
+            1 => namespaces::PathFact::Unopenable("Permission denied".into()),
+            2 => namespaces::PathFact::Opened {
+                nstype: Some("net".into()),
+                host_net: true,
+            },
+            _ => namespaces::PathFact::Opened {
+                nstype: None,
+                host_net: false,
+            },
+        };
+        let facts = namespaces::NamespaceFacts::gather(spec, dir, rootless, None, &probe, &|k| {
+            k.len() % 2 == 0
+        });
+        assert_coded(&namespaces::NAMESPACES, namespaces::judge(&facts));
+        for mode in [
+            None,
+            Some(Mode::V1),
+            Some(Mode::Undelegated),
+            Some(Mode::Partial),
+            Some(Mode::Delegated),
+        ] {
+            let facts = resources::ResourceFacts::gather(spec, dir, rootless, mode, None);
+            assert_coded(&resources::RESOURCES, resources::judge(&facts));
+        }
+        let node = |path: &str| match path.len() % 3 {
+            0 => devices::HostNode::Missing("no such file or directory".into()),
+            1 => devices::HostNode::Unreachable("Permission denied".into()),
+            _ => devices::HostNode::Present {
+                kind: 'c',
+                major: 1,
+                minor: 3,
+                usable: false,
+            },
+        };
+        let facts = devices::DeviceFacts::gather(spec, dir, rootless, &node);
+        assert_coded(&devices::DEVICES, devices::judge(&facts));
+    }
+    assert_coded(&seccomp::SECCOMP, seccomp::judge(spec, None));
 }
 
 /// A rootfs and a process: every path the resolver returns is inside the
@@ -276,6 +326,7 @@ pub fn process_resolution(data: &[u8]) {
             namespaces,
             uid_mappings: maps.clone(),
             gid_mappings: maps,
+            ..Linux::default()
         }),
         ..Spec::default()
     };
