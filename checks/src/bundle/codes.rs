@@ -159,6 +159,8 @@ crate::finding_codes! {
         TerminalUnavailable = "terminal-unavailable",
         /// Warn: process.scheduler or process.ioPriority that the target runtime applies and that may be refused.
         SchedulingUnverified = "scheduling-unverified",
+        /// Fail: process.scheduler or process.ioPriority that runc 1.2's config validator refuses.
+        SchedulingInvalid = "scheduling-invalid",
         /// Fail: process.apparmorProfile where AppArmor is not enabled.
         ApparmorDisabled = "apparmor-disabled",
         /// Fail: process.apparmorProfile names a profile that is not loaded.

@@ -38,6 +38,7 @@ pub static PROCESS_SETTINGS: CheckDef = CheckDef {
         Code::ApparmorProfileNotLoaded.code(),
         Code::ApparmorProfileUnknown.code(),
         Code::SchedulingUnverified.code(),
+        Code::SchedulingInvalid.code(),
     ],
     probes: &[],
     run,
@@ -82,6 +83,9 @@ pub struct SettingsFacts {
     pub has_terminal: Option<bool>,
     pub scheduler: bool,
     pub io_priority: bool,
+    /// What runc 1.2's config validator says of `process.scheduler` and
+    /// `process.ioPriority`, when it refuses them.
+    pub scheduling_refused: Option<String>,
     pub target: Option<Target>,
     pub apparmor_profile: String,
     pub apparmor: AppArmor,
@@ -196,6 +200,10 @@ impl SettingsFacts {
             has_terminal: None,
             scheduler: process.scheduler.is_some(),
             io_priority: process.io_priority.is_some(),
+            scheduling_refused: runc12_scheduling(
+                process.scheduler.as_ref(),
+                process.io_priority.as_ref(),
+            ),
             target: None,
             apparmor_profile: process.apparmor_profile.clone().unwrap_or_default(),
             apparmor: AppArmor::default(),
@@ -436,10 +444,22 @@ pub fn judge(facts: &SettingsFacts) -> Outcome {
                     || (t.name != "runc" && t.name != "crun")
             }
         };
+        let refused = facts
+            .scheduling_refused
+            .as_ref()
+            .filter(|_| facts.target.as_ref().is_some_and(|t| t.name == "runc"));
         if ignored {
             notes.push(format!(
                 "{fields}: ignored by {runtime} (the process keeps the default scheduling)"
             ));
+        } else if let Some(why) = refused {
+            problems.push(
+                Finding::fail(
+                    Code::SchedulingInvalid,
+                    format!("{runtime} refuses the config before it starts anything: {why}"),
+                )
+                .fixes([edit(format!("correct {fields}"))]),
+            );
         } else {
             problems.push(
                 Finding::warn(
@@ -501,6 +521,50 @@ pub fn judge(facts: &SettingsFacts) -> Outcome {
     out.fixes(problems.into_iter().flat_map(|p| p.fixes))
 }
 
+/// runc 1.2's config validation of `process.scheduler` and
+/// `process.ioPriority` (libcontainer/configs/validate: `scheduler`,
+/// `ioPriority`), with its messages; `None` when it accepts them. A value of
+/// the wrong JSON type is left to the runtime's decoder.
+pub fn runc12_scheduling(
+    scheduler: Option<&serde_json::Value>,
+    io_priority: Option<&serde_json::Value>,
+) -> Option<String> {
+    let int = |v: &serde_json::Value, key: &str| v.get(key).and_then(|n| n.as_i64()).unwrap_or(0);
+    if let Some(s) = scheduler.filter(|s| s.is_object()) {
+        let policy = s.get("policy").and_then(|p| p.as_str()).unwrap_or("");
+        if policy.is_empty() {
+            return Some("scheduler policy is required".into());
+        }
+        let nice = int(s, "nice");
+        if matches!(policy, "SCHED_OTHER" | "SCHED_BATCH") && !(-20..=19).contains(&nice) {
+            return Some(format!(
+                "invalid scheduler.nice: {nice} when scheduler.policy is {policy}"
+            ));
+        }
+        if int(s, "priority") != 0 && !matches!(policy, "SCHED_FIFO" | "SCHED_RR") {
+            return Some(
+                "scheduler.priority can only be specified for SchedFIFO or SchedRR policy".into(),
+            );
+        }
+        let timed = ["runtime", "deadline", "period"]
+            .iter()
+            .any(|key| int(s, key) != 0);
+        if policy != "SCHED_DEADLINE" && timed {
+            return Some(
+                "scheduler runtime/deadline/period can only be specified for SchedDeadline policy"
+                    .into(),
+            );
+        }
+    }
+    if let Some(io) = io_priority.filter(|io| io.is_object()) {
+        let priority = int(io, "priority");
+        if !(0..=7).contains(&priority) {
+            return Some(format!("invalid ioPriority.Priority: {priority}"));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,6 +589,7 @@ mod tests {
             has_terminal: None,
             scheduler: false,
             io_priority: false,
+            scheduling_refused: None,
             target: Some(Target {
                 name: "runc".into(),
                 version: Some((1, 1, 5)),
@@ -670,6 +735,34 @@ mod tests {
     }
 
     #[test]
+    fn runc_12_validates_scheduler_and_io_priority() {
+        let v = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        let sched = |text: &str| runc12_scheduling(Some(&v(text)), None);
+        assert_eq!(sched(r#"{"policy": "SCHED_FIFO", "priority": 10}"#), None);
+        assert_eq!(
+            sched(r#"{"nice": 1}"#).as_deref(),
+            Some("scheduler policy is required")
+        );
+        assert_eq!(
+            sched(r#"{"policy": "SCHED_OTHER", "nice": 20}"#).as_deref(),
+            Some("invalid scheduler.nice: 20 when scheduler.policy is SCHED_OTHER")
+        );
+        assert!(sched(r#"{"policy": "SCHED_OTHER", "priority": 1}"#)
+            .unwrap()
+            .starts_with("scheduler.priority can only"));
+        assert!(sched(r#"{"policy": "SCHED_FIFO", "runtime": 5}"#)
+            .unwrap()
+            .starts_with("scheduler runtime/deadline/period"));
+        assert_eq!(sched(r#"{"policy": "SCHED_DEADLINE", "runtime": 5}"#), None);
+        let io = |text: &str| runc12_scheduling(None, Some(&v(text)));
+        assert_eq!(io(r#"{"class": "IOPRIO_CLASS_BE", "priority": 7}"#), None);
+        assert_eq!(
+            io(r#"{"class": "IOPRIO_CLASS_BE", "priority": 8}"#).as_deref(),
+            Some("invalid ioPriority.Priority: 8")
+        );
+    }
+
+    #[test]
     fn scheduling_depends_on_the_target_runtime() {
         let mut f = facts();
         f.scheduler = true;
@@ -687,6 +780,13 @@ mod tests {
         let out = judge(&f);
         assert!(out.is(Code::SchedulingUnverified));
         assert!(out.message.contains("runc 1.2.0"));
+        // What runc 1.2's validator refuses fails before anything starts.
+        f.scheduling_refused = Some("invalid ioPriority.Priority: 9".into());
+        let out = judge(&f);
+        assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::SchedulingInvalid));
+        assert!(out.message.contains("invalid ioPriority.Priority: 9"));
+        f.scheduling_refused = None;
         f.target = Some(Target {
             name: "crun".into(),
             version: Some((1, 8, 1)),
