@@ -15,6 +15,7 @@ mod json_contract;
 mod live;
 mod live_privsafe;
 mod live_probes;
+mod network_truth;
 mod setup_truth;
 mod shell;
 mod trace;
