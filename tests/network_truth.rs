@@ -205,7 +205,11 @@ fn tun_states_agree_with_podman() {
             assert_eq!(helper.0, "pass", "{name}: {report:#}");
         } else {
             assert_eq!(tun, ("fail", code), "{name}: {report:#}");
-            assert_eq!(helper, ("fail", "helper-start-failed"), "{name}: {report:#}");
+            assert_eq!(
+                helper,
+                ("fail", "helper-start-failed"),
+                "{name}: {report:#}"
+            );
         }
         if let Some(podman) = &podman {
             let (ok, err) = podman.container(&[]);
@@ -215,7 +219,9 @@ fn tun_states_agree_with_podman() {
                 "{name}: podman {} but network.tun is {tun:?}: {err}",
                 if ok { "runs" } else { "fails" }
             );
-            table.push(format!("{name}: tun {tun:?}, helper {helper:?}, podman ok={ok}"));
+            table.push(format!(
+                "{name}: tun {tun:?}, helper {helper:?}, podman ok={ok}"
+            ));
         }
         if mode.is_none() {
             fs::rename(ASIDE, TUN).unwrap();
@@ -241,7 +247,11 @@ fn port_start_1024_and_80_agree_with_podman() {
     for (value, expected) in [("1024", ("warn", "privileged-ports")), ("80", ("pass", ""))] {
         fs::write(PORT_START, value).unwrap();
         let report = live.doctor(PATH, &["--only", "network.ports"]);
-        assert_eq!(result(&report, "network.ports"), expected, "{value}: {report:#}");
+        assert_eq!(
+            result(&report, "network.ports"),
+            expected,
+            "{value}: {report:#}"
+        );
         if let Some(podman) = &podman {
             let (ok, err) = podman.container(&["-p", "80:80"]);
             assert_eq!(ok, expected.0 == "pass", "{value}: podman -p 80:80: {err}");
@@ -259,9 +269,16 @@ fn ping_group_range_states_change_the_verdict() {
         return;
     };
     let _range = RestoreSysctl::save(PING_RANGE);
-    for (value, expected) in [("1 0", ("warn", "ping-range")), ("0 2147483647", ("pass", ""))] {
+    for (value, expected) in [
+        ("1 0", ("warn", "ping-range")),
+        ("0 2147483647", ("pass", "")),
+    ] {
         fs::write(PING_RANGE, value).unwrap();
         let report = live.doctor(PATH, &["--only", "network.ping"]);
-        assert_eq!(result(&report, "network.ping"), expected, "{value}: {report:#}");
+        assert_eq!(
+            result(&report, "network.ping"),
+            expected,
+            "{value}: {report:#}"
+        );
     }
 }
