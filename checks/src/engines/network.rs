@@ -232,12 +232,17 @@ pub fn toml_string(text: &str, table: &str, key: &str) -> Option<String> {
 
 /// The network driver a systemd user unit's `Environment=` sets for `var`.
 pub fn unit_env(text: &str, var: &str) -> Option<String> {
-    text.lines()
+    let prefix = format!("{var}=");
+    let words: Vec<&str> = text
+        .lines()
         .filter_map(|l| l.trim().strip_prefix("Environment="))
-        .flat_map(|l| l.split_whitespace())
-        .filter_map(|word| word.trim_matches('"').strip_prefix(&format!("{var}=")))
+        .flat_map(str::split_whitespace)
+        .collect();
+    words
+        .iter()
+        .rev()
+        .find_map(|word| word.trim_matches('"').strip_prefix(prefix.as_str()))
         .map(|v| v.trim_matches('"').chars().take(64).collect())
-        .last()
 }
 
 /// Finds the engines on the subject's PATH and the helpers they would run.
