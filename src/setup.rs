@@ -14,7 +14,12 @@ use std::fmt::Write as _;
 
 /// Checks whose fixes change how the machine boots (the kernel command line,
 /// the cgroup hierarchy): offered commented out.
-const OPT_IN_CHECKS: &[&str] = &["cgroup.delegation", "runtime.oci-runtime"];
+const OPT_IN_CHECKS: &[&str] = &[
+    "cgroup.delegation",
+    "runtime.oci-runtime",
+    "network.ports",
+    "network.ping",
+];
 
 /// The script for `subject`, from a host report's results.
 pub(crate) fn script(results: &[CheckResult], subject: &Subject, distro_name: &str) -> String {

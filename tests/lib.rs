@@ -16,6 +16,7 @@ mod live;
 mod live_privsafe;
 mod live_probes;
 mod live_sandbox;
+mod network_truth;
 mod setup_truth;
 mod shell;
 mod trace;

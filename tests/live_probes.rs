@@ -273,3 +273,46 @@ fn a_hanging_probe_costs_its_timeout_and_leaves_nothing() {
     assert!(report(&probes, ProbeKind::UsernsCreate).ok);
     assert_nothing_left(&user, Some("97.25"));
 }
+
+#[test]
+fn network_probes_for_the_test_user() {
+    let _serial = serial();
+    let Some(user) = test_user() else {
+        return;
+    };
+    let slirp4netns = look_path("slirp4netns");
+    let plan = ProbePlan {
+        net_tools: slirp4netns.iter().cloned().collect(),
+        slirp4netns: slirp4netns.clone(),
+        ..plan_for(&user)
+    };
+    let kinds = [ProbeKind::NetTun, ProbeKind::NetHelper];
+    let probes = LiveProbes::run(doctor(), &kinds, &plan, TIMEOUT);
+    let tun = report(&probes, ProbeKind::NetTun);
+    let dev = Path::new("/dev/net/tun");
+    if !dev.exists() {
+        assert_eq!(
+            (tun.step.as_deref(), tun.errno.as_deref()),
+            (Some("open"), Some("ENOENT")),
+            "{tun:?}"
+        );
+        assert_eq!(tun.facts["dev-net-tun"], "missing");
+    } else if !openable_by(dev, &user) {
+        assert_eq!(
+            (tun.step.as_deref(), tun.errno.as_deref()),
+            (Some("open"), Some("EACCES")),
+            "{tun:?}"
+        );
+    } else {
+        assert!(tun.ok, "{tun:?}");
+    }
+    let helper = report(&probes, ProbeKind::NetHelper);
+    if let Some(path) = &slirp4netns {
+        let key = path.display().to_string();
+        assert!(helper.facts[&format!("version:{key}")].starts_with("slirp4netns version"));
+        assert_eq!(helper.facts[&format!("exit:{key}")], "0");
+        // slirp4netns starts exactly when the device opens.
+        assert_eq!(helper.ok, tun.ok, "{helper:?} vs {tun:?}");
+    }
+    assert_nothing_left(&user, Some("slirp4netns"));
+}

@@ -28,6 +28,7 @@ pub mod check;
 pub mod children;
 pub mod container;
 pub mod distro;
+pub mod engines;
 pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -38,6 +39,7 @@ pub mod mappings;
 pub mod model;
 pub mod mount;
 pub mod mountinfo;
+pub mod network;
 pub mod nsenv;
 pub mod os_release;
 pub mod preflight;

@@ -45,16 +45,22 @@ pub enum ProbeKind {
     Overlay,
     /// fuse-overlayfs inside a user namespace.
     FuseOverlayfs,
+    /// Open /dev/net/tun and create a tap device in a user + network namespace.
+    NetTun,
+    /// Run the network helpers' `--version`, then start slirp4netns for real.
+    NetHelper,
 }
 
 impl ProbeKind {
     /// Every probe.
-    pub const ALL: [ProbeKind; 5] = [
+    pub const ALL: [ProbeKind; 7] = [
         ProbeKind::UsernsCreate,
         ProbeKind::MultiMap,
         ProbeKind::BindMount,
         ProbeKind::Overlay,
         ProbeKind::FuseOverlayfs,
+        ProbeKind::NetTun,
+        ProbeKind::NetHelper,
     ];
 
     /// The stable name used in evidence and on the probe command line.
@@ -65,6 +71,8 @@ impl ProbeKind {
             ProbeKind::BindMount => "bind-mount",
             ProbeKind::Overlay => "overlay",
             ProbeKind::FuseOverlayfs => "fuse-overlayfs",
+            ProbeKind::NetTun => "net-tun",
+            ProbeKind::NetHelper => "net-helper",
         }
     }
 

@@ -37,6 +37,13 @@ pub struct ProbePlan {
     /// The fuse-overlayfs to try, if one was found.
     #[serde(default)]
     pub fuse_overlayfs: Option<PathBuf>,
+    /// The network tools whose `--version` the net-helper probe runs
+    /// (podman, slirp4netns, pasta, rootlesskit), as the engines would find them.
+    #[serde(default)]
+    pub net_tools: Vec<PathBuf>,
+    /// The slirp4netns the net-helper probe starts for real, if one is found.
+    #[serde(default)]
+    pub slirp4netns: Option<PathBuf>,
     /// Where probes create their private scratch directories (the subject's
     /// XDG_RUNTIME_DIR when usable, else /tmp).
     pub scratch_parent: PathBuf,
@@ -54,6 +61,8 @@ impl ProbePlan {
             subuid: None,
             subgid: None,
             fuse_overlayfs: None,
+            net_tools: Vec::new(),
+            slirp4netns: None,
             scratch_parent: PathBuf::from("/tmp"),
         }
     }
@@ -76,7 +85,10 @@ pub const MULTI_ID_RANGE: u32 = 65535;
 /// The plan for probing as `subject`; `drop_privileges` when root probes for
 /// someone else.
 pub fn plan_for(host: &HostFs, subject: &Subject, drop_privileges: bool) -> ProbePlan {
+    let network = crate::engines::network::gather(host, subject);
     ProbePlan {
+        net_tools: network.tools(),
+        slirp4netns: network.slirp4netns.clone(),
         drop_privileges,
         newuidmap: host.look_path("newuidmap", &subject.path),
         newgidmap: host.look_path("newgidmap", &subject.path),

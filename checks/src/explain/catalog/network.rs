@@ -2,7 +2,11 @@
 //! helpers, /dev/net/tun, pasta's AppArmor profile, iptables for rootless
 //! Docker.
 
-use super::{named, root, shared, specific, user, Cause, DOCKER_SERVICE, DOCKER_SERVICE_JOB};
+use super::{
+    confirmed_by_codes, named, root, shared, specific, user, Cause, DOCKER_SERVICE,
+    DOCKER_SERVICE_JOB,
+};
+use crate::network::{self, Code};
 
 pub(super) const CAUSES: &[Cause] = &[
     Cause {
@@ -12,10 +16,11 @@ pub(super) const CAUSES: &[Cause] = &[
             CAP_NET_BIND_SERVICE on the host, which a rootless port forwarder lacks.",
         patterns: &[
             named("cannot expose privileged port"),
+            specific("rootlessport…bind: permission denied"),
             specific("listen failed for host tcp port"),
             shared("couldn't listen on requested tcp ports"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(&network::PORTS, &[Code::PrivilegedPorts.code()])],
         remediation: &[
             root(
                 "allow binding from port 80 up",
@@ -40,7 +45,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("missing cap_net_raw+p capability or setuid"),
             specific("ping_group_range"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(&network::PING, &[Code::PingRange.code()])],
         remediation: &[root(
             "allow ICMP sockets for all groups",
             &[
@@ -65,7 +70,10 @@ pub(super) const CAUSES: &[Cause] = &[
             shared("binary…is not installed"),
             shared("failed to setup network"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &network::HELPER,
+            &[Code::HelperMissing.code(), Code::HelperTooOld.code(), Code::HelperCannotRun.code()],
+        )],
         remediation: &[root("install passt and slirp4netns with the package manager", &[])],
         yields_to: &["tun-device-missing"],
     },
@@ -74,7 +82,16 @@ pub(super) const CAUSES: &[Cause] = &[
         title: "/dev/net/tun missing or not usable",
         explanation: "slirp4netns, pasta and RootlessKit's tap driver need /dev/net/tun.",
         patterns: &[specific("/dev/net/tun"), specific("setting up tap tap0")],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &network::TUN,
+            &[
+                Code::TunMissing.code(),
+                Code::TunMode.code(),
+                Code::TunRefused.code(),
+                Code::TunModuleAbsent.code(),
+                Code::TapRefused.code(),
+            ],
+        )],
         remediation: &[root(
             "load the tun module now and at boot (in a container: --device /dev/net/tun)",
             &["modprobe tun", "echo tun > /etc/modules-load.d/tun.conf"],
@@ -89,11 +106,31 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             specific("couldn't open network namespace"),
             specific("profile=\"passt\""),
+            specific("netns dir open: permission denied"),
             shared("pasta failed with exit code"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(&network::HELPER, &[Code::PastaApparmor.code()])],
         remediation: &[root(
             "upgrade passt to the version matching podman, or use --network=slirp4netns meanwhile",
+            &[],
+        )],
+        yields_to: &[],
+    },
+    Cause {
+        id: "slirp4netns-sandbox-denied",
+        title: "slirp4netns cannot set up its sandbox",
+        explanation: "With --enable-sandbox, slirp4netns mounts a tmpfs on /tmp and pivot_roots \
+            into it; on a root filesystem without pivot_root (initramfs, some LXD containers) \
+            or where an LSM forbids it, slirp4netns exits before the container starts.",
+        patterns: &[
+            specific("cannot pivot_root to /tmp"),
+            specific("cannot mount tmpfs on /tmp"),
+            specific("create_sandbox failed"),
+        ],
+        checks: &[confirmed_by_codes(&network::HELPER, &[Code::HelperStartFailed.code()])],
+        remediation: &[user(
+            "use pasta instead (--network=pasta, or default_rootless_network_cmd = \"pasta\" \
+             in containers.conf), or run from a root filesystem that allows pivot_root",
             &[],
         )],
         yields_to: &[],

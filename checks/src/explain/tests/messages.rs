@@ -53,6 +53,7 @@ const PING: &str = "ping-group-range";
 const NET_HELPER: &str = "rootless-net-helper-missing";
 const TUN: &str = "tun-device-missing";
 const PASTA_APPARMOR: &str = "pasta-apparmor-denied";
+const SLIRP_SANDBOX: &str = "slirp4netns-sandbox-denied";
 const IPTABLES: &str = "docker-rootless-iptables";
 const EXEC_FORMAT: &str = "exec-format-error";
 const INTERPRETER: &str = "exec-enoent-interpreter-or-crlf";
@@ -120,6 +121,10 @@ const XDG: &[&str] = &["runtime.xdg-runtime-dir"];
 const SESSION_CHECKS: &[&str] = &["cgroup.delegation", "runtime.xdg-runtime-dir"];
 const CGROUP: &[&str] = &["cgroup.delegation"];
 const PROCESS: &[&str] = &["bundle.process"];
+const PORTS: &[&str] = &["network.ports"];
+const PING_CHECKS: &[&str] = &["network.ping"];
+const HELPER: &[&str] = &["network.helper"];
+const TUN_CHECKS: &[&str] = &["network.tun"];
 const NONE: &[&str] = &[];
 
 static ROWS: &[Row] = &[
@@ -480,17 +485,41 @@ static ROWS: &[Row] = &[
     row("Error: kernel does not support overlay fs: unable to create kernel-style whiteout: permission denied", &[WHITEOUT], NONE),
     // ---------------- network
     // [src: rootlesskit pkg/port/builtin/parent/parent.go]
-    row("docker: Error response from daemon: driver failed programming external connectivity on endpoint web (abc): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or set CAP_NET_BIND_SERVICE on rootlesskit binary, or choose a larger port number (>= 1024): listen tcp4 0.0.0.0:80: bind: permission denied", &[LOW_PORT], NONE),
+    row("docker: Error response from daemon: driver failed programming external connectivity on endpoint web (abc): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or set CAP_NET_BIND_SERVICE on rootlesskit binary, or choose a larger port number (>= 1024): listen tcp4 0.0.0.0:80: bind: permission denied", &[LOW_PORT], PORTS),
     // [doc: podman troubleshooting §48]
-    row("Error: pasta failed with exit code 1:\nListen failed for HOST TCP port */80: Permission denied\nCouldn't listen on requested TCP ports", &[LOW_PORT, PASTA_APPARMOR], NONE),
+    row("Error: pasta failed with exit code 1:\nListen failed for HOST TCP port */80: Permission denied\nCouldn't listen on requested TCP ports", &[LOW_PORT, PASTA_APPARMOR], PORTS),
     // [issue: mcdonc/klangk#2045]
-    row("ping: socket: Operation not permitted", &[PING], NONE),
+    row("ping: socket: Operation not permitted", &[PING], PING_CHECKS),
     // [issue: podman#1234]
-    row("ERRO[0000] could not find slirp4netns, the network namespace won't be configured: exec: \"slirp4netns\": executable file not found in $PATH", &[NET_HELPER], NONE),
+    row("ERRO[0000] could not find slirp4netns, the network namespace won't be configured: exec: \"slirp4netns\": executable file not found in $PATH", &[NET_HELPER], HELPER),
     // [issue: openwrt/packages#25818]
-    row(r#"Error: /usr/bin/slirp4netns failed: "WARNING: Support for seccomp is experimental\nopen(\"/dev/net/tun\"): No such file or directory\nchild failed(1)""#, &[TUN], NONE),
+    row(r#"Error: /usr/bin/slirp4netns failed: "WARNING: Support for seccomp is experimental\nopen(\"/dev/net/tun\"): No such file or directory\nchild failed(1)""#, &[TUN], TUN_CHECKS),
     // [issue: podman#22937]
-    row("Couldn't open network namespace /run/user/1001/netns/netns-abc: Permission denied", &[PASTA_APPARMOR], NONE),
+    row("Couldn't open network namespace /run/user/1001/netns/netns-abc: Permission denied", &[PASTA_APPARMOR], HELPER),
+    // [issue: https://github.com/gutmensch/docker-dmarc-report/issues/66] podman's rootlessport
+    row("Error: rootlessport cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or choose a larger port number (>= 1024): listen tcp 0.0.0.0:80: bind: permission denied", &[LOW_PORT], PORTS),
+    // [captured] podman 4.3.1 with /dev/net/tun 0600 on the CI host (Debian 12), as in the issue
+    row(r#"Error: /usr/bin/slirp4netns failed: "open("/dev/net/tun"): Permission denied
+WARNING: Support for seccomp is experimental
+WARNING: Support for IPv6 is experimental
+child failed(1)
+""#, &[TUN], TUN_CHECKS),
+    // [issue: https://github.com/rootless-containers/slirp4netns/issues/249]
+    row(r#"Error: /home/tc/.nix-profile/bin/slirp4netns failed: "sent tapfd=7 for tap0
+WARNING: Support for seccomp is experimental
+received tapfd=7
+cannot pivot_root to /tmp
+create_sandbox failed
+do_slirp is exiting
+do_slirp failed
+parent failed
+""#, &[SLIRP_SANDBOX], HELPER),
+    // [issue: https://github.com/rootless-containers/slirp4netns/issues/161]
+    row("slirp4netns failed: \"sent tapfd=7 for tap0\nWARNING: Support for sandboxing is experimental\nreceived tapfd=7\ncannot mount tmpfs on /tmp\ncreate_sandbox failed\ndo_slirp is exiting\"", &[SLIRP_SANDBOX], HELPER),
+    // [issue: https://github.com/podman-container-tools/podman/issues/26157]
+    row("Error: pasta failed with exit code 1: netns dir open: Permission denied, exiting", &[PASTA_APPARMOR], HELPER),
+    // [issue: https://github.com/podman-container-tools/podman/issues/22937] the kernel's audit line
+    row(r#"audit: type=1400 audit(1717774894.345:18): apparmor="DENIED" operation="open" profile="passt" name="/run/user/1001/netns/netns-ee1afd7a" pid=929 comm="pasta" requested_mask="r" denied_mask="r" fsuid=1001 ouid=0"#, &[PASTA_APPARMOR], HELPER),
     // [issue: linuxserver/docker-wps-office#8]
     row("failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[IPTABLES], NONE),
     // ---------------- exec-format-error

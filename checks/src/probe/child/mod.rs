@@ -12,6 +12,7 @@
 mod fuse;
 mod mounts;
 mod multimap;
+mod net;
 mod userns;
 
 use super::plan::ProbePlan;
@@ -86,6 +87,8 @@ fn run(kind: ProbeKind, plan: &ProbePlan) -> ProbeReport {
         ProbeKind::BindMount => mounts::bind(plan, &mut facts, &mut cleanup),
         ProbeKind::Overlay => mounts::overlay(plan, &mut facts, &mut cleanup),
         ProbeKind::FuseOverlayfs => fuse::probe(plan, &mut facts, &mut cleanup),
+        ProbeKind::NetTun => net::tun(&mut facts),
+        ProbeKind::NetHelper => net::helper(plan, &mut facts),
     };
     cleanup.run(&mut facts);
     match result {

@@ -1,0 +1,463 @@
+//! The rootless engines on the subject's PATH and the user-mode network
+//! helper each will use.
+//!
+//! - podman: slirp4netns up to podman 4, pasta from podman 5; containers.conf
+//!   (`[network] default_rootless_network_cmd`, podman 4.4 and later) may say
+//!   otherwise. Files are read in podman's order, the last setting wins:
+//!   /usr/share/containers/containers.conf, /etc/containers/containers.conf,
+//!   /etc/containers/containers.conf.d/*.conf, then the subject's
+//!   ~/.config/containers/containers.conf and its `.d` directory. The helper
+//!   is searched in podman's helper directories, then on the PATH.
+//! - rootless Docker (`dockerd-rootless.sh`) and nerdctl
+//!   (`containerd-rootless.sh`): RootlessKit, with the network driver of
+//!   `DOCKERD_ROOTLESS_ROOTLESSKIT_NET` / `CONTAINERD_ROOTLESS_ROOTLESSKIT_NET`
+//!   when the subject's systemd user unit sets it, else the scripts' own
+//!   default: slirp4netns when installed, else vpnkit.
+//!
+//! Everything here is static: the podman version (which decides its default)
+//! comes from the `net-helper` probe, and [`resolve`] takes it as input.
+
+use crate::host::HostFs;
+use crate::subject::Subject;
+use std::path::PathBuf;
+
+/// Where podman looks for its helpers before the PATH (containers.conf
+/// `helper_binaries_dir` default).
+pub const PODMAN_HELPER_DIRS: &str =
+    "/usr/local/libexec/podman:/usr/local/lib/podman:/usr/libexec/podman:/usr/lib/podman";
+
+/// A rootless engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Engine {
+    Podman,
+    /// Rootless Docker, started by `dockerd-rootless.sh`.
+    Docker,
+    /// nerdctl with rootless containerd (`containerd-rootless.sh`).
+    Nerdctl,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Podman => "podman",
+            Engine::Docker => "rootless docker",
+            Engine::Nerdctl => "nerdctl",
+        }
+    }
+
+    /// The binary whose presence on the PATH says the engine is installed.
+    pub fn binary(self) -> &'static str {
+        match self {
+            Engine::Podman => "podman",
+            Engine::Docker => "dockerd-rootless.sh",
+            Engine::Nerdctl => "containerd-rootless.sh",
+        }
+    }
+}
+
+/// A user-mode network helper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Helper {
+    Slirp4netns,
+    Pasta,
+    Vpnkit,
+    /// RootlessKit's `lxc-user-nic` driver (a setuid helper, no tap of its own).
+    LxcUserNic,
+    /// RootlessKit's `host` driver, or `--network=host`: no helper.
+    Host,
+}
+
+impl Helper {
+    pub fn name(self) -> &'static str {
+        match self {
+            Helper::Slirp4netns => "slirp4netns",
+            Helper::Pasta => "pasta",
+            Helper::Vpnkit => "vpnkit",
+            Helper::LxcUserNic => "lxc-user-nic",
+            Helper::Host => "host",
+        }
+    }
+
+    /// The helper with this name, as configuration files spell it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "slirp4netns" => Helper::Slirp4netns,
+            "pasta" | "passt" => Helper::Pasta,
+            "vpnkit" => Helper::Vpnkit,
+            "lxc-user-nic" => Helper::LxcUserNic,
+            "host" => Helper::Host,
+            _ => return None,
+        })
+    }
+
+    /// True when the helper opens /dev/net/tun to make its tap device.
+    pub fn needs_tun(self) -> bool {
+        matches!(self, Helper::Slirp4netns | Helper::Pasta | Helper::Vpnkit)
+    }
+
+    /// The lowest version the engines accept: slirp4netns 0.4.0 (podman
+    /// refuses older ones: "slirp4netns seems older than v0.4.0"); none else.
+    pub fn minimum(self) -> Option<(u64, u64, u64)> {
+        match self {
+            Helper::Slirp4netns => Some((0, 4, 0)),
+            _ => None,
+        }
+    }
+}
+
+/// Where the helper choice came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The engine's default for its version (or for what is installed).
+    Default(String),
+    /// A configuration file set it.
+    Config { file: String, setting: String },
+}
+
+impl Source {
+    pub fn text(&self) -> String {
+        match self {
+            Source::Default(why) => why.clone(),
+            Source::Config { file, setting } => format!("{setting} in {file}"),
+        }
+    }
+}
+
+/// An installed engine as found statically.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Installed {
+    pub engine: Engine,
+    pub path: PathBuf,
+    /// A helper named by configuration, and where.
+    pub configured: Option<(String, Source)>,
+}
+
+/// Everything found statically: engines and the helper binaries.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Found {
+    pub engines: Vec<Installed>,
+    /// The slirp4netns an engine would run, if any.
+    pub slirp4netns: Option<PathBuf>,
+    /// The pasta an engine would run, if any.
+    pub pasta: Option<PathBuf>,
+    pub vpnkit: Option<PathBuf>,
+    pub rootlesskit: Option<PathBuf>,
+}
+
+impl Found {
+    /// The path of a helper binary, if found.
+    pub fn helper_path(&self, helper: Helper) -> Option<&PathBuf> {
+        match helper {
+            Helper::Slirp4netns => self.slirp4netns.as_ref(),
+            Helper::Pasta => self.pasta.as_ref(),
+            Helper::Vpnkit => self.vpnkit.as_ref(),
+            Helper::LxcUserNic | Helper::Host => None,
+        }
+    }
+
+    /// The binaries whose `--version` the `net-helper` probe runs.
+    pub fn tools(&self) -> Vec<PathBuf> {
+        let podman = self
+            .engines
+            .iter()
+            .find(|e| e.engine == Engine::Podman)
+            .map(|e| e.path.clone());
+        [
+            podman,
+            self.slirp4netns.clone(),
+            self.pasta.clone(),
+            self.rootlesskit.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// The containers.conf files podman reads, in order (later ones win).
+pub fn containers_conf_files(host: &HostFs, subject: &Subject) -> Vec<String> {
+    let mut files = vec![
+        "/usr/share/containers/containers.conf".to_string(),
+        "/etc/containers/containers.conf".to_string(),
+    ];
+    let dropins = |dir: &str| -> Vec<String> {
+        let mut names = host.read_dir_names(dir).unwrap_or_default();
+        names.retain(|n| n.ends_with(".conf"));
+        names.sort();
+        names.into_iter().map(|n| format!("{dir}/{n}")).collect()
+    };
+    files.extend(dropins("/etc/containers/containers.conf.d"));
+    let home = subject.home.display().to_string();
+    files.push(format!("{home}/.config/containers/containers.conf"));
+    files.extend(dropins(&format!(
+        "{home}/.config/containers/containers.conf.d"
+    )));
+    files
+}
+
+/// The value of `key` in TOML table `table` of `text`, if it is a string.
+/// A deliberately small reader: `[table]` headers and `key = "value"` lines.
+pub fn toml_string(text: &str, table: &str, key: &str) -> Option<String> {
+    let mut current = String::new();
+    let mut found = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_string();
+            continue;
+        }
+        if current != table {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        if k.trim() != key {
+            continue;
+        }
+        let v = v.split('#').next().unwrap_or("").trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')));
+        if let Some(v) = v {
+            found = Some(v.chars().take(64).collect());
+        }
+    }
+    found
+}
+
+/// The network driver a systemd user unit's `Environment=` sets for `var`.
+pub fn unit_env(text: &str, var: &str) -> Option<String> {
+    let prefix = format!("{var}=");
+    let words: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Environment="))
+        .flat_map(str::split_whitespace)
+        .collect();
+    words
+        .iter()
+        .rev()
+        .find_map(|word| word.trim_matches('"').strip_prefix(prefix.as_str()))
+        .map(|v| v.trim_matches('"').chars().take(64).collect())
+}
+
+/// Finds the engines on the subject's PATH and the helpers they would run.
+pub fn gather(host: &HostFs, subject: &Subject) -> Found {
+    let look = |name: &str| host.look_path(name, &subject.path);
+    let podman_look = |name: &str| {
+        host.look_path(name, PODMAN_HELPER_DIRS)
+            .or_else(|| host.look_path(name, &subject.path))
+    };
+    let mut found = Found {
+        slirp4netns: podman_look("slirp4netns"),
+        pasta: podman_look("pasta"),
+        vpnkit: look("vpnkit"),
+        rootlesskit: look("rootlesskit"),
+        ..Found::default()
+    };
+    if let Some(path) = look("podman") {
+        let mut configured = None;
+        for file in containers_conf_files(host, subject) {
+            let Ok(text) = host.read_text(&file) else {
+                continue;
+            };
+            if let Some(value) = toml_string(&text, "network", "default_rootless_network_cmd") {
+                configured = Some((
+                    value,
+                    Source::Config {
+                        file,
+                        setting: "default_rootless_network_cmd".into(),
+                    },
+                ));
+            }
+        }
+        found.engines.push(Installed {
+            engine: Engine::Podman,
+            path,
+            configured,
+        });
+    }
+    let home = subject.home.display().to_string();
+    for (engine, unit, var) in [
+        (
+            Engine::Docker,
+            "docker.service",
+            "DOCKERD_ROOTLESS_ROOTLESSKIT_NET",
+        ),
+        (
+            Engine::Nerdctl,
+            "containerd.service",
+            "CONTAINERD_ROOTLESS_ROOTLESSKIT_NET",
+        ),
+    ] {
+        let Some(path) = look(engine.binary()) else {
+            continue;
+        };
+        let file = format!("{home}/.config/systemd/user/{unit}");
+        let configured = host
+            .read_text(&file)
+            .ok()
+            .and_then(|text| unit_env(&text, var))
+            .map(|value| {
+                let setting = var.to_string();
+                (value, Source::Config { file, setting })
+            });
+        found.engines.push(Installed {
+            engine,
+            path,
+            configured,
+        });
+    }
+    found
+}
+
+/// The helper an engine will use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    pub engine: Engine,
+    /// `None` when the configuration names a helper the doctor does not know.
+    pub helper: Option<Helper>,
+    /// The name as configured or defaulted.
+    pub name: String,
+    pub source: Source,
+}
+
+/// The helper each engine uses; `podman_major` is podman's major version
+/// when known (unknown: podman 4's default, slirp4netns, is assumed unless
+/// only pasta is installed).
+pub fn resolve(found: &Found, podman_major: Option<u64>) -> Vec<Resolved> {
+    found
+        .engines
+        .iter()
+        .map(|installed| {
+            let (name, source) = match (&installed.configured, installed.engine) {
+                (Some((name, source)), _) => (name.clone(), source.clone()),
+                (None, Engine::Podman) => match podman_major {
+                    Some(major) if major >= 5 => ("pasta".into(), default("podman 5's default")),
+                    Some(major) => (
+                        "slirp4netns".into(),
+                        default(&format!("podman {major}'s default")),
+                    ),
+                    None if found.slirp4netns.is_none() && found.pasta.is_some() => (
+                        "pasta".into(),
+                        default("podman's default (version unknown, only pasta installed)"),
+                    ),
+                    None => (
+                        "slirp4netns".into(),
+                        default("podman 4's default (podman's version unknown)"),
+                    ),
+                },
+                (None, engine) => {
+                    let script = engine.binary();
+                    if found.slirp4netns.is_some() || found.vpnkit.is_none() {
+                        (
+                            "slirp4netns".into(),
+                            default(&format!("{script}'s default")),
+                        )
+                    } else {
+                        (
+                            "vpnkit".into(),
+                            default(&format!("{script}'s default without slirp4netns")),
+                        )
+                    }
+                }
+            };
+            Resolved {
+                engine: installed.engine,
+                helper: Helper::from_name(&name),
+                name,
+                source,
+            }
+        })
+        .collect()
+}
+
+fn default(why: &str) -> Source {
+    Source::Default(why.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_reader_takes_the_last_setting_of_the_table() {
+        let text = "[engine]\ndefault_rootless_network_cmd = \"x\"\n[network]\n# c\n\
+                    default_rootless_network_cmd = \"slirp4netns\"\n\
+                    default_rootless_network_cmd='pasta' # why\n[other]\n";
+        assert_eq!(
+            toml_string(text, "network", "default_rootless_network_cmd").as_deref(),
+            Some("pasta")
+        );
+        assert_eq!(toml_string(text, "network", "missing"), None);
+        assert_eq!(toml_string("[network]\nx = 1\n", "network", "x"), None);
+    }
+
+    #[test]
+    fn unit_environment_is_read() {
+        let unit = "[Service]\nEnvironment=PATH=/bin \"DOCKERD_ROOTLESS_ROOTLESSKIT_NET=pasta\"\n";
+        assert_eq!(
+            unit_env(unit, "DOCKERD_ROOTLESS_ROOTLESSKIT_NET").as_deref(),
+            Some("pasta")
+        );
+        assert_eq!(unit_env(unit, "OTHER"), None);
+    }
+
+    fn podman(configured: Option<&str>) -> Found {
+        Found {
+            engines: vec![Installed {
+                engine: Engine::Podman,
+                path: "/usr/bin/podman".into(),
+                configured: configured.map(|c| {
+                    (
+                        c.to_string(),
+                        Source::Config {
+                            file: "/etc/containers/containers.conf".into(),
+                            setting: "default_rootless_network_cmd".into(),
+                        },
+                    )
+                }),
+            }],
+            slirp4netns: Some("/usr/bin/slirp4netns".into()),
+            ..Found::default()
+        }
+    }
+
+    #[test]
+    fn podman_defaults_by_major_version_and_config_wins() {
+        let r = resolve(&podman(None), Some(4));
+        assert_eq!(r[0].helper, Some(Helper::Slirp4netns));
+        assert_eq!(
+            resolve(&podman(None), Some(5))[0].helper,
+            Some(Helper::Pasta)
+        );
+        assert_eq!(
+            resolve(&podman(Some("pasta")), Some(4))[0].helper,
+            Some(Helper::Pasta)
+        );
+        let odd = resolve(&podman(Some("teleport")), Some(4));
+        assert_eq!((odd[0].helper, odd[0].name.as_str()), (None, "teleport"));
+        assert_eq!(
+            resolve(&podman(None), None)[0].helper,
+            Some(Helper::Slirp4netns)
+        );
+    }
+
+    #[test]
+    fn rootless_docker_falls_back_to_vpnkit() {
+        let found = Found {
+            engines: vec![Installed {
+                engine: Engine::Docker,
+                path: "/usr/bin/dockerd-rootless.sh".into(),
+                configured: None,
+            }],
+            vpnkit: Some("/usr/bin/vpnkit".into()),
+            ..Found::default()
+        };
+        assert_eq!(resolve(&found, None)[0].helper, Some(Helper::Vpnkit));
+    }
+}

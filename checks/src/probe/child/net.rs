@@ -1,0 +1,360 @@
+//! `net-tun` and `net-helper`: the network probes.
+//!
+//! `net-tun` steps: `unshare` (a new user + network namespace), `map`, `open`
+//! (/dev/net/tun read-write, as the subject mapped to 0), `tap` (`ip tuntap
+//! add tap0 mode tap` inside the namespace: TUNSETIFF with CAP_NET_ADMIN of
+//! the namespace). Facts: `dev-net-tun` (`missing`, or `char MAJ:MIN mode
+//! 0NNN uid U gid G`), `misc-tun` (`listed`/`unlisted`: the tun driver in
+//! /proc/misc), `sys-module-tun` (`present`/`absent`), `seccomp`,
+//! `no-new-privs`, `devices-list` (the cgroup v1 device rules, when readable),
+//! `ip` (the ip binary used), `ip-stderr`. The tap device lives in the probe's
+//! network namespace and goes with it when the probe exits.
+//!
+//! `net-helper` runs each of the plan's `net_tools` with `--version`
+//! (facts `version:PATH`, `exit:PATH`), then, when the plan names a
+//! slirp4netns, starts it for real as podman 4 does: in a new user + network
+//! namespace, `slirp4netns --configure --mtu=65520 --disable-host-loopback
+//! --enable-sandbox --enable-seccomp --ready-fd=R --exit-fd=E PID tap0`,
+//! waits for it to say it is ready, then closes the exit pipe and reaps it.
+//! Steps: `unshare`, `map`, `start-slirp4netns` (it exited or did not get
+//! ready within [`READY_WAIT`]; its stderr is the `slirp4netns-stderr` fact).
+
+use super::super::plan::ProbePlan;
+use super::{describe, fact_text, map_self, status_fields, Failure, Step};
+use nix::errno::Errno;
+use nix::fcntl::{fcntl, FcntlArg, FdFlag, OFlag};
+use nix::sched::{unshare, CloneFlags};
+use nix::unistd::{getgid, getuid, pipe2};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+/// How long a `--version` may take.
+const VERSION_WAIT: Duration = Duration::from_secs(2);
+/// How long slirp4netns may take to get ready.
+const READY_WAIT: Duration = Duration::from_secs(3);
+/// How long slirp4netns may take to exit once told to.
+const EXIT_WAIT: Duration = Duration::from_secs(1);
+const TICK: Duration = Duration::from_millis(10);
+/// Where the probe looks for `ip`.
+const IP_PATHS: [&str; 4] = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"];
+pub(crate) const TUN: &str = "/dev/net/tun";
+
+/// The `net-tun` probe.
+pub(super) fn tun(facts: &mut BTreeMap<String, String>) -> Step {
+    facts.insert("dev-net-tun".into(), describe_node(Path::new(TUN)));
+    let misc = std::fs::read_to_string("/proc/misc").unwrap_or_default();
+    let listed = misc
+        .lines()
+        .any(|l| l.split_whitespace().nth(1) == Some("tun"));
+    facts.insert(
+        "misc-tun".into(),
+        if listed { "listed" } else { "unlisted" }.into(),
+    );
+    let module = Path::new("/sys/module/tun").exists();
+    facts.insert(
+        "sys-module-tun".into(),
+        if module { "present" } else { "absent" }.into(),
+    );
+    let status = status_fields();
+    for (key, name) in [("Seccomp", "seccomp"), ("NoNewPrivs", "no-new-privs")] {
+        if let Some(value) = status.get(key) {
+            facts.insert(name.into(), value.clone());
+        }
+    }
+    if let Some(rules) = device_rules() {
+        facts.insert("devices-list".into(), fact_text(&rules));
+    }
+    enter_user_and_net_ns()?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(TUN)
+        .map_err(|e| Failure::io("open", &e, &format!("opening {TUN} read-write")))?;
+    drop(file);
+    let Some(ip) = IP_PATHS.iter().find(|p| Path::new(p).exists()) else {
+        facts.insert("ip".into(), "none".into());
+        return Ok(format!(
+            "opened {TUN} in a user + network namespace (no ip binary to create a tap device)"
+        ));
+    };
+    facts.insert("ip".into(), ip.to_string());
+    let out = run_bounded(
+        Command::new(ip).args(["tuntap", "add", "dev", "tap0", "mode", "tap"]),
+        VERSION_WAIT,
+    )
+    .map_err(|e| Failure::plain("tap", format!("running {ip} tuntap: {e}")))?;
+    if !out.stderr.trim().is_empty() {
+        facts.insert("ip-stderr".into(), fact_text(&out.stderr));
+    }
+    if out.code != Some(0) {
+        let errno = errno_in(&out.stderr);
+        return Err(Failure {
+            step: "tap",
+            errno,
+            detail: format!(
+                "{ip} tuntap add dev tap0 mode tap failed: {}",
+                fact_text(&out.stderr)
+            ),
+        });
+    }
+    Ok(format!(
+        "opened {TUN} and created tap0 in a user + network namespace"
+    ))
+}
+
+/// The `net-helper` probe.
+pub(super) fn helper(plan: &ProbePlan, facts: &mut BTreeMap<String, String>) -> Step {
+    for tool in &plan.net_tools {
+        let key = tool.display().to_string();
+        match run_bounded(Command::new(tool).arg("--version"), VERSION_WAIT) {
+            Ok(out) => {
+                let text: Vec<&str> = out.stdout.lines().take(6).collect();
+                facts.insert(format!("version:{key}"), fact_text(&text.join("\n")));
+                let exit = out.code.map_or("killed".into(), |c| c.to_string());
+                facts.insert(format!("exit:{key}"), exit);
+                if out.code != Some(0) && !out.stderr.trim().is_empty() {
+                    facts.insert(format!("stderr:{key}"), fact_text(&out.stderr));
+                }
+            }
+            Err(e) => {
+                facts.insert(format!("exit:{key}"), e);
+            }
+        }
+    }
+    let Some(slirp) = plan.slirp4netns.as_deref() else {
+        return Ok("ran the network helpers' --version".into());
+    };
+    enter_user_and_net_ns()?;
+    start_slirp4netns(slirp, facts)
+}
+
+fn start_slirp4netns(slirp: &Path, facts: &mut BTreeMap<String, String>) -> Step {
+    let step = "start-slirp4netns";
+    let pipe = || pipe2(OFlag::O_CLOEXEC).map_err(|e| Failure::errno(step, e, "pipe2"));
+    let (ready_r, ready_w) = pipe()?;
+    let (exit_r, exit_w) = pipe()?;
+    for fd in [&ready_w, &exit_r] {
+        fcntl(fd, FcntlArg::F_SETFD(FdFlag::empty()))
+            .map_err(|e| Failure::errno(step, e, "fcntl"))?;
+    }
+    let pid = std::process::id().to_string();
+    let child = Command::new(slirp)
+        .args([
+            "--configure",
+            "--mtu=65520",
+            "--disable-host-loopback",
+            "--enable-sandbox",
+            "--enable-seccomp",
+            &format!("--ready-fd={}", ready_w.as_raw_fd()),
+            &format!("--exit-fd={}", exit_r.as_raw_fd()),
+            &pid,
+            "tap0",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Failure::io(step, &e, &format!("starting {}", slirp.display())));
+    drop(ready_w);
+    drop(exit_r);
+    let mut child = child?;
+    let ready = await_ready(&ready_r, &mut child);
+    drop(exit_w);
+    let deadline = Instant::now() + EXIT_WAIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => sleep(TICK),
+            _ => {
+                super::stop(&mut child);
+                break None;
+            }
+        }
+    };
+    let stderr = read_stderr(&mut child);
+    if !stderr.trim().is_empty() {
+        facts.insert("slirp4netns-stderr".into(), fact_text(&stderr));
+    }
+    if ready {
+        return Ok(format!(
+            "started {} with its sandbox and seccomp filter in a user + network namespace",
+            slirp.display()
+        ));
+    }
+    let how = match status.and_then(|s| s.code()) {
+        Some(code) => format!("exited with status {code}"),
+        None => format!("was not ready within {} s", READY_WAIT.as_secs()),
+    };
+    let first = stderr
+        .lines()
+        .find(|l| !l.starts_with("WARNING"))
+        .unwrap_or("")
+        .to_string();
+    Err(Failure {
+        step,
+        errno: errno_in(&stderr),
+        detail: format!("{} {how}: {}", slirp.display(), fact_text(&first)),
+    })
+}
+
+/// Waits up to [`READY_WAIT`] for slirp4netns to write to its ready pipe;
+/// false when it exits, closes the pipe or takes too long.
+fn await_ready(ready_r: &OwnedFd, child: &mut Child) -> bool {
+    let fd = ready_r;
+    if fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_err() {
+        return false;
+    }
+    let deadline = Instant::now() + READY_WAIT;
+    let mut byte = [0u8; 1];
+    loop {
+        match nix::unistd::read(fd, &mut byte) {
+            Ok(1) => return true,
+            Ok(_) => return false,
+            Err(Errno::EAGAIN) | Err(Errno::EINTR) => {}
+            Err(_) => return false,
+        }
+        if Instant::now() >= deadline || matches!(child.try_wait(), Ok(Some(_))) {
+            return matches!(nix::unistd::read(fd, &mut byte), Ok(1));
+        }
+        sleep(TICK);
+    }
+}
+
+fn read_stderr(child: &mut Child) -> String {
+    let mut text = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.by_ref().take(64 << 10).read_to_string(&mut text);
+    }
+    text
+}
+
+/// Unshares a user and a network namespace and maps the own ids to 0.
+fn enter_user_and_net_ns() -> Result<(), Failure> {
+    let (uid, gid) = (getuid().as_raw(), getgid().as_raw());
+    unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNET)
+        .map_err(|e| Failure::errno("unshare", e, "unshare(CLONE_NEWUSER|CLONE_NEWNET)"))?;
+    map_self(uid, gid)
+        .map_err(|(file, e)| Failure::io("map", &e, &format!("writing /proc/self/{file}")))
+}
+
+/// `missing`, or `char 10:200 mode 0600 uid 0 gid 0`.
+fn describe_node(path: &Path) -> String {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "missing".into(),
+        Err(e) => format!("unreadable: {e}"),
+        Ok(meta) => {
+            let kind = if meta.file_type().is_char_device() {
+                "char"
+            } else {
+                "not-a-char-device"
+            };
+            let rdev = meta.rdev();
+            format!(
+                "{kind} {}:{} mode {:04o} uid {} gid {}",
+                nix::sys::stat::major(rdev),
+                nix::sys::stat::minor(rdev),
+                meta.mode() & 0o7777,
+                meta.uid(),
+                meta.gid()
+            )
+        }
+    }
+}
+
+/// The cgroup v1 device rules of this process, when readable.
+fn device_rules() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let path = text.lines().find_map(|line| {
+        let mut parts = line.splitn(3, ':');
+        let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+        controllers
+            .split(',')
+            .any(|c| c == "devices")
+            .then(|| path.to_string())
+    })?;
+    std::fs::read_to_string(format!("/sys/fs/cgroup/devices{path}/devices.list")).ok()
+}
+
+/// The errno named in a tool's message (`Permission denied` is EACCES).
+fn errno_in(text: &str) -> Option<Errno> {
+    let lower = text.to_lowercase();
+    [
+        ("permission denied", Errno::EACCES),
+        ("operation not permitted", Errno::EPERM),
+        ("no such file or directory", Errno::ENOENT),
+        ("no such device", Errno::ENODEV),
+    ]
+    .into_iter()
+    .find(|(words, _)| lower.contains(words))
+    .map(|(_, errno)| errno)
+}
+
+struct Ran {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs a command to its end within `wait` (killed after), output piped:
+/// `--version` and `ip` print far less than a pipe holds.
+fn run_bounded(command: &mut Command, wait: Duration) -> Result<Ran, String> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            e.raw_os_error()
+                .map_or(e.to_string(), |c| describe(Errno::from_raw(c)))
+        })?;
+    let deadline = Instant::now() + wait;
+    let code = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status.code(),
+            Ok(None) if Instant::now() < deadline => sleep(TICK),
+            _ => {
+                super::stop(&mut child);
+                break None;
+            }
+        }
+    };
+    let mut stdout = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.by_ref().take(64 << 10).read_to_string(&mut stdout);
+    }
+    Ok(Ran {
+        code,
+        stdout,
+        stderr: read_stderr(&mut child),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_messages_name_their_errno() {
+        assert_eq!(
+            errno_in("open(\"/dev/net/tun\"): Permission denied"),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(
+            errno_in("ioctl(TUNSETIFF): Operation not permitted"),
+            Some(Errno::EPERM)
+        );
+        assert_eq!(errno_in("odd"), None);
+    }
+
+    #[test]
+    fn missing_nodes_are_named() {
+        assert_eq!(describe_node(Path::new("/nonexistent/tun")), "missing");
+        assert!(describe_node(Path::new("/dev/null")).starts_with("char 1:3 mode 0666"));
+    }
+}
