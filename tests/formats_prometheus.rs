@@ -78,8 +78,8 @@ fn every_check_has_one_status_and_the_capabilities_are_there() {
         .iter()
         .filter(|(s, _)| s.starts_with("rootless_doctor_check_status{"))
         .collect();
-    assert_eq!(status_samples.len(), 15 * 5);
-    assert_eq!(status_samples.iter().filter(|(_, v)| v == "1").count(), 15);
+    assert_eq!(status_samples.len(), 18 * 5);
+    assert_eq!(status_samples.iter().filter(|(_, v)| v == "1").count(), 18);
     // No probes ran: the live capabilities are unknown, so absent.
     assert_eq!(
         value(r#"rootless_doctor_capability_known{capability="userns"}"#),

@@ -18,7 +18,7 @@ fn a_host_report_is_valid_and_complete() {
         report.get("bundle").is_none(),
         "host reports carry no bundle"
     );
-    assert_eq!(report["checks"].as_array().unwrap().len(), 15);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 18);
     assert_eq!(report["summary"]["exit_code"], run.code);
     for check in report["checks"].as_array().unwrap() {
         let id = check["id"].as_str().unwrap();

@@ -28,6 +28,7 @@ pub mod check;
 pub mod children;
 pub mod container;
 pub mod distro;
+pub mod engines;
 pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -47,6 +48,7 @@ pub mod registry;
 pub mod runtime;
 pub mod shell;
 pub mod spec;
+pub mod storage;
 pub mod subid;
 pub mod subject;
 pub mod subordinate;

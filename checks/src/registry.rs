@@ -3,7 +3,7 @@
 //! nothing below this module imports it.
 
 use crate::check::CheckDef;
-use crate::{bundle, cgroup, idmap, mount, runtime, subid, userns};
+use crate::{bundle, cgroup, idmap, mount, runtime, storage, subid, userns};
 
 /// Every host check, in report order.
 pub static HOST_CHECKS: &[&CheckDef] = &[
@@ -22,6 +22,9 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &runtime::XDG_RUNTIME_DIR,
     &runtime::OCI_RUNTIME,
     &cgroup::DELEGATION,
+    &storage::GRAPHROOT,
+    &storage::DRIVER,
+    &mount::IDMAPPED,
 ];
 
 /// Every bundle check, in report order.

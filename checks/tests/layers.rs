@@ -35,6 +35,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("mount", 7),
     ("runtime", 7),
     ("cgroup", 7),
+    ("storage", 7),
+    ("engines", 3),
     ("bundle", 7),
     ("registry", 8),
     ("capabilities", 8),

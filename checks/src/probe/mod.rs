@@ -45,16 +45,22 @@ pub enum ProbeKind {
     Overlay,
     /// fuse-overlayfs inside a user namespace.
     FuseOverlayfs,
+    /// The engine's storage driver tested on its storage filesystem.
+    StorageDriver,
+    /// An idmapped mount of a directory on the storage filesystem.
+    IdmappedMount,
 }
 
 impl ProbeKind {
     /// Every probe.
-    pub const ALL: [ProbeKind; 5] = [
+    pub const ALL: [ProbeKind; 7] = [
         ProbeKind::UsernsCreate,
         ProbeKind::MultiMap,
         ProbeKind::BindMount,
         ProbeKind::Overlay,
         ProbeKind::FuseOverlayfs,
+        ProbeKind::StorageDriver,
+        ProbeKind::IdmappedMount,
     ];
 
     /// The stable name used in evidence and on the probe command line.
@@ -65,6 +71,8 @@ impl ProbeKind {
             ProbeKind::BindMount => "bind-mount",
             ProbeKind::Overlay => "overlay",
             ProbeKind::FuseOverlayfs => "fuse-overlayfs",
+            ProbeKind::StorageDriver => "storage-driver",
+            ProbeKind::IdmappedMount => "idmapped-mount",
         }
     }
 

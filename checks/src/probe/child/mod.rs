@@ -10,8 +10,11 @@
 //! `scratch_parent`), and mounts only in its own mount namespace.
 
 mod fuse;
+mod idmap;
 mod mounts;
 mod multimap;
+mod storage;
+mod sys;
 mod userns;
 
 use super::plan::ProbePlan;
@@ -86,6 +89,8 @@ fn run(kind: ProbeKind, plan: &ProbePlan) -> ProbeReport {
         ProbeKind::BindMount => mounts::bind(plan, &mut facts, &mut cleanup),
         ProbeKind::Overlay => mounts::overlay(plan, &mut facts, &mut cleanup),
         ProbeKind::FuseOverlayfs => fuse::probe(plan, &mut facts, &mut cleanup),
+        ProbeKind::StorageDriver => storage::probe(plan, &mut facts, &mut cleanup),
+        ProbeKind::IdmappedMount => idmap::probe(plan, &mut facts, &mut cleanup),
     };
     cleanup.run(&mut facts);
     match result {
