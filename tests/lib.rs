@@ -17,4 +17,5 @@ mod live_privsafe;
 mod live_probes;
 mod setup_truth;
 mod shell;
+mod storage_truth;
 mod trace;

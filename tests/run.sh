@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$(id -u)" = 0 ]; then
-    packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp strace"
+    packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp strace podman"
     # The consumers of the man page and completion scripts, and dpkg-shlibdeps
     # for the package's Depends (tests/shell.rs, tests/package.sh).
     packages="$packages groff-base mandoc man-db zsh fish dpkg-dev"

@@ -46,6 +46,9 @@ use std::path::{Component, Path, PathBuf};
 /// The parts of the subject's environment the engines read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EngineEnv {
+    /// `$HOME`, which the engines read (Go's homedir.Get) instead of the
+    /// account's home.
+    pub home: Option<String>,
     pub xdg_data_home: Option<String>,
     pub xdg_config_home: Option<String>,
     pub containers_storage_conf: Option<String>,
@@ -61,6 +64,7 @@ impl EngineEnv {
         }
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         EngineEnv {
+            home: var("HOME").filter(|h| h.starts_with('/')),
             xdg_data_home: var("XDG_DATA_HOME"),
             xdg_config_home: var("XDG_CONFIG_HOME"),
             containers_storage_conf: var("CONTAINERS_STORAGE_CONF"),
@@ -153,14 +157,21 @@ pub fn resolve(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<Storage
 fn data_home(host: &HostFs, subject: &Subject, env: &EngineEnv) -> PathBuf {
     match &env.xdg_data_home {
         Some(dir) if dir.starts_with('/') => PathBuf::from(dir),
-        _ => resolved(host, &subject.home).join(".local/share"),
+        _ => resolved(host, &home(subject, env)).join(".local/share"),
     }
+}
+
+/// `$HOME` of the invoker, else the account's home.
+fn home(subject: &Subject, env: &EngineEnv) -> PathBuf {
+    env.home
+        .as_ref()
+        .map_or_else(|| subject.home.clone(), PathBuf::from)
 }
 
 fn config_home(subject: &Subject, env: &EngineEnv) -> PathBuf {
     match &env.xdg_config_home {
         Some(dir) if dir.starts_with('/') => PathBuf::from(dir),
-        _ => subject.home.join(".config"),
+        _ => home(subject, env).join(".config"),
     }
 }
 
@@ -185,8 +196,9 @@ fn clean(path: &Path) -> PathBuf {
 }
 
 /// `$UID`, `$HOME` and `${HOME}` expanded, links resolved.
-fn expand(host: &HostFs, subject: &Subject, path: &str) -> PathBuf {
-    let home = subject.home.to_string_lossy();
+fn expand(host: &HostFs, subject: &Subject, env: &EngineEnv, path: &str) -> PathBuf {
+    let home = home(subject, env);
+    let home = home.to_string_lossy();
     let text = path
         .replace("$UID", &subject.uid.to_string())
         .replace("${HOME}", &home)
@@ -207,7 +219,7 @@ fn podman(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Storage {
         let graphroot = conf
             .graphroot
             .or(conf.rootless_storage_path)
-            .map(|p| expand(host, subject, &p))
+            .map(|p| expand(host, subject, env, &p))
             .unwrap_or(default_root);
         let driver = match from_env.or(conf.driver.map(|d| normal_driver(&d))) {
             Some(name) if !name.is_empty() => Driver::Named(name),
@@ -235,7 +247,7 @@ fn podman(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Storage {
     };
     let graphroot = conf
         .rootless_storage_path
-        .map(|p| expand(host, subject, &p))
+        .map(|p| expand(host, subject, env, &p))
         .unwrap_or(default_root);
     let named = conf
         .driver
