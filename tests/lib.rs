@@ -19,4 +19,5 @@ mod live_sandbox;
 mod network_truth;
 mod setup_truth;
 mod shell;
+mod storage_truth;
 mod trace;

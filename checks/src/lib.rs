@@ -50,6 +50,7 @@ pub mod runtime;
 pub mod shell;
 pub mod spawn;
 pub mod spec;
+pub mod storage;
 pub mod subid;
 pub mod subject;
 pub mod subordinate;

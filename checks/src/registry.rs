@@ -3,7 +3,7 @@
 //! nothing below this module imports it.
 
 use crate::check::CheckDef;
-use crate::{bundle, cgroup, idmap, mount, network, runtime, subid, userns};
+use crate::{bundle, cgroup, idmap, mount, network, runtime, storage, subid, userns};
 
 /// Every host check, in report order.
 pub static HOST_CHECKS: &[&CheckDef] = &[
@@ -26,6 +26,9 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &network::TUN,
     &network::PORTS,
     &network::PING,
+    &storage::GRAPHROOT,
+    &storage::DRIVER,
+    &mount::IDMAPPED,
 ];
 
 /// Every bundle check, in report order.

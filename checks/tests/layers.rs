@@ -38,6 +38,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("runtime", 7),
     ("cgroup", 7),
     ("network", 7),
+    ("storage", 7),
+    ("engines", 3),
     ("bundle", 7),
     ("registry", 8),
     ("capabilities", 8),

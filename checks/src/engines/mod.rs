@@ -1,7 +1,10 @@
 //! What each installed container engine is configured to use, resolved from
 //! the subject's PATH and the engines' own configuration files: host facts
-//! shared by several check families (layer 3).
+//! shared by several check families, the probe plan and the engine checks
+//! (layer 3).
 //!
-//! [`network`]: the engines found and the user-mode network helper each uses.
+//! [`network`]: the engines found and the user-mode network helper each uses;
+//! [`storage`]: each engine's storage paths and driver.
 
 pub mod network;
+pub mod storage;

@@ -71,5 +71,16 @@ crate::finding_codes! {
         WriteFailed = "write-failed",
         /// `mount.fuse-overlayfs`: it mounted, but unmounting it failed.
         UnmountFailed = "unmount-failed",
+        /// Warn (`mount.idmapped`): the kernel has no idmapped mounts (ENOSYS,
+        /// before Linux 5.12).
+        IdmapKernelTooOld = "idmap-kernel-too-old",
+        /// Warn (`mount.idmapped`): the storage filesystem does not support
+        /// idmapped mounts (EINVAL from mount_setattr).
+        IdmapFilesystemUnsupported = "idmap-filesystem-unsupported",
+        /// Warn (`mount.idmapped`): the subject may not idmap the storage
+        /// filesystem (EPERM: no CAP_SYS_ADMIN over it); root can.
+        IdmapNotPermitted = "idmap-not-permitted",
+        /// Warn (`mount.idmapped`): the probe failed another way.
+        IdmapFailed = "idmap-failed",
     }
 }

@@ -14,11 +14,13 @@ pub mod codes;
 pub mod common;
 pub mod env;
 pub mod fuse_overlayfs;
+pub mod idmapped;
 pub mod overlay;
 
 pub use bind::BIND;
 pub use codes::Code;
 pub use fuse_overlayfs::FUSE_OVERLAYFS;
+pub use idmapped::IDMAPPED;
 pub use overlay::OVERLAY;
 
 #[cfg(test)]

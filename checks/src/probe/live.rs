@@ -224,14 +224,19 @@ fn stderr_note(stderr: &[u8]) -> String {
 /// by a child that is the subject (`__probe sweep-scratch <plan> <pids>`),
 /// so no planted link or rename can turn it against a file of root's.
 fn sweep(exe: &Path, plan: &ProbePlan, plan_json: &str, pids: &[u32]) {
-    let names = std::fs::read_dir(&plan.scratch_parent)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
+    let names: Vec<String> = scratch_parents(plan)
+        .iter()
+        .flat_map(|parent| {
+            std::fs::read_dir(parent)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
         })
-        .unwrap_or_default();
+        .collect();
     let left: Vec<u32> = pids
         .iter()
         .copied()
@@ -269,8 +274,23 @@ pub(crate) fn sweep_main(plan_json: &str, pids: &str) -> i32 {
 /// killed child cannot clean up). Only directories owned by the subject and
 /// named `rootless-doctor-probe.<pid>.*` are touched; links are not followed.
 fn sweep_scratch(plan: &ProbePlan, pid: u32) {
+    for parent in scratch_parents(plan) {
+        sweep_in(plan, &parent, pid);
+    }
+}
+
+/// Where probes make scratch directories: the scratch parent, and the
+/// storage directory of the storage probes.
+fn scratch_parents(plan: &ProbePlan) -> Vec<std::path::PathBuf> {
+    let mut parents = vec![plan.scratch_parent.clone()];
+    parents.extend(plan.storage_dir.clone());
+    parents.dedup();
+    parents
+}
+
+fn sweep_in(plan: &ProbePlan, parent: &Path, pid: u32) {
     let prefix = format!("{SCRATCH_PREFIX}{pid}.");
-    let Ok(entries) = std::fs::read_dir(&plan.scratch_parent) else {
+    let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {

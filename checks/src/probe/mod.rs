@@ -49,11 +49,15 @@ pub enum ProbeKind {
     NetTun,
     /// Run the network helpers' `--version`, then start slirp4netns for real.
     NetHelper,
+    /// The engine's storage driver tested on its storage filesystem.
+    StorageDriver,
+    /// An idmapped mount of a directory on the storage filesystem.
+    IdmappedMount,
 }
 
 impl ProbeKind {
     /// Every probe.
-    pub const ALL: [ProbeKind; 7] = [
+    pub const ALL: [ProbeKind; 9] = [
         ProbeKind::UsernsCreate,
         ProbeKind::MultiMap,
         ProbeKind::BindMount,
@@ -61,6 +65,8 @@ impl ProbeKind {
         ProbeKind::FuseOverlayfs,
         ProbeKind::NetTun,
         ProbeKind::NetHelper,
+        ProbeKind::StorageDriver,
+        ProbeKind::IdmappedMount,
     ];
 
     /// The stable name used in evidence and on the probe command line.
@@ -73,6 +79,8 @@ impl ProbeKind {
             ProbeKind::FuseOverlayfs => "fuse-overlayfs",
             ProbeKind::NetTun => "net-tun",
             ProbeKind::NetHelper => "net-helper",
+            ProbeKind::StorageDriver => "storage-driver",
+            ProbeKind::IdmappedMount => "idmapped-mount",
         }
     }
 

@@ -6,6 +6,7 @@
 //! subordinate ranges and the scratch location from the plan, and its own ids
 //! from the kernel (which equal `uid`/`gid` whenever the parent dropped to them).
 
+use crate::engines::storage;
 use crate::host::HostFs;
 use crate::subject::Subject;
 use crate::subordinate::{subject_ranges, SubidFile};
@@ -47,6 +48,19 @@ pub struct ProbePlan {
     /// Where probes create their private scratch directories (the subject's
     /// XDG_RUNTIME_DIR when usable, else /tmp).
     pub scratch_parent: PathBuf,
+    /// Where the storage probes work: the first engine's graph root, or its
+    /// nearest existing ancestor the subject owns (see
+    /// [`crate::engines::storage::probe_dir`]).
+    #[serde(default)]
+    pub storage_dir: Option<PathBuf>,
+    /// The mount program the storage probe tries on that filesystem: the
+    /// configured one, else fuse-overlayfs when found (containers/storage's
+    /// fallback when native overlay fails).
+    #[serde(default)]
+    pub storage_mount_program: Option<PathBuf>,
+    /// The mount program is configured (always tried), not a fallback.
+    #[serde(default)]
+    pub storage_mount_program_configured: bool,
 }
 
 impl ProbePlan {
@@ -64,6 +78,9 @@ impl ProbePlan {
             net_tools: Vec::new(),
             slirp4netns: None,
             scratch_parent: PathBuf::from("/tmp"),
+            storage_dir: None,
+            storage_mount_program: None,
+            storage_mount_program_configured: false,
         }
     }
 
@@ -86,15 +103,23 @@ pub const MULTI_ID_RANGE: u32 = 65535;
 /// someone else.
 pub fn plan_for(host: &HostFs, subject: &Subject, drop_privileges: bool) -> ProbePlan {
     let network = crate::engines::network::gather(host, subject);
+    let fuse_overlayfs = host.look_path("fuse-overlayfs", &subject.path);
+    let storage = storage::resolve(host, subject, &storage::EngineEnv::of(host, subject));
+    let first = storage.first();
+    let storage_dir = first.and_then(|s| storage::probe_dir(host, subject, &s.graphroot));
+    let configured = first.and_then(|s| s.mount_program.clone());
     ProbePlan {
         net_tools: network.tools(),
         slirp4netns: network.slirp4netns.clone(),
+        storage_dir,
+        storage_mount_program_configured: configured.is_some(),
+        storage_mount_program: configured.or_else(|| fuse_overlayfs.clone()),
         drop_privileges,
         newuidmap: host.look_path("newuidmap", &subject.path),
         newgidmap: host.look_path("newgidmap", &subject.path),
         subuid: best_range(&subject_ranges(host, subject, SubidFile::Uid)),
         subgid: best_range(&subject_ranges(host, subject, SubidFile::Gid)),
-        fuse_overlayfs: host.look_path("fuse-overlayfs", &subject.path),
+        fuse_overlayfs,
         ..ProbePlan::new(subject.uid, subject.gid)
     }
 }

@@ -4,7 +4,7 @@
 use super::{
     confirmed_by, confirmed_by_codes, root, shared, specific, user, Cause, Fix, LSETXATTR_ENOTSUP,
 };
-use crate::mount;
+use crate::{mount, storage};
 
 const FUSE_OVERLAYFS_FIX: Fix = root(
     "install fuse-overlayfs (and fuse3) and point the storage at it: \
@@ -48,7 +48,19 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("a mount_program is required"),
             shared("driver not supported"),
         ],
-        checks: &[],
+        checks: &[
+            confirmed_by_codes(
+                &storage::DRIVER,
+                &[
+                    storage::Code::NoDType.code(),
+                    storage::Code::OverlayRefused.code(),
+                ],
+            ),
+            confirmed_by_codes(
+                &storage::GRAPHROOT,
+                &[storage::Code::NeedsMountProgram.code()],
+            ),
+        ],
         remediation: &[
             FUSE_OVERLAYFS_FIX,
             user(
@@ -117,7 +129,10 @@ pub(super) const CAUSES: &[Cause] = &[
             shared("applylayer exit status 1…permission denied"),
             LSETXATTR_ENOTSUP,
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &storage::GRAPHROOT,
+            &[storage::Code::NetworkFilesystem.code()],
+        )],
         remediation: &[user(
             "put the storage on a local disk: graphroot = \"/var/tmp/<user>/containers/storage\" \
              in ~/.config/containers/storage.conf (Docker: data-root in \
@@ -152,7 +167,10 @@ pub(super) const CAUSES: &[Cause] = &[
         explanation: "Podman or Buildah inside a container without CAP_MKNOD cannot create the \
             device nodes overlayfs uses as whiteouts.",
         patterns: &[specific("unable to create kernel-style whiteout")],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &storage::DRIVER,
+            &[storage::Code::WhiteoutRefused.code()],
+        )],
         remediation: &[user(
             "give the inner storage a volume (-v ./storage:/var/lib/containers/storage), run \
              the outer container --privileged or with --device /dev/fuse, or use driver = \"vfs\" \

@@ -464,7 +464,7 @@ static ROWS: &[Row] = &[
     // [issue: docker/for-linux#836]
     row("docker: Error response from daemon: error creating overlay mount to /home/u/.local/share/docker/overlay/abc-init/merged: operation not permitted.", &[OVERLAY_KERNEL], &["mount.overlay"]),
     // [issue: podman#17230]
-    row("Error: kernel does not support overlay fs: 'overlay' is not supported over btrfs at \"/home/u/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[BACKING_FS], NONE),
+    row("Error: kernel does not support overlay fs: 'overlay' is not supported over btrfs at \"/home/u/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[BACKING_FS], &["storage.driver", "storage.graphroot"]),
     // [doc: podman troubleshooting §24]
     row("fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such device", &[NO_DEV_FUSE], &["mount.fuse-overlayfs"]),
     // [issue: containerd/fuse-overlayfs-snapshotter#4]
@@ -474,15 +474,15 @@ static ROWS: &[Row] = &[
     // [issue: containers/fuse-overlayfs PR#20]
     row("fuse: failed to exec fusermount3: No such file or directory", &[NO_FUSE_OVERLAYFS], &["mount.fuse-overlayfs"]),
     // [src: storage overlay.go] [issue: podman#19132]
-    row("WARN[0000] Network file system detected as backing store.  Enforcing overlay option `force_mask=\"700\"`.  Add it to storage.conf to silence this warning", &[NETWORK_FS], NONE),
+    row("WARN[0000] Network file system detected as backing store.  Enforcing overlay option `force_mask=\"700\"`.  Add it to storage.conf to silence this warning", &[NETWORK_FS], &["storage.graphroot"]),
     // [issue: podman#1908]
-    row("ERRO[0004] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: lchown /etc/gshadow: operation not permitted", &[NETWORK_FS], NONE),
+    row("ERRO[0004] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: lchown /etc/gshadow: operation not permitted", &[NETWORK_FS], &["storage.graphroot"]),
     // [issue: podman#5114]
     row("ERRO[0000] User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve", &[DRIVER_MISMATCH], NONE),
     // [src: podman libpod/sqlite_state.go] [issue: podman#24738]
     row("Error: database graph driver \"\" does not match our graph driver \"overlay\": database configuration mismatch", &[DRIVER_MISMATCH], NONE),
     // [issue: openshift/lightspeed-rag-content#788]
-    row("Error: kernel does not support overlay fs: unable to create kernel-style whiteout: permission denied", &[WHITEOUT], NONE),
+    row("Error: kernel does not support overlay fs: unable to create kernel-style whiteout: permission denied", &[WHITEOUT], &["storage.driver"]),
     // ---------------- network
     // [src: rootlesskit pkg/port/builtin/parent/parent.go]
     row("docker: Error response from daemon: driver failed programming external connectivity on endpoint web (abc): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or set CAP_NET_BIND_SERVICE on rootlesskit binary, or choose a larger port number (>= 1024): listen tcp4 0.0.0.0:80: bind: permission denied", &[LOW_PORT], PORTS),
@@ -589,7 +589,7 @@ parent failed
     // [doc: podman troubleshooting §45]
     row("Error: lsetxattr(label=system_u:object_r:container_file_t:s0) /var/test: operation not permitted", &[SELINUX], NONE),
     // [issue: podman#12492]
-    row("Error: lsetxattr /mnt/mynfs/: operation not supported", &[NETWORK_FS, SELINUX], NONE),
+    row("Error: lsetxattr /mnt/mynfs/: operation not supported", &[NETWORK_FS, SELINUX], &["storage.graphroot"]),
     // [issue: podman#4371]
     row(r#"Error: container_linux.go:346: starting container process caused "process_linux.go:449: container init caused \"open /dev/console: permission denied\"": OCI runtime permission denied error"#, &[DEVICES], NONE),
     // ---------------- runc-procfs-hardening-regression

@@ -10,9 +10,12 @@
 //! `scratch_parent`), and mounts only in its own mount namespace.
 
 mod fuse;
+mod idmap;
 mod mounts;
 mod multimap;
 mod net;
+mod storage;
+mod sys;
 mod userns;
 
 use super::plan::ProbePlan;
@@ -89,6 +92,8 @@ fn run(kind: ProbeKind, plan: &ProbePlan) -> ProbeReport {
         ProbeKind::FuseOverlayfs => fuse::probe(plan, &mut facts, &mut cleanup),
         ProbeKind::NetTun => net::tun(&mut facts),
         ProbeKind::NetHelper => net::helper(plan, &mut facts),
+        ProbeKind::StorageDriver => storage::probe(plan, &mut facts, &mut cleanup),
+        ProbeKind::IdmappedMount => idmap::probe(plan, &mut facts, &mut cleanup),
     };
     cleanup.run(&mut facts);
     match result {

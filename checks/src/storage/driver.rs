@@ -1,0 +1,534 @@
+//! `storage.driver`: the driver each engine will use, judged from the
+//! `storage-driver` probe, which repeats containers/storage's overlay test
+//! on the engine's storage filesystem (d_type, a whiteout, an overlay mount
+//! with `userxattr`, a whiteout left by a delete, an opaque directory) and
+//! tries the mount program (configured, or fuse-overlayfs as the fallback).
+//!
+//! Only the first engine's storage (podman's, when installed) is probed; the
+//! others are judged from their configuration alone.
+//!
+//! Decisions: docs/checks/storage.md, section `storage.driver`.
+
+use super::Code;
+use crate::check::{CheckDef, Context, Finding, Outcome};
+use crate::engines::storage::{self, Driver, EngineEnv, Storage};
+use crate::live::{self, Live};
+use crate::model::{Evidence, Remediation, Status};
+use crate::probe::{ProbeKind, ProbeReport};
+use crate::shell::quote;
+
+pub static DRIVER: CheckDef = CheckDef {
+    id: "storage.driver",
+    title: "storage driver on the storage filesystem",
+    description: "Live: the driver each engine will use works on its storage filesystem \
+                  (native overlay with whiteouts and opaque directories, or the mount program); \
+                  vfs is a warning.",
+    codes: &[
+        Code::NoEngine.code(),
+        Code::VfsFallback.code(),
+        Code::FuseFallback.code(),
+        Code::NoDType.code(),
+        Code::WhiteoutRefused.code(),
+        Code::OverlayRefused.code(),
+        Code::OverlayBroken.code(),
+        Code::MountProgramFailed.code(),
+        Code::ProbeFailed.code(),
+        Code::NowhereToProbe.code(),
+        Code::ConfigUnreadable.code(),
+    ],
+    probes: &[ProbeKind::StorageDriver, ProbeKind::UsernsCreate],
+    run,
+};
+
+fn run(ctx: &Context<'_>) -> Outcome {
+    let storages = storage::resolve(ctx.host, ctx.subject, &EngineEnv::of(ctx.host, ctx.subject));
+    if storages.is_empty() {
+        return judge(&storages, &Live::NotRun(String::new()));
+    }
+    if ctx.outcome_of(&crate::userns::CREATE).status == Status::Fail {
+        return Outcome::blocked(&crate::userns::CREATE);
+    }
+    judge(&storages, &Live::get(ctx, ProbeKind::StorageDriver))
+}
+
+/// What the native part of the probe found, as a cause.
+struct Native {
+    code: Code,
+    clause: String,
+}
+
+/// Decides the outcome for the first engine's storage from the probe.
+pub fn judge(storages: &[Storage], probe: &Live) -> Outcome {
+    let Some(s) = storages.first() else {
+        return Outcome::skip(
+            Code::NoEngine,
+            "no container engine with rootless storage is installed (neither podman nor \
+             dockerd-rootless.sh is on PATH)",
+        );
+    };
+    let kind = ProbeKind::StorageDriver;
+    let report = match live::reported(kind, probe) {
+        Ok(report) => report,
+        Err(outcome) => return outcome,
+    };
+    let engine = s.engine.name();
+    if report.step.as_deref() == Some("find") {
+        return Outcome::skip(
+            Code::NowhereToProbe,
+            format!(
+                "{engine}'s storage {} lies under a directory the subject does not own: the \
+                 probe has nowhere to test the driver",
+                s.graphroot.display()
+            ),
+        );
+    }
+    let mut evidence = vec![
+        live::probe_evidence(kind, report),
+        Evidence::fact(format!("{engine} driver"), s.driver_text()),
+    ];
+    if let Some(config) = &s.config {
+        evidence.push(Evidence::fact(
+            format!("{engine} configuration"),
+            config.display().to_string(),
+        ));
+    }
+    if let Some(program) = &s.mount_program {
+        evidence.push(Evidence::fact(
+            format!("{engine} mount_program"),
+            program.display().to_string(),
+        ));
+    }
+    for (name, label) in [
+        ("dir", "probed in"),
+        ("fs", "filesystem"),
+        ("fuse.dev-fuse", "/dev/fuse"),
+    ] {
+        if let Some(value) = live::fact(report, name) {
+            evidence.push(Evidence::fact(label, value));
+        }
+    }
+    for other in &storages[1..] {
+        evidence.push(Evidence::fact(
+            format!("{} driver", other.engine.name()),
+            format!("{} (not probed)", other.driver_text()),
+        ));
+    }
+    let finding = match judge_one(s, report) {
+        Ok(message) => return Outcome::pass(message).with_all(evidence),
+        Err(finding) => finding,
+    };
+    let finding = match &s.config_problem {
+        Some(problem) => {
+            let mut f = finding;
+            f.message.push_str(&format!("; {problem}"));
+            f
+        }
+        None => finding,
+    };
+    finding.outcome_after(evidence)
+}
+
+fn judge_one(s: &Storage, report: &ProbeReport) -> Result<String, Finding> {
+    let engine = s.engine.name();
+    let dir = live::fact(report, "dir").unwrap_or("?").to_string();
+    let fs = live::fact(report, "fs")
+        .unwrap_or("its filesystem")
+        .to_string();
+    let native = native_cause(report, &fs)?;
+    let native_ok = native.is_none();
+    let fuse = fuse_result(report);
+    match &s.driver {
+        Driver::DefaultVfs => Err(vfs(
+            s,
+            report,
+            native_ok,
+            &fuse,
+            format!(
+                "no storage.conf names a driver, and containers/storage then gives a rootless \
+             store vfs ({})",
+                s.config
+                    .as_ref()
+                    .map_or("no storage.conf at all".to_string(), |c| format!(
+                        "{} names none a rootless store may use",
+                        c.display()
+                    ))
+            ),
+        )),
+        Driver::Named(name) if name == "vfs" => Err(vfs(
+            s,
+            report,
+            native_ok,
+            &fuse,
+            format!(
+                "{} names driver vfs",
+                s.config
+                    .as_ref()
+                    .map_or("$STORAGE_DRIVER".to_string(), |c| c.display().to_string())
+            ),
+        )),
+        Driver::Named(name) if name == "fuse-overlayfs" => match fuse {
+            Some(Ok(())) => Ok(format!(
+                "{engine} uses fuse-overlayfs, which works on {fs} in {dir}"
+            )),
+            Some(Err(why)) => Err(mount_program_failed(s, &why, &fs)),
+            None => Ok(format!("{engine} uses fuse-overlayfs (not probed)")),
+        },
+        Driver::Named(name) if name != "overlay" => {
+            Ok(format!("{engine} uses the {name} driver (not probed)"))
+        }
+        _ if s.mount_program.is_some() => match fuse {
+            Some(Ok(())) => Ok(format!(
+                "{engine} uses overlay with fuse-overlayfs as mount_program, which works on {fs} \
+                 in {dir}"
+            )),
+            Some(Err(why)) => Err(mount_program_failed(s, &why, &fs)),
+            None => Ok(format!(
+                "{engine} uses overlay with a mount_program (not probed)"
+            )),
+        },
+        _ => match (native, fuse) {
+            (None, _) => Ok(format!(
+                "{engine} uses native overlay, which works on {fs} in {dir} (userxattr, a \
+                 whiteout, an opaque directory)"
+            )),
+            (Some(cause), Some(Ok(()))) => Err(Finding::warn(
+                Code::FuseFallback,
+                format!(
+                    "native overlay does not work on {engine}'s storage filesystem ({}); \
+                     {engine} uses fuse-overlayfs instead, which works, more slowly",
+                    cause.clause
+                ),
+            )),
+            (Some(cause), Some(Err(why))) => {
+                let mut f = mount_program_failed(s, &why, &fs);
+                f.message = format!(
+                    "native overlay does not work on {engine}'s storage filesystem ({}), and \
+                     fuse-overlayfs, which {engine} then uses, does not work either: {why}",
+                    cause.clause
+                );
+                Err(f.also([cause.code]))
+            }
+            (Some(cause), None) if s.driver == Driver::Auto => Err(vfs(
+                s,
+                report,
+                false,
+                &None,
+                format!(
+                    "overlay does not work on its storage filesystem ({}), and no \
+                     fuse-overlayfs is installed",
+                    cause.clause
+                ),
+            )
+            .also([cause.code])),
+            (Some(cause), None) => Err(Finding::fail(
+                cause.code,
+                format!(
+                    "{engine}'s storage driver overlay does not work on its storage \
+                     filesystem ({}), and no fuse-overlayfs is installed",
+                    cause.clause
+                ),
+            )
+            .fixes([install_fuse(), use_vfs(s).alternative()])),
+        },
+    }
+}
+
+/// `None` when native overlay worked; the cause otherwise; `Err` when the
+/// probe failed before its test.
+fn native_cause(report: &ProbeReport, fs: &str) -> Result<Option<Native>, Finding> {
+    if report.ok {
+        return Ok(None);
+    }
+    let errno = report.errno.as_deref().unwrap_or("no errno");
+    let step = report.step.as_deref().unwrap_or("?");
+    let (code, clause) = match step {
+        "d-type" => (
+            Code::NoDType,
+            format!(
+                "overlay: the backing {fs} filesystem is formatted without d_type support \
+                 (xfs: ftype=0)"
+            ),
+        ),
+        "whiteout" => (
+            Code::WhiteoutRefused,
+            format!("unable to create kernel-style whiteout: {errno}"),
+        ),
+        "mount" => (
+            Code::OverlayRefused,
+            format!("'overlay' is not supported over {fs}: mount failed with {errno}"),
+        ),
+        "verify" | "delete" | "opaque" => (
+            Code::OverlayBroken,
+            format!("overlay mounted but failed at {step}: {}", report.detail),
+        ),
+        _ => {
+            return Err(Finding::error(
+                Code::ProbeFailed,
+                format!(
+                    "the storage probe failed before its test, with {}: {}",
+                    live::failure_text(report),
+                    report.detail
+                ),
+            ))
+        }
+    };
+    Ok(Some(Native { code, clause }))
+}
+
+/// The fuse part: `None` when it did not run, else ok or why not.
+fn fuse_result(report: &ProbeReport) -> Option<Result<(), String>> {
+    match live::fact(report, "fuse.ok")? {
+        "true" => Some(Ok(())),
+        _ => {
+            let step = live::fact(report, "fuse.step").unwrap_or("?");
+            let detail = live::fact(report, "fuse.detail").unwrap_or("");
+            Some(Err(if step == "open-dev-fuse" {
+                format!(
+                    "/dev/fuse cannot be opened ({})",
+                    live::fact(report, "fuse.dev-fuse").unwrap_or(detail)
+                )
+            } else {
+                format!("failed at {step}: {detail}")
+            }))
+        }
+    }
+}
+
+fn vfs(
+    s: &Storage,
+    report: &ProbeReport,
+    native_ok: bool,
+    fuse: &Option<Result<(), String>>,
+    why: String,
+) -> Finding {
+    let engine = s.engine.name();
+    let _ = report;
+    let mut message = format!(
+        "{engine} stores images with vfs: {why}; vfs works, but copies every layer in full \
+         (slow, and large on disk)"
+    );
+    let mut fixes = Vec::new();
+    if native_ok {
+        message.push_str("; native overlay works on its storage filesystem");
+        fixes.push(use_overlay(s, None));
+    } else if let Some(Ok(())) = fuse {
+        message.push_str("; fuse-overlayfs works on its storage filesystem");
+        fixes.push(use_overlay(s, Some("/usr/bin/fuse-overlayfs")));
+    }
+    Finding::warn(Code::VfsFallback, message).fixes(fixes)
+}
+
+fn mount_program_failed(s: &Storage, why: &str, fs: &str) -> Finding {
+    let engine = s.engine.name();
+    let mut fixes = Vec::new();
+    if why.contains("/dev/fuse") {
+        fixes.push(Remediation::root(
+            "let users open /dev/fuse (mode 0666, as the fuse package's udev rule sets it)",
+            vec!["chmod 0666 /dev/fuse".into()],
+        ));
+    }
+    fixes.push(use_vfs(s).alternative());
+    Finding::fail(
+        Code::MountProgramFailed,
+        format!("{engine}'s mount program fuse-overlayfs does not work on {fs}: {why}"),
+    )
+    .fixes(fixes)
+}
+
+fn install_fuse() -> Remediation {
+    Remediation::root(
+        "install fuse-overlayfs, which containers/storage uses when native overlay fails",
+        vec!["apt-get install -y fuse-overlayfs".into()],
+    )
+}
+
+fn use_overlay(s: &Storage, program: Option<&str>) -> Remediation {
+    let mut lines = vec![
+        "'[storage]'".to_string(),
+        quote("driver = \"overlay\"").into_owned(),
+    ];
+    if let Some(program) = program {
+        lines.push("'[storage.options.overlay]'".into());
+        lines.push(quote(&format!("mount_program = \"{program}\"")).into_owned());
+    }
+    let _ = s;
+    Remediation::root(
+        "store with overlay: name it in ~/.config/containers/storage.conf, then reset the \
+         store, which was made with vfs (removes local images and containers)",
+        vec![
+            "mkdir -p ~/.config/containers".into(),
+            format!(
+                "printf '%s\\n' {} >> ~/.config/containers/storage.conf",
+                lines.join(" ")
+            ),
+            "podman system reset --force".into(),
+        ],
+    )
+    .as_user()
+}
+
+fn use_vfs(_s: &Storage) -> Remediation {
+    Remediation::root(
+        "or store with vfs (slow and large, but needs no overlay): driver = \"vfs\" in \
+         ~/.config/containers/storage.conf",
+        vec![],
+    )
+    .as_user()
+}
+
+trait Also {
+    fn also(self, codes: impl IntoIterator<Item = Code>) -> Self;
+}
+
+impl Also for Finding {
+    fn also(mut self, codes: impl IntoIterator<Item = Code>) -> Self {
+        self.also.extend(codes.into_iter().map(|c| c.code()));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engines::storage::Engine;
+
+    fn podman(driver: Driver, program: Option<&str>) -> Storage {
+        Storage {
+            engine: Engine::Podman,
+            graphroot: "/home/alice/.local/share/containers/storage".into(),
+            driver,
+            mount_program: program.map(Into::into),
+            config: None,
+            config_problem: None,
+        }
+    }
+
+    fn report(ok: bool, step: Option<&str>, errno: Option<&str>, facts: &[(&str, &str)]) -> Live {
+        let mut r = ProbeReport {
+            ok,
+            step: step.map(Into::into),
+            errno: errno.map(Into::into),
+            ..Default::default()
+        };
+        r.facts.insert("dir".into(), "/home/alice".into());
+        r.facts.insert("fs".into(), "ext4".into());
+        for (k, v) in facts {
+            r.facts.insert((*k).into(), (*v).into());
+        }
+        Live::Report(r)
+    }
+
+    #[test]
+    fn default_vfs_warns_and_offers_overlay_when_it_works() {
+        let outcome = judge(
+            &[podman(Driver::DefaultVfs, None)],
+            &report(true, None, None, &[]),
+        );
+        assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::VfsFallback));
+        assert!(outcome.message.contains("no storage.conf at all"));
+        assert!(outcome.message.contains("native overlay works"));
+        assert!(outcome.remediation[0].commands[1].contains("driver = \"overlay\""));
+    }
+
+    #[test]
+    fn overlay_passes_when_native_works() {
+        let outcome = judge(
+            &[podman(Driver::Named("overlay".into()), None)],
+            &report(true, None, None, &[]),
+        );
+        assert_eq!(outcome.status, Status::Pass, "{}", outcome.message);
+        assert!(outcome.message.contains("native overlay"));
+    }
+
+    #[test]
+    fn no_d_type_fails_without_fuse_and_warns_with_it() {
+        let s = [podman(Driver::Named("overlay".into()), None)];
+        let outcome = judge(&s, &report(false, Some("d-type"), None, &[("fs", "xfs")]));
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::NoDType));
+        assert!(outcome
+            .message
+            .contains("xfs filesystem is formatted without d_type"));
+        let outcome = judge(
+            &s,
+            &report(
+                false,
+                Some("d-type"),
+                None,
+                &[("fs", "xfs"), ("fuse.ok", "true")],
+            ),
+        );
+        assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::FuseFallback));
+        let outcome = judge(
+            &s,
+            &report(
+                false,
+                Some("d-type"),
+                None,
+                &[
+                    ("fuse.ok", "false"),
+                    ("fuse.step", "open-dev-fuse"),
+                    ("fuse.dev-fuse", "EACCES"),
+                ],
+            ),
+        );
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MountProgramFailed));
+        assert!(outcome.names(Code::NoDType));
+        assert_eq!(outcome.remediation[0].commands, ["chmod 0666 /dev/fuse"]);
+        // Automatic choice without fuse-overlayfs: vfs.
+        let outcome = judge(
+            &[podman(Driver::Auto, None)],
+            &report(false, Some("mount"), Some("EINVAL"), &[]),
+        );
+        assert!(outcome.is(Code::VfsFallback));
+        assert!(outcome.names(Code::OverlayRefused));
+    }
+
+    #[test]
+    fn whiteouts_and_mount_programs() {
+        let s = [podman(Driver::Named("overlay".into()), None)];
+        let outcome = judge(&s, &report(false, Some("whiteout"), Some("EPERM"), &[]));
+        assert!(outcome.is(Code::WhiteoutRefused));
+        assert!(outcome
+            .message
+            .contains("unable to create kernel-style whiteout: EPERM"));
+        let s = [podman(
+            Driver::Named("overlay".into()),
+            Some("/usr/bin/fuse-overlayfs"),
+        )];
+        let outcome = judge(&s, &report(true, None, None, &[("fuse.ok", "true")]));
+        assert_eq!(outcome.status, Status::Pass);
+        assert!(outcome.message.contains("mount_program"));
+        let outcome = judge(
+            &s,
+            &report(
+                true,
+                None,
+                None,
+                &[
+                    ("fuse.ok", "false"),
+                    ("fuse.step", "mount"),
+                    ("fuse.detail", "x"),
+                ],
+            ),
+        );
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(outcome.is(Code::MountProgramFailed));
+    }
+
+    #[test]
+    fn early_failures_and_no_engine() {
+        let s = [podman(Driver::Named("overlay".into()), None)];
+        let outcome = judge(&s, &report(false, Some("unshare"), Some("EPERM"), &[]));
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(Code::ProbeFailed));
+        let outcome = judge(&s, &report(false, Some("find"), None, &[]));
+        assert_eq!(outcome.status, Status::Skip);
+        assert!(outcome.is(Code::NowhereToProbe));
+        assert!(judge(&[], &Live::NotRun(String::new())).is(Code::NoEngine));
+        assert_eq!(judge(&s, &Live::TimedOut(3.0)).status, Status::Error);
+    }
+}
