@@ -42,6 +42,7 @@ pub mod mountinfo;
 pub mod network;
 pub mod nsenv;
 pub mod os_release;
+pub mod packages;
 pub mod preflight;
 pub mod privdrop;
 pub mod probe;

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("subordinate", 3),
     ("engines", 3),
     ("spec", 0),
+    ("packages", 1),
     ("spawn", 0),
     ("privdrop", 3),
     ("probe", 4),

@@ -130,6 +130,9 @@ pub struct Installed {
     pub path: PathBuf,
     /// A helper named by configuration, and where.
     pub configured: Option<(String, Source)>,
+    /// The version of the package that installed it (dpkg), when known
+    /// without running it.
+    pub packaged: Option<String>,
 }
 
 /// Everything found statically: engines and the helper binaries.
@@ -155,12 +158,13 @@ impl Found {
         }
     }
 
-    /// The binaries whose `--version` the `net-helper` probe runs.
+    /// The binaries whose `--version` the `net-helper` probe runs: podman
+    /// only when its package did not tell its version.
     pub fn tools(&self) -> Vec<PathBuf> {
         let podman = self
             .engines
             .iter()
-            .find(|e| e.engine == Engine::Podman)
+            .find(|e| e.engine == Engine::Podman && e.packaged.is_none())
             .map(|e| e.path.clone());
         [
             podman,
@@ -275,10 +279,12 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
                 ));
             }
         }
+        let packaged = crate::packages::dpkg_version(host, &path);
         found.engines.push(Installed {
             engine: Engine::Podman,
             path,
             configured,
+            packaged,
         });
     }
     let home = subject.home.display().to_string();
@@ -310,6 +316,7 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
             engine,
             path,
             configured,
+            packaged: None,
         });
     }
     found
@@ -421,6 +428,7 @@ mod tests {
                         },
                     )
                 }),
+                packaged: None,
             }],
             slirp4netns: Some("/usr/bin/slirp4netns".into()),
             ..Found::default()
@@ -454,6 +462,7 @@ mod tests {
                 engine: Engine::Docker,
                 path: "/usr/bin/dockerd-rootless.sh".into(),
                 configured: None,
+                packaged: None,
             }],
             vpnkit: Some("/usr/bin/vpnkit".into()),
             ..Found::default()

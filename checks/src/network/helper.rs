@@ -87,12 +87,15 @@ pub fn judge(found: &Found, live: &Live, passt_enforced: bool, distro: &Distro) 
         Ok(report) => report,
         Err(outcome) => return outcome,
     };
+    // Its package's version when dpkg knows it, else what `--version` said.
     let podman_version = found
         .engines
         .iter()
         .find(|e| e.engine == engines::Engine::Podman)
-        .and_then(|e| fact(report, &format!("version:{}", e.path.display())))
-        .and_then(version_in);
+        .and_then(|e| match &e.packaged {
+            Some(packaged) => version_in(&format!("version {packaged}")),
+            None => fact(report, &format!("version:{}", e.path.display())).and_then(version_in),
+        });
     let resolved = engines::resolve(found, podman_version.map(|v| v.0));
     let mut evidence = vec![probe_evidence(ProbeKind::NetHelper, report)];
     let mut findings = Vec::new();
@@ -279,6 +282,7 @@ mod tests {
                 engine: Engine::Podman,
                 path: "/usr/bin/podman".into(),
                 configured: None,
+                packaged: None,
             }],
             slirp4netns: Some("/usr/bin/slirp4netns".into()),
             ..Found::default()
