@@ -73,13 +73,13 @@ const PYTHON: &str = "/usr/bin/python3";
 const EPERM: &str = "EPERM (operation not permitted)";
 
 /// The checks that consult a live probe.
-const PROBE_CHECKS: [&str; 5] = [
-    "userns.create",
-    "idmap.multi-map",
-    "mount.bind",
-    "mount.overlay",
-    "mount.fuse-overlayfs",
-];
+fn probe_checks() -> Vec<&'static str> {
+    checks::HOST_CHECKS
+        .iter()
+        .filter(|def| !def.probes.is_empty())
+        .map(|def| def.id)
+        .collect()
+}
 
 /// The live environment, or `None` after saying why these tests cannot run.
 fn sandbox(test: &str) -> Option<Live> {
@@ -225,11 +225,24 @@ fn clone3_refused_the_users_own_check_is_complete_and_inconclusive() {
     let got = verdicts(&filtered);
     // The user's own probes and --version children are posix_spawn children:
     // none starts. Everything else is judged as without the filter.
-    for id in PROBE_CHECKS {
+    // A probe check that needed no probe here (no engine installed) keeps
+    // its verdict; every other one could not run its probe.
+    let probe_checks = probe_checks();
+    for &id in &probe_checks {
+        if got[id] != base[id] {
+            assert_refused(&got, id, "probe-broken");
+        }
+    }
+    for id in [
+        "userns.create",
+        "idmap.multi-map",
+        "mount.bind",
+        "mount.overlay",
+    ] {
         assert_refused(&got, id, "probe-broken");
     }
     assert_refused(&got, "runtime.oci-runtime", "version-not-started");
-    let mut affected = PROBE_CHECKS.to_vec();
+    let mut affected = probe_checks;
     affected.push("runtime.oci-runtime");
     assert_unaffected(&base, &got, &affected, "check under clone3 EPERM");
     // Errors and no fail (none on this host for the user, whose own
@@ -270,11 +283,18 @@ fn clone3_refused_root_for_the_user_forks_its_children() {
     // Root's children take the subject's ids, so std forks them (`clone`,
     // which the filter allows): the probes run. Inside, the multi-map probe's
     // holder is a posix_spawn child again, and cannot start.
-    assert_refused(&got, "idmap.multi-map", "unexpected-failure");
-    // fuse-overlayfs, too, is started by posix_spawn where the probe gets so
-    // far; runc's --version is forked (and runc itself then aborts:
-    // "runtime/cgo: pthread_create failed").
-    let maybe = ["mount.fuse-overlayfs", "runtime.oci-runtime"];
+    assert_refused(&got, "idmap.multi-map", "probe-broken");
+    // fuse-overlayfs, the network helpers and ip, too, are started by
+    // posix_spawn where their probes get so far; runc's --version is forked
+    // (and runc itself then aborts: "runtime/cgo: pthread_create failed").
+    let maybe = [
+        "mount.fuse-overlayfs",
+        "runtime.oci-runtime",
+        "network.helper",
+        "network.tun",
+        "storage.driver",
+        "mount.idmapped",
+    ];
     for id in maybe {
         if got[id] != base[id] && got[id].0 == "error" {
             assert!(got[id].2.contains(EPERM), "{id}: {}", got[id].2);

@@ -51,8 +51,13 @@ impl Live {
     }
 }
 
+/// The step at which a probe fails when it could not create a process it
+/// needs (a sandbox refusing clone3, a process limit): it learnt nothing.
+pub const SPAWN_STEP: &str = "spawn";
+
 /// The probe's report, or the outcome every live check gives when it did
-/// not report (not run: skip; timed out or broken: error).
+/// not report (not run: skip; timed out or broken: error), or when it could
+/// not start a process it needs (its `spawn` step: error, `probe-broken`).
 // The outcome goes straight back to the caller's caller, once per check.
 #[allow(clippy::result_large_err)]
 pub fn reported(kind: ProbeKind, live: &Live) -> Result<&ProbeReport, Outcome> {
@@ -71,6 +76,11 @@ pub fn reported(kind: ProbeKind, live: &Live) -> Result<&ProbeReport, Outcome> {
             errno: None,
             detail: format!("killed after {} s", seconds_text(*seconds)),
         })),
+        Live::Report(report) if report.step.as_deref() == Some(SPAWN_STEP) => Err(Outcome::error(
+            CommonCode::ProbeBroken,
+            format!("the {kind} probe could not run: {}", report.detail),
+        )
+        .with(probe_evidence(kind, report))),
         Live::Broken(reason) => Err(Outcome::error(
             CommonCode::ProbeBroken,
             format!("the {kind} probe could not run: {reason}"),

@@ -519,11 +519,15 @@ mod tests {
         assert!(outcome
             .evidence
             .contains(&Evidence::fact("uid_map", "0 1000 1")));
-        for step in ["spawn", "unshare", "read-map", "elsewhere"] {
+        for step in ["unshare", "read-map", "elsewhere"] {
             let outcome = judge(&failed(step, &[]), "alice", &debian());
             assert_eq!(outcome.status, Status::Error, "{step}");
             assert!(outcome.is(Code::UnexpectedFailure), "{step}");
         }
+        // A process the probe needed could not be started: it learnt nothing.
+        let outcome = judge(&failed("spawn", &[]), "alice", &debian());
+        assert_eq!(outcome.status, Status::Error);
+        assert!(outcome.is(crate::model::CommonCode::ProbeBroken));
     }
 
     #[test]

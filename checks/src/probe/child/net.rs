@@ -87,7 +87,7 @@ pub(super) fn tun(facts: &mut BTreeMap<String, String>) -> Step {
     let out = run_bounded(
         Command::new(ip).args(["tuntap", "add", "dev", "tap0", "mode", "tap"]),
         VERSION_WAIT,
-    )
+    )?
     .map_err(|e| Failure::plain("tap", format!("running {ip} tuntap: {e}")))?;
     if !out.stderr.trim().is_empty() {
         facts.insert("ip-stderr".into(), fact_text(&out.stderr));
@@ -112,7 +112,7 @@ pub(super) fn tun(facts: &mut BTreeMap<String, String>) -> Step {
 pub(super) fn helper(plan: &ProbePlan, facts: &mut BTreeMap<String, String>) -> Step {
     for tool in &plan.net_tools {
         let key = tool.display().to_string();
-        match run_bounded(Command::new(tool).arg("--version"), VERSION_WAIT) {
+        match run_bounded(Command::new(tool).arg("--version"), VERSION_WAIT)? {
             Ok(out) => {
                 let text: Vec<&str> = out.stdout.lines().take(6).collect();
                 facts.insert(format!("version:{key}"), fact_text(&text.join("\n")));
@@ -160,7 +160,14 @@ fn start_slirp4netns(slirp: &Path, facts: &mut BTreeMap<String, String>) -> Step
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Failure::io(step, &e, &format!("starting {}", slirp.display())));
+        .map_err(|e| {
+            let step = if crate::spawn::no_process(&e) {
+                "spawn"
+            } else {
+                step
+            };
+            Failure::io(step, &e, &format!("starting {}", slirp.display()))
+        });
     drop(ready_w);
     drop(exit_r);
     let mut child = child?;
@@ -303,16 +310,27 @@ struct Ran {
 
 /// Runs a command to its end within `wait` (killed after), output piped:
 /// `--version` and `ip` print far less than a pipe holds.
-fn run_bounded(command: &mut Command, wait: Duration) -> Result<Ran, String> {
-    let mut child = command
+/// Runs `command` for at most `wait`. `Err` says why it could not start;
+/// when no process could be created at all (a sandbox refusing clone3, a
+/// process limit), that is the probe's own `spawn` failure, not the tool's.
+fn run_bounded(command: &mut Command, wait: Duration) -> Result<Result<Ran, String>, Failure> {
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            e.raw_os_error()
-                .map_or(e.to_string(), |c| describe(Errno::from_raw(c)))
-        })?;
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) if crate::spawn::no_process(&e) => {
+            let program = command.get_program().to_string_lossy().into_owned();
+            return Err(Failure::io("spawn", &e, &format!("starting {program}")));
+        }
+        Err(e) => {
+            return Ok(Err(e
+                .raw_os_error()
+                .map_or(e.to_string(), |c| describe(Errno::from_raw(c)))))
+        }
+    };
     let deadline = Instant::now() + wait;
     let code = loop {
         match child.try_wait() {
@@ -328,11 +346,11 @@ fn run_bounded(command: &mut Command, wait: Duration) -> Result<Ran, String> {
     if let Some(mut out) = child.stdout.take() {
         let _ = out.by_ref().take(64 << 10).read_to_string(&mut stdout);
     }
-    Ok(Ran {
+    Ok(Ok(Ran {
         code,
         stdout,
         stderr: read_stderr(&mut child),
-    })
+    }))
 }
 
 #[cfg(test)]
