@@ -29,14 +29,7 @@ pub(super) fn probe(
         .storage_dir
         .clone()
         .unwrap_or_else(|| plan.scratch_parent.clone());
-    facts.insert("dir".into(), dir.display().to_string());
-    if let Ok(stat) = nix::sys::statfs::statfs(&dir) {
-        let magic = stat.filesystem_type().0 as u64;
-        facts.insert("fs-magic".into(), format!("{magic:#x}"));
-        if let Some(name) = crate::engines::storage::fs_magic_name(magic) {
-            facts.insert("fs".into(), name.into());
-        }
-    }
+    super::storage::record_filesystem(&dir, facts);
     let here = ProbePlan {
         scratch_parent: dir,
         ..plan.clone()

@@ -44,14 +44,7 @@ pub(super) fn probe(
             "no engine storage directory the subject owns was found",
         ));
     };
-    facts.insert("dir".into(), dir.display().to_string());
-    if let Ok(stat) = nix::sys::statfs::statfs(&dir) {
-        let magic = stat.filesystem_type().0 as u64;
-        facts.insert("fs-magic".into(), format!("{magic:#x}"));
-        if let Some(name) = crate::engines::storage::fs_magic_name(magic) {
-            facts.insert("fs".into(), name.into());
-        }
-    }
+    record_filesystem(&dir, facts);
     let in_storage = ProbePlan {
         scratch_parent: dir.clone(),
         fuse_overlayfs: plan.storage_mount_program.clone(),
@@ -214,4 +207,16 @@ fn check_d_type(dir: &Path) -> Result<(), Failure> {
         }
     }
     Err(Failure::plain("d-type", "the file written is not listed"))
+}
+/// Facts `dir`, `fs-magic` and `fs` (its filesystem, by statfs) of the
+/// directory a storage probe works in.
+pub(super) fn record_filesystem(dir: &Path, facts: &mut BTreeMap<String, String>) {
+    facts.insert("dir".into(), dir.display().to_string());
+    if let Ok(stat) = nix::sys::statfs::statfs(dir) {
+        let magic = stat.filesystem_type().0 as u64;
+        facts.insert("fs-magic".into(), format!("{magic:#x}"));
+        if let Some(name) = crate::engines::storage::fs_magic_name(magic) {
+            facts.insert("fs".into(), name.into());
+        }
+    }
 }
