@@ -504,6 +504,10 @@ static ROWS: &[Row] = &[
     row("Could not get runtime: database storage graph driver overlay does not match our storage graph driver vfs: database configuration mismatch", &[DRIVER_MISMATCH], DRIVER),
     // [issue: https://github.com/podman-container-tools/podman/issues/8705] storage.conf says vfs, the store is overlay
     row("ERRO[0000] User-selected graph driver \"vfs\" overwritten by graph driver \"overlay\" from database - delete libpod local files to resolve \nError: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/var/home/rugk/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[BACKING_FS, DRIVER_MISMATCH], BACKING),
+    // [issue: https://github.com/podman-container-tools/buildah/issues/310] xfs ftype=0
+    row("WARN[0000] overlay: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior. Reformat the filesystem with ftype=1 to enable d_type support. Running without d_type is not supported.", &[BACKING_FS], BACKING),
+    // [issue: https://github.com/docker/for-linux/issues/419] docker info
+    row("WARNING: overlay2: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior.", &[BACKING_FS], BACKING),
     // [issue: https://github.com/podman-container-tools/podman/issues/19377]
     row("Error: writing blob: adding layer with blob \"sha256:4e2b\": processing tar file(write /usr/local/lib/python3.8/site-packages/azure/mgmt/web/v2018_02_01/models/__pycache__/_models_py3.cpython-38.pyc: no space left on device): exit status 1", &[NO_SPACE], GRAPHROOT),
     // [issue: https://github.com/podman-container-tools/podman/issues/16192]
