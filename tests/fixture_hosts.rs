@@ -494,8 +494,7 @@ fn storage_driver_warns_when_the_store_was_made_with_another_driver() {
     let c = check(&json, "storage.driver");
     assert_eq!(c["status"], "warn", "{c:#}");
     assert_eq!(c["code"], "store-driver-mismatch", "{c:#}");
-    assert!(c["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains(r#"database graph driver "vfs" does not match our graph driver "overlay""#));
+    assert!(c["message"].as_str().unwrap_or_default().contains(
+        r#"database storage graph driver "vfs" does not match our storage graph driver "overlay""#
+    ));
 }

@@ -283,7 +283,8 @@ fn a_store_made_with_vfs_then_overlay_configured_agrees_with_podman() {
         &live,
         &["podman", "info", "--format", "{{.Store.GraphDriverName}}"],
     );
-    let stderr = String::from_utf8_lossy(&info.stderr);
+    // podman logs in logfmt: msg="User-selected graph driver \"overlay\" ..."
+    let stderr = String::from_utf8_lossy(&info.stderr).replace('\\', "");
     assert_eq!(
         String::from_utf8_lossy(&info.stdout).trim(),
         "vfs",

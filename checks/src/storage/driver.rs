@@ -87,7 +87,8 @@ fn canonical(driver: &str) -> &str {
 /// database: with the other driver in storage.conf it keeps the recorded one
 /// and logs "User-selected graph driver … overwritten by graph driver … from
 /// database" on every command; with `--storage-driver` or `$STORAGE_DRIVER`
-/// it refuses ("database graph driver … does not match our graph driver …").
+/// it refuses ("database storage graph driver … does not match our storage
+/// graph driver …", podman 4.3.1).
 /// `Auto` takes whatever the store holds.
 pub fn store_mismatch(s: &Storage, store: &[String]) -> Option<Finding> {
     if s.engine != storage::Engine::Podman {
@@ -118,8 +119,8 @@ pub fn store_mismatch(s: &Storage, store: &[String]) -> Option<Finding> {
                 "podman's store {} was made with the {found} driver, but its configuration now \
                  gives {wanted}: podman keeps using {first} and logs `User-selected graph driver \
                  \"{wanted}\" overwritten by graph driver \"{first}\" from database`, and with \
-                 --storage-driver {wanted} refuses: `database graph driver \"{first}\" does not \
-                 match our graph driver \"{wanted}\"`",
+                 --storage-driver {wanted} refuses: `database storage graph driver \"{first}\" \
+                 does not match our storage graph driver \"{wanted}\"`",
                 s.graphroot.display()
             ),
         )
@@ -643,7 +644,7 @@ mod tests {
         assert_eq!(f.status, Status::Warn);
         assert!(f
             .message
-            .contains("graph driver \"vfs\" does not match our graph driver \"overlay\""));
+            .contains("graph driver \"vfs\" does not match our storage graph driver \"overlay\""));
         assert!(store_mismatch(&overlay, &names(&["overlay"])).is_none());
         assert!(store_mismatch(&overlay, &names(&["overlay", "vfs"])).is_none());
         assert!(store_mismatch(&overlay, &[]).is_none());

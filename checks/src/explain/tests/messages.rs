@@ -508,6 +508,10 @@ static ROWS: &[Row] = &[
     row("WARN[0000] overlay: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior. Reformat the filesystem with ftype=1 to enable d_type support. Running without d_type is not supported.", &[BACKING_FS], BACKING),
     // [issue: https://github.com/docker/for-linux/issues/419] docker info
     row("WARNING: overlay2: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior.", &[BACKING_FS], BACKING),
+    // [captured] podman 4.3.1 (Debian 12) as the test user: a vfs store, then storage.conf driver = "overlay"
+    row(r#"time="2026-12-03T11:20:44Z" level=error msg="User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve.  May prevent use of images created by other tools""#, &[DRIVER_MISMATCH], DRIVER),
+    // [captured] the same store, `podman --storage-driver overlay info`
+    row("Error: database storage graph driver \"vfs\" does not match our storage graph driver \"overlay\": database configuration mismatch", &[DRIVER_MISMATCH], DRIVER),
     // [issue: https://github.com/podman-container-tools/podman/issues/19377]
     row("Error: writing blob: adding layer with blob \"sha256:4e2b\": processing tar file(write /usr/local/lib/python3.8/site-packages/azure/mgmt/web/v2018_02_01/models/__pycache__/_models_py3.cpython-38.pyc: no space left on device): exit status 1", &[NO_SPACE], GRAPHROOT),
     // [issue: https://github.com/podman-container-tools/podman/issues/16192]
