@@ -298,3 +298,203 @@ fn the_human_report_names_problems_with_fixes_and_respects_no_color() {
     let coloured = Test::new().args(&["--color", "always"]).run();
     assert!(coloured.stdout.contains('\u{1b}'));
 }
+
+// ---------------- storage: the graph root's filesystem and the driver
+
+/// alice with podman installed, her home on a mount of `fs_type` with these
+/// options (and `/` on ext4); no storage.conf unless the test writes one.
+fn podman_home_on(fs_type: &str, source: &str, options: &str) -> Test {
+    let test = Test::new()
+        .file("usr/bin/podman", "#!/bin/sh\n")
+        .mode("usr/bin/podman", 0o755)
+        .file("home/alice/.keep", "")
+        .file(
+            "proc/self/mountinfo",
+            &format!(
+                "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n\
+                 40 22 0:50 / /home rw,relatime shared:20 - {fs_type} {source} {options}\n"
+            ),
+        );
+    // Every directory on the way must let alice through, as on a real host.
+    for dir in ["", "home", "home/alice", "usr", "usr/bin"] {
+        std::fs::set_permissions(
+            test.root().join(dir),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    test
+}
+
+/// The graph root's verdict and code, as docs/checks/storage.md documents them.
+fn graphroot_verdict(test: Test) -> (String, String, serde_json::Value) {
+    let (_, report) = test.args(&["--only", "storage.graphroot"]).json();
+    let c = check(&report, "storage.graphroot").clone();
+    (
+        c["status"].as_str().unwrap_or_default().to_string(),
+        c["code"].as_str().unwrap_or_default().to_string(),
+        c,
+    )
+}
+
+#[test]
+fn a_graphroot_on_nfs4_cifs_gpfs_or_lustre_fails_as_a_network_filesystem() {
+    for (fs, source, options) in [
+        (
+            "nfs4",
+            "192.168.1.16:/mnt/storage",
+            "rw,vers=4.2,rsize=1048576,wsize=1048576,hard,proto=tcp,sec=sys",
+        ),
+        (
+            "cifs",
+            "//fileserver/home",
+            "rw,vers=3.1.1,cache=strict,username=alice,uid=1000,noforceuid",
+        ),
+        ("gpfs", "gpfs0", "rw"),
+        ("lustre", "10.0.0.1@tcp:/scratch", "rw,flock,lazystatfs"),
+    ] {
+        let (status, code, c) = graphroot_verdict(podman_home_on(fs, source, options));
+        assert_eq!(status, "fail", "{fs}: {c:#}");
+        assert_eq!(code, "network-filesystem", "{fs}: {c:#}");
+        let message = c["message"].as_str().unwrap_or_default();
+        assert!(message.contains(&format!("is on {fs}")), "{fs}: {message}");
+        assert!(
+            message.contains("/home/alice/.local/share/containers/storage"),
+            "{message}"
+        );
+        assert!(
+            message.contains("not created yet; judged at /home/alice"),
+            "{message}"
+        );
+        assert!(
+            c["remediation"].to_string().contains("graphroot"),
+            "{fs}: the fix moves the graph root: {c:#}"
+        );
+    }
+}
+
+#[test]
+fn a_graphroot_on_tmpfs_warns_volatile_and_on_overlay_needs_a_mount_program() {
+    let (status, code, c) =
+        graphroot_verdict(podman_home_on("tmpfs", "tmpfs", "rw,size=4194304k,inode64"));
+    assert_eq!(
+        (status.as_str(), code.as_str()),
+        ("warn", "volatile-filesystem"),
+        "{c:#}"
+    );
+    let (status, code, c) = graphroot_verdict(podman_home_on(
+        "overlay",
+        "overlay",
+        "rw,lowerdir=/l,upperdir=/u,workdir=/w",
+    ));
+    assert_eq!(
+        (status.as_str(), code.as_str()),
+        ("warn", "needs-mount-program"),
+        "{c:#}"
+    );
+    assert!(c["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("'overlay' is not supported over overlay"));
+    // noexec on top of NFS: both named, the network filesystem leads.
+    let test = podman_home_on("nfs", "srv:/home", "rw,vers=3").file(
+        "proc/self/mountinfo",
+        "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n\
+         40 22 0:50 / /home rw,nosuid,noexec,relatime shared:20 - nfs srv:/home rw,vers=3\n",
+    );
+    let (status, code, c) = graphroot_verdict(test);
+    assert_eq!(
+        (status.as_str(), code.as_str()),
+        ("fail", "network-filesystem"),
+        "{c:#}"
+    );
+    assert!(c["also"].to_string().contains("noexec"), "{c:#}");
+}
+
+/// Canned probes for storage.driver: a user namespace works, and the
+/// storage-driver probe reports `report` (the probe's JSON report).
+fn driver_probes(report: &str) -> String {
+    format!(
+        r#"{{
+  "userns-create": {{"report": {{"ok": true, "facts": {{"uid_map": "0 1000 1", "cap_sys_admin": "yes"}}}}}},
+  "storage-driver": {{"report": {report}}}
+}}"#
+    )
+}
+
+fn overlay_configured(test: Test) -> Test {
+    test.file(
+        "home/alice/.config/containers/storage.conf",
+        "[storage]\ndriver = \"overlay\"\n",
+    )
+}
+
+#[test]
+fn storage_driver_fails_when_the_probe_finds_whiteouts_or_overlay_refused() {
+    let cases = [
+        (
+            r#"{"ok": false, "step": "whiteout", "errno": "EPERM", "detail": "mknod upper/.wh: Operation not permitted", "facts": {"dir": "/home/alice/.local/share", "fs": "ext4"}}"#,
+            "whiteout-refused",
+            "unable to create kernel-style whiteout",
+        ),
+        (
+            r#"{"ok": false, "step": "mount", "errno": "EINVAL", "detail": "mount overlay: Invalid argument", "facts": {"dir": "/home/alice/.local/share", "fs": "overlay"}}"#,
+            "overlay-refused",
+            "'overlay' is not supported over overlay",
+        ),
+    ];
+    for (report, code, words) in cases {
+        let (run, json) = overlay_configured(podman_home_on("ext4", "/dev/vdb1", "rw"))
+            .probes(&driver_probes(report))
+            .args(&["--only", "storage.driver"])
+            .json();
+        let c = check(&json, "storage.driver");
+        assert_eq!(c["status"], "fail", "{code}: {c:#}");
+        assert_eq!(c["code"], code, "{c:#}");
+        let message = c["message"].as_str().unwrap_or_default();
+        assert!(message.contains(words), "{code}: {message}");
+        assert!(
+            message.contains("no fuse-overlayfs is installed"),
+            "{code}: {message}"
+        );
+        assert_eq!(run.code, 1, "{c:#}");
+    }
+    // The same refusal with fuse-overlayfs working: a warning, the fallback named.
+    let (_, json) = overlay_configured(podman_home_on("ext4", "/dev/vdb1", "rw"))
+        .probes(&driver_probes(
+            r#"{"ok": false, "step": "whiteout", "errno": "EPERM", "facts": {"dir": "/home/alice/.local/share", "fs": "ext4", "fuse.ok": "true"}}"#,
+        ))
+        .args(&["--only", "storage.driver"])
+        .json();
+    let c = check(&json, "storage.driver");
+    assert_eq!(
+        (c["status"].as_str(), c["code"].as_str()),
+        (Some("warn"), Some("fuse-fallback")),
+        "{c:#}"
+    );
+}
+
+#[test]
+fn storage_driver_warns_when_the_store_was_made_with_another_driver() {
+    let test = overlay_configured(podman_home_on("ext4", "/dev/vdb1", "rw"))
+        .file(
+            "home/alice/.local/share/containers/storage/vfs-layers/layers.json",
+            "[]",
+        )
+        .file(
+            "home/alice/.local/share/containers/storage/vfs-images/images.json",
+            "[]",
+        );
+    let (_, json) = test
+        .probes(&driver_probes(
+            r#"{"ok": true, "facts": {"dir": "/home/alice/.local/share/containers", "fs": "ext4"}}"#,
+        ))
+        .args(&["--only", "storage.driver"])
+        .json();
+    let c = check(&json, "storage.driver");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["code"], "store-driver-mismatch", "{c:#}");
+    assert!(c["message"].as_str().unwrap_or_default().contains(
+        r#"database storage graph driver "vfs" does not match our storage graph driver "overlay""#
+    ));
+}

@@ -316,3 +316,190 @@ fn network_probes_for_the_test_user() {
     }
     assert_nothing_left(&user, Some("slirp4netns"));
 }
+
+/// The test user's live processes (zombies, with an empty command line, are
+/// reaped by init in its own time and not counted).
+fn user_pids(uid: u32) -> std::collections::BTreeMap<String, String> {
+    processes_of(uid, "")
+        .into_iter()
+        .filter_map(|line| {
+            let (pid, cmdline) = line.split_once(": ")?;
+            (!cmdline.trim().is_empty()).then(|| (pid.to_string(), cmdline.to_string()))
+        })
+        .collect()
+}
+
+/// A storage directory the test user owns, as `storage::probe_dir` picks one
+/// (the graph root or its nearest ancestor the subject owns), in a temp dir
+/// root removes at the end.
+fn storage_dir_for(user: &TestUser) -> (tempfile::TempDir, PathBuf) {
+    let top = tempfile::Builder::new()
+        .prefix("rd-live-storage.")
+        .tempdir()
+        .unwrap();
+    std::fs::set_permissions(top.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = top.path().join("storage");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(user.uid), Some(user.gid)).unwrap();
+    (top, dir)
+}
+
+/// Nothing of the probes is left: no scratch directory in the scratch parent
+/// or the storage directory, no mount of theirs in the host's mountinfo, no
+/// process of the user that was not there before, and the storage directory
+/// as it was.
+fn assert_hygiene(
+    user: &TestUser,
+    storage: &Path,
+    before: &std::collections::BTreeMap<String, String>,
+) {
+    assert_nothing_left(user, None);
+    let inside: Vec<String> = std::fs::read_dir(storage)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(inside.is_empty(), "left next to the storage: {inside:?}");
+    let meta = std::fs::metadata(storage).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+        (user.uid, user.gid, 0o700),
+        "the storage directory changed"
+    );
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let needle = storage.display().to_string();
+    assert!(
+        !mounts.lines().any(|l| l.contains(&needle)),
+        "a mount under the storage directory is visible on the host"
+    );
+    // Killed helpers are reparented and die a moment later: give them 2 s.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let new: Vec<String> = user_pids(user.uid)
+            .into_iter()
+            .filter(|(pid, _)| !before.contains_key(pid))
+            .map(|(pid, cmd)| format!("{pid}: {cmd}"))
+            .collect();
+        if new.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "processes of {} survived the probes: {new:?}",
+            user.name
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn storage_idmap_and_network_probes_leave_nothing_behind() {
+    let _serial = serial();
+    let Some(user) = test_user() else {
+        return;
+    };
+    let (_top, storage) = storage_dir_for(&user);
+    let slirp4netns = look_path("slirp4netns");
+    let fuse = look_path("fuse-overlayfs");
+    let plan = ProbePlan {
+        storage_dir: Some(storage.clone()),
+        // Tried when native overlay fails, as containers/storage does.
+        storage_mount_program: fuse.clone(),
+        net_tools: slirp4netns.iter().cloned().collect(),
+        slirp4netns: slirp4netns.clone(),
+        ..plan_for(&user)
+    };
+    let kinds = [
+        ProbeKind::StorageDriver,
+        ProbeKind::IdmappedMount,
+        ProbeKind::NetTun,
+        ProbeKind::NetHelper,
+    ];
+    // One at a time, so each one's own leftovers are caught.
+    for kind in kinds {
+        let before = user_pids(user.uid);
+        let started = Instant::now();
+        let probes = LiveProbes::run(doctor(), &[kind], &plan, TIMEOUT);
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed < TIMEOUT + Duration::from_secs(2),
+            "{kind} took {elapsed:?}"
+        );
+        let got = report(&probes, kind);
+        match kind {
+            ProbeKind::StorageDriver => {
+                assert_eq!(
+                    got.facts.get("dir").map(String::as_str),
+                    Some(storage.to_str().unwrap()),
+                    "{got:?}"
+                );
+                // A failure names its step (the kernel decides which).
+                assert!(got.ok || got.step.is_some(), "{got:?}");
+            }
+            ProbeKind::IdmappedMount => {
+                assert!(got.ok || got.step.is_some(), "{got:?}")
+            }
+            _ => {}
+        }
+        assert_hygiene(&user, &storage, &before);
+    }
+    // All four together, as a check run starts them.
+    let before = user_pids(user.uid);
+    let started = Instant::now();
+    let probes = LiveProbes::run(doctor(), &kinds, &plan, TIMEOUT);
+    assert!(started.elapsed() < TIMEOUT + Duration::from_secs(2));
+    for kind in kinds {
+        report(&probes, kind);
+    }
+    assert_hygiene(&user, &storage, &before);
+}
+
+#[test]
+fn storage_and_network_probes_killed_at_their_timeout_leave_nothing_behind() {
+    let _serial = serial();
+    let Some(user) = test_user() else {
+        return;
+    };
+    let (top, storage) = storage_dir_for(&user);
+    // A mount program and a network tool that never return, where the test
+    // user can execute them (in the root-owned top directory, not in the
+    // storage directory the probe must leave empty).
+    let hang = |name: &str| {
+        let path = top.path().join(name);
+        std::fs::write(&path, "#!/bin/sh\nexec sleep 97.75\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    };
+    let plan = ProbePlan {
+        storage_dir: Some(storage.clone()),
+        storage_mount_program: Some(hang("fuse-overlayfs")),
+        storage_mount_program_configured: true,
+        net_tools: vec![hang("slirp4netns")],
+        slirp4netns: None,
+        ..plan_for(&user)
+    };
+    let before = user_pids(user.uid);
+    let started = Instant::now();
+    let probes = LiveProbes::run(
+        doctor(),
+        &[ProbeKind::StorageDriver, ProbeKind::NetHelper],
+        &plan,
+        Duration::from_millis(1000),
+    );
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    assert_eq!(
+        probes.get(ProbeKind::NetHelper),
+        Some(ProbeOutcome::TimedOut { seconds: 1.0 })
+    );
+    // The mount program only runs when /dev/fuse opens for the user.
+    if openable_by(Path::new("/dev/fuse"), &user) {
+        assert_eq!(
+            probes.get(ProbeKind::StorageDriver),
+            Some(ProbeOutcome::TimedOut { seconds: 1.0 })
+        );
+    }
+    assert_hygiene(&user, &storage, &before);
+    assert!(processes_of(user.uid, "97.75").is_empty());
+}

@@ -248,3 +248,84 @@ fn storage_verdicts_agree_with_podman() {
     let (runs, err) = home.podman_runs(&live, &tar);
     assert!(runs, "{err}");
 }
+
+/// A store podman made with vfs (Debian 12's default), then storage.conf
+/// naming overlay: podman keeps vfs and says so, refuses `--storage-driver
+/// overlay`, and the doctor warns `store-driver-mismatch`. Only the private
+/// HOME changes; the store is reset at the end.
+#[test]
+fn a_store_made_with_vfs_then_overlay_configured_agrees_with_podman() {
+    let Some(live) = live("a_store_made_with_vfs_then_overlay_configured_agrees_with_podman")
+    else {
+        return;
+    };
+    if !podman_installed() {
+        eprintln!("skipped: podman is not installed");
+        return;
+    }
+    let home = Home::new(&live);
+    struct Reset<'a>(&'a Home, &'a Live);
+    impl Drop for Reset<'_> {
+        fn drop(&mut self) {
+            self.0.reset(self.1);
+        }
+    }
+    let _reset = Reset(&home, &live);
+    assert_eq!(home.podman_driver(&live), "vfs");
+    let report = home.doctor(&live);
+    assert_eq!(
+        Home::verdict(&report, "storage.driver"),
+        ("warn".into(), "vfs-fallback".into())
+    );
+
+    home.conf(&live, Some("[storage]\ndriver = \"overlay\"\n"));
+    let info = home.run(
+        &live,
+        &["podman", "info", "--format", "{{.Store.GraphDriverName}}"],
+    );
+    // podman logs in logfmt: msg="User-selected graph driver \"overlay\" ..."
+    let stderr = String::from_utf8_lossy(&info.stderr).replace('\\', "");
+    assert_eq!(
+        String::from_utf8_lossy(&info.stdout).trim(),
+        "vfs",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(r#"User-selected graph driver "overlay" overwritten by graph driver "vfs" from database"#),
+        "{stderr}"
+    );
+    let refused = home.run(&live, &["podman", "--storage-driver", "overlay", "info"]);
+    let refused_err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        refused_err.contains("does not match our") && refused_err.contains("graph driver"),
+        "{refused_err}"
+    );
+    let report = home.doctor(&live);
+    let (status, code) = Home::verdict(&report, "storage.driver");
+    assert_eq!(
+        (status.as_str(), code.as_str()),
+        ("warn", "store-driver-mismatch"),
+        "{report:#}"
+    );
+    // And explain confirms the cause from podman's own words.
+    let exe = live.exe();
+    let explained = home.run(
+        &live,
+        &[
+            exe.to_str().unwrap(),
+            "explain",
+            "--format",
+            "json",
+            &refused_err,
+        ],
+    );
+    let explained: serde_json::Value = serde_json::from_slice(&explained.stdout)
+        .unwrap_or_else(|e| panic!("explain printed no JSON ({e})"));
+    let cause = &explained["causes"][0];
+    assert_eq!(
+        cause["id"], "storage-driver-config-mismatch",
+        "{explained:#}"
+    );
+    assert_eq!(cause["confirmed"], true, "{explained:#}");
+}

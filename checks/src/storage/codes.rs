@@ -58,5 +58,9 @@ crate::finding_codes! {
         /// Skip (`storage.driver`): the storage path lies under a directory
         /// the subject does not own, so the probe has nowhere to work.
         NowhereToProbe = "nowhere-to-probe",
+        /// `storage.driver`: the store under the graph root was made with
+        /// another driver than the one the configuration now gives (podman:
+        /// "database graph driver … does not match our graph driver …").
+        StoreDriverMismatch = "store-driver-mismatch",
     }
 }

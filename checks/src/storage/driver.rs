@@ -35,6 +35,7 @@ pub static DRIVER: CheckDef = CheckDef {
         Code::ProbeFailed.code(),
         Code::NowhereToProbe.code(),
         Code::ConfigUnreadable.code(),
+        Code::StoreDriverMismatch.code(),
     ],
     probes: &[ProbeKind::StorageDriver, ProbeKind::UsernsCreate],
     run,
@@ -48,7 +49,109 @@ fn run(ctx: &Context<'_>) -> Outcome {
     if ctx.outcome_of(&crate::userns::CREATE).status == Status::Fail {
         return Outcome::blocked(&crate::userns::CREATE);
     }
-    judge(&storages, &Live::get(ctx, ProbeKind::StorageDriver))
+    let outcome = judge(&storages, &Live::get(ctx, ProbeKind::StorageDriver));
+    let store = store_drivers(ctx.host, &storages[0].graphroot);
+    match store_mismatch(&storages[0], &store) {
+        Some(finding) => with_mismatch(outcome, finding),
+        None => outcome,
+    }
+}
+
+/// The drivers the store under `graphroot` was made with: containers/storage
+/// keeps each driver's layers in `<driver>-layers`, so the names of those
+/// directories.
+pub fn store_drivers(host: &crate::host::HostFs, graphroot: &std::path::Path) -> Vec<String> {
+    let mut out: Vec<String> = host
+        .read_dir_names(graphroot)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|name| name.strip_suffix("-layers").map(str::to_string))
+        .filter(|d| !d.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The driver name as the store records it (`overlay2` is containers/storage's
+/// alias of `overlay`).
+fn canonical(driver: &str) -> &str {
+    match driver {
+        "overlay2" => "overlay",
+        other => other,
+    }
+}
+
+/// A warning when podman's store was made with another driver than the one
+/// its configuration now gives. Podman records the store's driver in its
+/// database: with the other driver in storage.conf it keeps the recorded one
+/// and logs "User-selected graph driver … overwritten by graph driver … from
+/// database" on every command; with `--storage-driver` or `$STORAGE_DRIVER`
+/// it refuses ("database storage graph driver … does not match our storage
+/// graph driver …", podman 4.3.1).
+/// `Auto` takes whatever the store holds.
+pub fn store_mismatch(s: &Storage, store: &[String]) -> Option<Finding> {
+    if s.engine != storage::Engine::Podman {
+        return None;
+    }
+    let wanted = match &s.driver {
+        Driver::Named(name) => canonical(name).to_string(),
+        Driver::DefaultVfs => "vfs".to_string(),
+        Driver::Auto => return None,
+    };
+    let first = store.first()?;
+    if store.iter().any(|d| canonical(d) == wanted) {
+        return None;
+    }
+    let found = store.join(", ");
+    let fix = Remediation::root(
+        format!(
+            "keep one driver: name {first} in ~/.config/containers/storage.conf, or reset the \
+             store to {wanted} (removes local images and containers)"
+        ),
+        vec!["podman system reset".into()],
+    )
+    .as_user();
+    Some(
+        Finding::warn(
+            Code::StoreDriverMismatch,
+            format!(
+                "podman's store {} was made with the {found} driver, but its configuration now \
+                 gives {wanted}: podman keeps using {first} and logs `User-selected graph driver \
+                 \"{wanted}\" overwritten by graph driver \"{first}\" from database`, and with \
+                 --storage-driver {wanted} refuses: `database storage graph driver \"{first}\" \
+                 does not match our storage graph driver \"{wanted}\"`",
+                s.graphroot.display()
+            ),
+        )
+        .fixes([fix]),
+    )
+}
+
+/// The worse finding leads: the probe's fail or error, else the mismatch;
+/// the other follows as `also`.
+fn with_mismatch(outcome: Outcome, finding: Finding) -> Outcome {
+    if outcome.blocked_by.is_some() {
+        return outcome;
+    }
+    if matches!(outcome.status, Status::Fail | Status::Error) {
+        let mut outcome = outcome;
+        outcome.message = format!("{}; also: {}", outcome.message, finding.message);
+        outcome.also.push(finding.code);
+        outcome.remediation.extend(finding.fixes);
+        return outcome;
+    }
+    let mut finding = finding;
+    let mut also = Vec::new();
+    if outcome.status == Status::Warn {
+        finding.message = format!("{}; also: {}", finding.message, outcome.message);
+        also.extend(outcome.code);
+        also.extend(outcome.also.iter().copied());
+    }
+    let mut lead = finding.outcome_after(outcome.evidence);
+    lead.also.extend(also);
+    lead.remediation.extend(outcome.remediation);
+    lead
 }
 
 /// What the native part of the probe found, as a cause.
@@ -530,5 +633,42 @@ mod tests {
         assert!(outcome.is(Code::NowhereToProbe));
         assert!(judge(&[], &Live::NotRun(String::new())).is(Code::NoEngine));
         assert_eq!(judge(&s, &Live::TimedOut(3.0)).status, Status::Error);
+    }
+
+    #[test]
+    fn a_store_made_with_another_driver_warns_and_leads_unless_worse() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let overlay = podman(Driver::Named("overlay".into()), None);
+        let f = store_mismatch(&overlay, &names(&["vfs"])).expect("mismatch");
+        assert_eq!(f.code, Code::StoreDriverMismatch.code());
+        assert_eq!(f.status, Status::Warn);
+        assert!(f
+            .message
+            .contains("graph driver \"vfs\" does not match our storage graph driver \"overlay\""));
+        assert!(store_mismatch(&overlay, &names(&["overlay"])).is_none());
+        assert!(store_mismatch(&overlay, &names(&["overlay", "vfs"])).is_none());
+        assert!(store_mismatch(&overlay, &[]).is_none());
+        let overlay2 = podman(Driver::Named("overlay2".into()), None);
+        assert!(store_mismatch(&overlay2, &names(&["overlay"])).is_none());
+        let default = podman(Driver::DefaultVfs, None);
+        assert!(store_mismatch(&default, &names(&["overlay"])).is_some());
+        assert!(store_mismatch(&podman(Driver::Auto, None), &names(&["vfs"])).is_none());
+
+        // A passing probe: the mismatch leads.
+        let pass = judge(
+            std::slice::from_ref(&overlay),
+            &report(true, None, None, &[]),
+        );
+        let out = with_mismatch(pass, f.clone());
+        assert!(out.is(Code::StoreDriverMismatch));
+        // A failing probe leads; the mismatch follows.
+        let fail = judge(
+            std::slice::from_ref(&overlay),
+            &report(false, Some("mount"), Some("EPERM"), &[]),
+        );
+        assert_eq!(fail.status, Status::Fail);
+        let out = with_mismatch(fail, f);
+        assert!(out.is(Code::OverlayRefused));
+        assert!(out.names(Code::StoreDriverMismatch));
     }
 }

@@ -9,7 +9,7 @@
 use super::{
     confirmed_by, confirmed_by_codes, root, shared, specific, user, Cause, Fix, Pattern, INIT_P,
 };
-use crate::{bundle, runtime};
+use crate::{bundle, runtime, storage};
 
 // Exec wording shared by exec-permission-denied and storage-noexec.
 const EXEC_EACCES_OLD: Pattern = shared("exec user process caused…permission denied");
@@ -167,9 +167,12 @@ pub(super) const CAUSES: &[Cause] = &[
             EXEC_EACCES_CRUN,
             EACCESS_GO119,
         ],
-        // bundle.process does not judge mount options, so no finding of it
-        // tells a noexec mount: the checks leave this cause undecided.
-        checks: &[],
+        // bundle.process does not judge mount options; storage.graphroot
+        // tells a noexec graph root (a noexec volume stays undecided).
+        checks: &[confirmed_by_codes(
+            &storage::GRAPHROOT,
+            &[storage::Code::Noexec.code()],
+        )],
         remediation: &[user(
             "move graphroot (storage.conf) or the volume to a filesystem mounted without \
              noexec",

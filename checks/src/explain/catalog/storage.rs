@@ -46,6 +46,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("is not supported over"),
             specific("backing file system is unsupported for this graph driver"),
             specific("a mount_program is required"),
+            specific("a mount program is required"),
+            specific("formatted without d_type support"),
             shared("driver not supported"),
         ],
         checks: &[
@@ -125,6 +127,11 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             specific("network file system detected as backing store"),
             specific("a network file system with user namespaces is not supported"),
+            // containers/storage names the backing filesystem by its magic
+            // (graphdriver.FsNames): nfs, smb (CIFS/SMB), gpfs.
+            specific("is not supported over nfs"),
+            specific("is not supported over smb"),
+            specific("is not supported over gpfs"),
             shared("lchown…: operation not permitted"),
             shared("applylayer exit status 1…permission denied"),
             LSETXATTR_ENOTSUP,
@@ -153,7 +160,10 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("delete libpod local files"),
             specific("does not support overlay.mount_program"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &storage::DRIVER,
+            &[storage::Code::StoreDriverMismatch.code()],
+        )],
         remediation: &[user(
             "pick one driver in ~/.config/containers/storage.conf, then reset the store \
              (removes local images and containers)",
@@ -176,6 +186,30 @@ pub(super) const CAUSES: &[Cause] = &[
              the outer container --privileged or with --device /dev/fuse, or use driver = \"vfs\" \
              inside",
             &[],
+        )],
+        yields_to: &[],
+    },
+    Cause {
+        id: "storage-no-space",
+        title: "no space left for the container storage",
+        explanation: "Images are unpacked and containers written under the graph root; when \
+            its filesystem (often the home) is full, pulls, builds and commits fail with \
+            ENOSPC. vfs copies every layer in full and fills it fastest.",
+        patterns: &[
+            specific("processing tar file…no space left on device"),
+            specific("writing blob…no space left on device"),
+            specific("committing container…no space left on device"),
+            specific("containers/storage/…no space left on device"),
+            specific("/share/docker/…no space left on device"),
+        ],
+        checks: &[confirmed_by_codes(
+            &storage::GRAPHROOT,
+            &[storage::Code::LowSpace.code()],
+        )],
+        remediation: &[user(
+            "free space (`podman system prune -a`, `podman image prune`), or move graphroot in \
+             ~/.config/containers/storage.conf to a larger local filesystem",
+            &["podman system df", "podman system prune -a"],
         )],
         yields_to: &[],
     },

@@ -48,6 +48,7 @@ const NETWORK_FS: &str = "storage-on-network-fs";
 const DRIVER_MISMATCH: &str = "storage-driver-config-mismatch";
 const NOEXEC: &str = "storage-noexec";
 const WHITEOUT: &str = "overlay-whiteout-nested";
+const NO_SPACE: &str = "storage-no-space";
 const LOW_PORT: &str = "privileged-port-bind-denied";
 const PING: &str = "ping-group-range";
 const NET_HELPER: &str = "rootless-net-helper-missing";
@@ -125,6 +126,9 @@ const PORTS: &[&str] = &["network.ports"];
 const PING_CHECKS: &[&str] = &["network.ping"];
 const HELPER: &[&str] = &["network.helper"];
 const TUN_CHECKS: &[&str] = &["network.tun"];
+const GRAPHROOT: &[&str] = &["storage.graphroot"];
+const DRIVER: &[&str] = &["storage.driver"];
+const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const NONE: &[&str] = &[];
 
 static ROWS: &[Row] = &[
@@ -460,7 +464,7 @@ static ROWS: &[Row] = &[
     row("cgroups in hybrid mode not supported, drop all controllers from cgroupv2", &[HYBRID], &["runtime.oci-runtime", "cgroup.delegation"]),
     // ---------------- storage
     // [issue: podman#2659]
-    row("Error: kernel does not support overlay fs: overlay: the backing xfs filesystem is formatted without d_type support", &[OVERLAY_KERNEL], &["mount.overlay"]),
+    row("Error: kernel does not support overlay fs: overlay: the backing xfs filesystem is formatted without d_type support", &[BACKING_FS], BACKING),
     // [issue: docker/for-linux#836]
     row("docker: Error response from daemon: error creating overlay mount to /home/u/.local/share/docker/overlay/abc-init/merged: operation not permitted.", &[OVERLAY_KERNEL], &["mount.overlay"]),
     // [issue: podman#17230]
@@ -478,11 +482,53 @@ static ROWS: &[Row] = &[
     // [issue: podman#1908]
     row("ERRO[0004] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: lchown /etc/gshadow: operation not permitted", &[NETWORK_FS], &["storage.graphroot"]),
     // [issue: podman#5114]
-    row("ERRO[0000] User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve", &[DRIVER_MISMATCH], NONE),
+    row("ERRO[0000] User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve", &[DRIVER_MISMATCH], DRIVER),
     // [src: podman libpod/sqlite_state.go] [issue: podman#24738]
-    row("Error: database graph driver \"\" does not match our graph driver \"overlay\": database configuration mismatch", &[DRIVER_MISMATCH], NONE),
+    row("Error: database graph driver \"\" does not match our graph driver \"overlay\": database configuration mismatch", &[DRIVER_MISMATCH], DRIVER),
     // [issue: openshift/lightspeed-rag-content#788]
     row("Error: kernel does not support overlay fs: unable to create kernel-style whiteout: permission denied", &[WHITEOUT], &["storage.driver"]),
+    // ---------------- storage: the field's wordings (issue "Network and storage")
+    // [issue: https://github.com/podman-container-tools/podman/issues/8521] graph root on nfs4
+    row("ERRO[0000] [graphdriver] prior storage driver overlay failed: kernel does not support overlay fs: 'overlay' is not supported over nfs at \"/storage/sami/overlay\": backing file system is unsupported for this graph driver \nError: kernel does not support overlay fs: 'overlay' is not supported over nfs at \"/storage/sami/overlay\": backing file system is unsupported for this graph driver", &[NETWORK_FS], GRAPHROOT),
+    // [issue: https://github.com/podman-container-tools/podman/issues/5721] ext4 host without overlay
+    row("ERRO[0000] [graphdriver] prior storage driver overlay failed: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/var/lib/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[BACKING_FS], BACKING),
+    // [issue: https://github.com/podman-container-tools/buildah/issues/1831] nested, storage on the container's overlay
+    row("ERRO[0000] 'overlay' is not supported over overlayfs    \n'overlay' is not supported over overlayfs: backing file system is unsupported for this graph driver", &[BACKING_FS], BACKING),
+    // [issue: https://github.com/noseka1/toolbox-container/issues/2] nested podman
+    row("Error: 'overlay' is not supported over overlayfs, a mount_program is required: backing file system is unsupported for this graph driver", &[BACKING_FS], BACKING),
+    // [issue: https://github.com/podman-container-tools/buildah/issues/3666] as quoted there
+    row("overlay is not supported over overlayfs, a mount program is required; backing file system is unsupported for this graph driver", &[BACKING_FS], BACKING),
+    // [issue: https://github.com/podman-container-tools/podman/issues/24605] fuse-overlayfs as mount_program, no /dev/fuse
+    row("Error: mounting storage for container d177806b3b74: creating overlay mount to /root/.local/share/containers/overlay/29c1dabe5011/merged, mount_data=\"lowerdir=/root/.local/share/containers/overlay/l/2WWYIAOTHEQVOJNHPJREJU5LV7\": using mount program /usr/bin/fuse-overlayfs: unknown argument ignored: lazytime\nunknown argument ignored: xino=off\nfuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: no such file or directory\n: exit status 1", &[NO_DEV_FUSE], &["mount.fuse-overlayfs"]),
+    // [issue: https://github.com/podman-container-tools/podman/issues/2347] --storage-driver vfs on an overlay store
+    row("Could not get runtime: database storage graph driver overlay does not match our storage graph driver vfs: database configuration mismatch", &[DRIVER_MISMATCH], DRIVER),
+    // [issue: https://github.com/podman-container-tools/podman/issues/8705] storage.conf says vfs, the store is overlay
+    row("ERRO[0000] User-selected graph driver \"vfs\" overwritten by graph driver \"overlay\" from database - delete libpod local files to resolve \nError: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/var/home/rugk/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", &[BACKING_FS, DRIVER_MISMATCH], BACKING),
+    // [issue: https://github.com/podman-container-tools/buildah/issues/310] xfs ftype=0
+    row("WARN[0000] overlay: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior. Reformat the filesystem with ftype=1 to enable d_type support. Running without d_type is not supported.", &[BACKING_FS], BACKING),
+    // [issue: https://github.com/docker/for-linux/issues/419] docker info
+    row("WARNING: overlay2: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior.", &[BACKING_FS], BACKING),
+    // [captured] podman 4.3.1 (Debian 12) as the test user: a vfs store, then storage.conf driver = "overlay"
+    row(r#"time="2026-12-03T11:20:44Z" level=error msg="User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve.  May prevent use of images created by other tools""#, &[DRIVER_MISMATCH], DRIVER),
+    // [captured] the same store, `podman --storage-driver overlay info`
+    row("Error: database storage graph driver \"vfs\" does not match our storage graph driver \"overlay\": database configuration mismatch", &[DRIVER_MISMATCH], DRIVER),
+    // [issue: https://github.com/podman-container-tools/podman/issues/19377]
+    row("Error: writing blob: adding layer with blob \"sha256:4e2b\": processing tar file(write /usr/local/lib/python3.8/site-packages/azure/mgmt/web/v2018_02_01/models/__pycache__/_models_py3.cpython-38.pyc: no space left on device): exit status 1", &[NO_SPACE], GRAPHROOT),
+    // [issue: https://github.com/podman-container-tools/podman/issues/16192]
+    row("Error: error committing container for step {Env:[PATH=/usr/local/sbin]}: error copying layers and metadata for container \"26babb7d177e\": writing blob: adding layer with blob \"sha256:d80cf574e859\": Error processing tar file(exit status 1): write /u01/jdk/jre/lib/amd64/libjfxwebkit.so: no space left on device", &[NO_SPACE], GRAPHROOT),
+    // [issue: https://github.com/containers/qm/issues/623]
+    row("Error: 1 error occurred:\n\t* mkdir /var/lib/containers/storage/overlay/7d613c5cd23c/merged.1: no space left on device", &[NO_SPACE], GRAPHROOT),
+    // [issue: https://github.com/docker/docs/pull/13275] rootless Docker, data-root on NFS
+    row("docker: failed to register layer: ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied.", &[NETWORK_FS], GRAPHROOT),
+    // [issue: https://github.com/podman-container-tools/podman/pull/2137] troubleshooting: home mounted noexec
+    row(r#"podman run centos:7
+standard_init_linux.go:203: exec user process caused "permission denied""#, &[NOT_EXECUTABLE, NOEXEC], PROCESS),
+    // Not storage: too few subordinate ids, though printed while a layer is stored.
+    // [src: containers/storage pkg/idtools checkChownErr] [issue: https://github.com/containers/storage/pull/747]
+    row("Error: writing blob: adding layer with blob \"sha256:caf8\": processing tar file(potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/shadow): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /etc/shadow: invalid argument): exit status 1", &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
+    // Not a rootless cause: a container's mount still held (EBUSY), rootful or rootless alike.
+    // [issue: https://github.com/pterodactyl/panel/issues/3773]
+    row("Error response from daemon: container 24773d7e124a: driver \"overlay2\" failed to remove root filesystem: unlinkat /var/lib/docker/overlay2/c334e333/merged: device or resource busy", &[], NONE),
     // ---------------- network
     // [src: rootlesskit pkg/port/builtin/parent/parent.go]
     row("docker: Error response from daemon: driver failed programming external connectivity on endpoint web (abc): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you can add 'net.ipv4.ip_unprivileged_port_start=80' to /etc/sysctl.conf (currently 1024), or set CAP_NET_BIND_SERVICE on rootlesskit binary, or choose a larger port number (>= 1024): listen tcp4 0.0.0.0:80: bind: permission denied", &[LOW_PORT], PORTS),
@@ -652,7 +698,11 @@ fn real_messages_map_to_their_causes() {
             ));
             continue;
         }
-        let checks = e.matches[0].cause.check_ids();
+        // A row with no causes is a wording no cause may claim.
+        let Some(top) = e.matches.first() else {
+            continue;
+        };
+        let checks = top.cause.check_ids();
         if checks != r.checks {
             failures.push(format!(
                 "row {i}: {:?}\n  expected checks {:?}\n  got             {:?}",
