@@ -319,6 +319,12 @@ impl Finding {
         self
     }
 
+    /// Adds the codes of further problems the message names.
+    pub fn also<C: Into<Code>>(mut self, codes: impl IntoIterator<Item = C>) -> Self {
+        self.also.extend(codes.into_iter().map(Into::into));
+        self
+    }
+
     /// The outcome: `first` evidence (a probe's, say), then the finding's own.
     pub fn outcome_after(self, first: impl IntoIterator<Item = Evidence>) -> Outcome {
         Outcome::judged(self.status, self.code, self.message)

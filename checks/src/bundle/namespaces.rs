@@ -81,22 +81,48 @@ pub enum PathFact {
     },
 }
 
-/// Opens `path` as the doctor's process (the subject), without blocking on a
-/// FIFO, and reads what it is.
+/// Opens `path` as the doctor's process (the subject) and reads what it is,
+/// without blocking and without acting on a device: the path is first opened
+/// `O_PATH` (no driver `open`, no FIFO wait), and only a regular file (nsfs
+/// files are regular) is reopened for reading through `/proc/self/fd`. Anything
+/// else (a device, a FIFO, a socket, a directory) is not a namespace; whether
+/// runc's own `open` would fail on it is asked with access(2), never by
+/// opening it (a watchdog arms, a tape rewinds, a serial line raises DTR).
 pub fn probe_path(path: &str) -> PathFact {
+    use std::os::fd::AsRawFd;
     use std::os::unix::fs::OpenOptionsExt;
     if let Err(e) = fs::symlink_metadata(path) {
         return PathFact::Missing(go_error(&e));
     }
+    let handle = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_PATH)
+        .open(path)
+    {
+        Ok(handle) => handle,
+        Err(e) => return PathFact::Unopenable(c_error(&e)),
+    };
+    let meta = match handle.metadata() {
+        Ok(meta) => meta,
+        Err(e) => return PathFact::Unopenable(c_error(&e)),
+    };
+    if !meta.is_file() {
+        return match nix::unistd::access(path, nix::unistd::AccessFlags::R_OK) {
+            Err(errno) => PathFact::Unopenable(c_error(&std::io::Error::from(errno))),
+            Ok(()) => PathFact::Opened {
+                nstype: None,
+                host_net: false,
+            },
+        };
+    }
     let file = match fs::OpenOptions::new()
         .read(true)
         .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_NOCTTY)
-        .open(path)
+        .open(format!("/proc/self/fd/{}", handle.as_raw_fd()))
     {
         Ok(file) => file,
         Err(e) => return PathFact::Unopenable(c_error(&e)),
     };
-    use std::os::fd::AsRawFd;
     let link = fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))
         .map(|l| l.display().to_string())
         .unwrap_or_default();
@@ -789,6 +815,37 @@ mod tests {
         assert!(judge(&f).is(Code::NotANamespace));
         assert_eq!(nstype_of_link("net:[4026531840]").as_deref(), Some("net"));
         assert_eq!(nstype_of_link("pipe:[1]"), None);
+    }
+
+    #[test]
+    fn probe_path_reads_namespaces_and_never_opens_other_files() {
+        assert_eq!(
+            probe_path("/proc/self/ns/net"),
+            PathFact::Opened {
+                nstype: Some("net".into()),
+                host_net: true,
+            }
+        );
+        assert!(matches!(
+            probe_path("/proc/self/ns/mnt"),
+            PathFact::Opened { nstype: Some(t), host_net: false } if t == "mnt"
+        ));
+        assert!(matches!(
+            probe_path("/nonexistent-rootless-doctor"),
+            PathFact::Missing(_)
+        ));
+        // A device and a FIFO are judged without being opened (a FIFO with
+        // no writer would block a plain open).
+        let not_ns = PathFact::Opened {
+            nstype: None,
+            host_net: false,
+        };
+        assert_eq!(probe_path("/dev/null"), not_ns);
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        assert_eq!(probe_path(fifo.to_str().unwrap()), not_ns);
+        assert_eq!(probe_path(dir.path().to_str().unwrap()), not_ns);
     }
 
     #[test]

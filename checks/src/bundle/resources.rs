@@ -147,35 +147,28 @@ pub fn limits(r: &Resources) -> Vec<(&'static str, &'static str, String)> {
         "memory.reservation",
     );
     push(nz(memory.swap), "memory", "memory", "memory.swap");
-    push(nz(memory.kernel), "memory", "memory", "memory.kernel");
-    push(
-        nz(memory.kernel_tcp),
-        "memory",
-        "memory",
-        "memory.kernelTCP",
-    );
+    // memory.kernel and memory.kernelTCP: runc 1.1 ignores them
+    // ("Kernel memory settings are ignored"), on v1 and v2 alike. The v2
+    // manager writes neither swappiness nor the OOM killer switch
+    // (fs2 isMemorySet: limit, reservation, swap).
     push(
         memory.swappiness.is_some(),
         "memory",
-        "memory",
+        "",
         "memory.swappiness",
     );
     push(
         memory.disable_oom_killer == Some(true),
         "memory",
-        "memory",
+        "",
         "memory.disableOOMKiller",
     );
     push(nzu(cpu.shares), "cpu", "cpu", "cpu.shares");
     push(nz(cpu.quota), "cpu", "cpu", "cpu.quota");
     push(nzu(cpu.period), "cpu", "cpu", "cpu.period");
-    push(
-        nz(cpu.realtime_runtime),
-        "cpu",
-        "cpu",
-        "cpu.realtimeRuntime",
-    );
-    push(nzu(cpu.realtime_period), "cpu", "cpu", "cpu.realtimePeriod");
+    // Real-time bandwidth is v1 only (fs2 isCpuSet: shares, quota, period).
+    push(nz(cpu.realtime_runtime), "cpu", "", "cpu.realtimeRuntime");
+    push(nzu(cpu.realtime_period), "cpu", "", "cpu.realtimePeriod");
     push(
         r.pids.as_ref().is_some_and(|p| nz(p.limit)),
         "pids",
@@ -185,16 +178,17 @@ pub fn limits(r: &Resources) -> Vec<(&'static str, &'static str, String)> {
     if let Some(io) = &r.block_io {
         let any =
             |v: &Option<Vec<serde::de::IgnoredAny>>| v.as_ref().is_some_and(|v| !v.is_empty());
+        // fs2 isIoSet leaves leafWeight out (v1 only).
+        let v2 = io.weight.is_some_and(|w| w != 0)
+            || any(&io.weight_device)
+            || any(&io.throttle_read_bps)
+            || any(&io.throttle_write_bps)
+            || any(&io.throttle_read_iops)
+            || any(&io.throttle_write_iops);
         push(
-            io.weight.is_some_and(|w| w != 0)
-                || io.leaf_weight.is_some_and(|w| w != 0)
-                || any(&io.weight_device)
-                || any(&io.throttle_read_bps)
-                || any(&io.throttle_write_bps)
-                || any(&io.throttle_read_iops)
-                || any(&io.throttle_write_iops),
+            v2 || io.leaf_weight.is_some_and(|w| w != 0),
             "blkio",
-            "io",
+            if v2 { "io" } else { "" },
             "blockIO",
         );
     }
@@ -224,6 +218,16 @@ pub fn limits(r: &Resources) -> Vec<(&'static str, &'static str, String)> {
         "rdma",
         "rdma",
     );
+    // The v2 manager writes each unified key as a file of the container's
+    // cgroup (setUnified); v1 refuses the map as a whole (`unified-on-v1`).
+    for key in r.unified.iter().flatten().map(|(k, _)| k) {
+        let controller = match key.split_once('.') {
+            Some(("memory", _)) => "memory",
+            Some(("pids", _)) => "pids",
+            _ => "unified",
+        };
+        out.push(("", controller, format!("unified.{key}")));
+    }
     out
 }
 
@@ -257,7 +261,11 @@ pub fn judge(facts: &ResourceFacts) -> Outcome {
     for (v1, v2, field) in &facts.limits {
         evidence.push(Evidence::fact(
             "limit",
-            format!("linux.resources.{field} (v1 {v1}, v2 {v2})"),
+            format!(
+                "linux.resources.{field} (v1 {}, v2 {})",
+                if v1.is_empty() { "ignores it" } else { v1 },
+                if v2.is_empty() { "ignores it" } else { v2 }
+            ),
         ));
     }
     let mut problems = Vec::new();
@@ -281,7 +289,16 @@ pub fn judge(facts: &ResourceFacts) -> Outcome {
             ),
         );
     }
-    let limits: Vec<_> = facts.limits.iter().collect();
+    // The limits the manager of this cgroup mode writes (v1: fs, v2: fs2).
+    let limits: Vec<_> = facts
+        .limits
+        .iter()
+        .filter(|(v1, v2, _)| match facts.mode {
+            None => true,
+            Some(Mode::V1) => !v1.is_empty(),
+            Some(_) => !v2.is_empty(),
+        })
+        .collect();
     if facts.rootless && !limits.is_empty() {
         let fields: Vec<&str> = limits.iter().map(|(_, _, f)| f.as_str()).collect();
         match facts.mode {
@@ -446,6 +463,53 @@ mod tests {
         let mut f = facts(Some(Mode::V1), memory(1));
         f.rootless = false;
         assert_eq!(judge(&f).status, Status::Pass);
+    }
+
+    #[test]
+    fn each_cgroup_manager_is_judged_by_what_it_writes() {
+        // runc 1.1 ignores kernel memory everywhere.
+        let kernel = Resources {
+            memory: Some(MemoryResources {
+                kernel: Some(1 << 30),
+                kernel_tcp: Some(1 << 20),
+                ..MemoryResources::default()
+            }),
+            ..Resources::default()
+        };
+        assert_eq!(
+            judge(&facts(Some(Mode::V1), kernel.clone())).status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge(&facts(Some(Mode::Undelegated), kernel)).status,
+            Status::Pass
+        );
+        // Swappiness: v1 writes it, fs2 does not.
+        let swappiness = Resources {
+            memory: Some(MemoryResources {
+                swappiness: Some(10),
+                ..MemoryResources::default()
+            }),
+            ..Resources::default()
+        };
+        assert!(judge(&facts(Some(Mode::V1), swappiness.clone()))
+            .message
+            .ends_with("cannot set memory limit: container could not join or create cgroup"));
+        assert_eq!(
+            judge(&facts(Some(Mode::Undelegated), swappiness)).status,
+            Status::Pass
+        );
+        // A unified key is a file fs2 writes in the container's cgroup.
+        let unified = Resources {
+            unified: Some([("memory.max".to_string(), "1".to_string())].into()),
+            ..Resources::default()
+        };
+        assert!(judge(&facts(Some(Mode::Undelegated), unified.clone()))
+            .is(Code::ResourcesWithoutCgroup));
+        assert_eq!(
+            judge(&facts(Some(Mode::Delegated), unified)).status,
+            Status::Pass
+        );
     }
 
     #[test]

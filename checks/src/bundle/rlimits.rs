@@ -172,6 +172,18 @@ pub fn apply_pam_limits(
                 continue;
             };
             let parsed = match value {
+                // pam_limits: limits.conf counts nice as -20..19, the kernel's
+                // RLIMIT_NICE as 20 - nice (1..40); "unlimited" is -1 there.
+                v if item == "nice" => {
+                    let nice = match v {
+                        "unlimited" | "infinity" => -1,
+                        v => match v.parse::<i64>() {
+                            Ok(n) => n,
+                            Err(_) => continue,
+                        },
+                    };
+                    (20 - nice.clamp(-20, 19)) as u64
+                }
                 "unlimited" | "infinity" | "-1" => INFINITY,
                 v => match v.parse::<u64>() {
                     // pam_limits counts these items in KiB (and minutes for cpu).
@@ -323,5 +335,12 @@ Max realtime timeout      unlimited            unlimited            us        \n
         );
         assert_eq!(limits[3].unwrap().hard, 16384 * 1024);
         assert_eq!(limits[4].unwrap().soft, INFINITY);
+        // nice is converted as pam_limits does: RLIMIT_NICE = 20 - nice.
+        let files = vec!["alice - nice -5\n".into()];
+        let limits = apply_pam_limits(parse_proc_limits(PROC), &files, &alice, &groups);
+        assert_eq!(limits[13], Some(Limit { soft: 25, hard: 25 }));
+        let files = vec!["alice hard nice 0\n* soft nice unlimited\n".into()];
+        let limits = apply_pam_limits(parse_proc_limits(PROC), &files, &alice, &groups);
+        assert_eq!(limits[13], Some(Limit { soft: 21, hard: 20 }));
     }
 }

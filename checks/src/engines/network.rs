@@ -159,7 +159,8 @@ impl Found {
     }
 
     /// The binaries whose `--version` the `net-helper` probe runs: podman
-    /// only when its package did not tell its version.
+    /// only when its package did not tell its version, and every helper an
+    /// engine may use (`network.helper` reads `exit:PATH` of each).
     pub fn tools(&self) -> Vec<PathBuf> {
         let podman = self
             .engines
@@ -170,6 +171,7 @@ impl Found {
             podman,
             self.slirp4netns.clone(),
             self.pasta.clone(),
+            self.vpnkit.clone(),
             self.rootlesskit.clone(),
         ]
         .into_iter()

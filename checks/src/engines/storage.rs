@@ -286,8 +286,9 @@ fn docker(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Storage {
         config: None,
         config_problem: None,
     };
-    let text = match host.read_text(&file) {
-        Ok(text) => text,
+    // Capped like storage.conf: the file is the user's, and may be anything.
+    let text = match host.read_text_up_to(&file, 1 << 20) {
+        Ok((text, _)) => text,
         Err(e) if e.is_not_found() => return storage,
         Err(e) => {
             storage.config_problem = Some(format!("cannot read {}: {e}", file.display()));

@@ -12,7 +12,7 @@ use crate::distro::Distro;
 use crate::engines::network::{self as engines, Found, Helper, Resolved};
 use crate::host::HostFs;
 use crate::live::{self, fact, probe_evidence, Live};
-use crate::model::{Evidence, Remediation};
+use crate::model::{Evidence, Remediation, Status};
 use crate::probe::{ProbeKind, ProbeReport};
 
 pub static HELPER: CheckDef = CheckDef {
@@ -40,13 +40,17 @@ const APPARMOR_PROFILES: &str = "/sys/kernel/security/apparmor/profiles";
 
 fn run(ctx: &Context<'_>) -> Outcome {
     let found = engines::gather(ctx.host, ctx.subject);
+    let live = Live::get(ctx, ProbeKind::NetHelper);
+    if let Some(report) = live.report() {
+        if !found.engines.is_empty()
+            && matches!(report.step.as_deref(), Some("unshare" | "map"))
+            && ctx.outcome_of(&crate::userns::CREATE).status != Status::Pass
+        {
+            return Outcome::blocked(&crate::userns::CREATE);
+        }
+    }
     let passt_enforced = passt_profile(ctx.host);
-    judge(
-        &found,
-        &Live::get(ctx, ProbeKind::NetHelper),
-        passt_enforced,
-        &ctx.distro,
-    )
+    judge(&found, &live, passt_enforced, &ctx.distro)
 }
 
 /// True when AppArmor enforces a profile named `passt` or `pasta`.
@@ -93,7 +97,13 @@ pub fn judge(found: &Found, live: &Live, passt_enforced: bool, distro: &Distro) 
         .iter()
         .find(|e| e.engine == engines::Engine::Podman)
         .and_then(|e| match &e.packaged {
-            Some(packaged) => version_in(&format!("version {packaged}")),
+            // Without the dpkg epoch (`1:4.3.1-1`).
+            Some(packaged) => {
+                let upstream = packaged
+                    .split_once(':')
+                    .map_or(packaged.as_str(), |(_, v)| v);
+                version_in(&format!("version {upstream}"))
+            }
             None => fact(report, &format!("version:{}", e.path.display())).and_then(version_in),
         });
     let resolved = engines::resolve(found, podman_version.map(|v| v.0));
@@ -234,6 +244,19 @@ fn assess(
                 ),
             ));
         }
+        if !report.ok {
+            // The namespace it would join could not be made (`unshare`,
+            // `map`): it was never started, so it is not shown to work.
+            return Err(Finding::fail(
+                Code::HelperStartFailed,
+                format!(
+                    "{key} {shown} could not be started: the probe's user + network namespace \
+                     failed ({}: {}); {engine} cannot connect its containers either",
+                    live::failure_text(report),
+                    crate::live::cap(&report.detail, 200)
+                ),
+            ));
+        }
         if !version_text.contains("libseccomp") {
             return Err(Finding::warn(
                 Code::HelperNoSeccomp,
@@ -243,11 +266,9 @@ fn assess(
                 ),
             ));
         }
-        if report.ok {
-            return Ok(format!(
-                "{engine} uses {key} {shown}, which started with its sandbox and seccomp filter"
-            ));
-        }
+        return Ok(format!(
+            "{engine} uses {key} {shown}, which started with its sandbox and seccomp filter"
+        ));
     }
     if helper == Helper::Pasta && passt_enforced {
         return Err(Finding::warn(
@@ -270,7 +291,6 @@ fn assess(
 mod tests {
     use super::*;
     use crate::engines::network::{Engine, Installed};
-    use crate::model::Status;
 
     fn debian() -> Distro {
         Distro::from_os_release(&crate::os_release::OsRelease::parse("ID=debian\n"))
@@ -390,6 +410,54 @@ mod tests {
         assert_eq!(
             judge(&found, &Live::Report(r), false, &debian()).status,
             Status::Pass
+        );
+    }
+
+    #[test]
+    fn a_probe_that_never_started_slirp4netns_does_not_pass() {
+        let mut r = report(false, SLIRP);
+        r.step = Some("unshare".into());
+        r.errno = Some("EPERM".into());
+        let outcome = judge(&podman_found(), &Live::Report(r), false, &debian());
+        assert_eq!(outcome.status, Status::Fail, "{outcome:?}");
+        assert!(outcome.is(Code::HelperStartFailed));
+    }
+
+    #[test]
+    fn rootless_docker_with_vpnkit_is_probed_and_passes() {
+        let found = Found {
+            engines: vec![Installed {
+                engine: Engine::Docker,
+                path: "/usr/bin/dockerd-rootless.sh".into(),
+                configured: None,
+                packaged: None,
+            }],
+            vpnkit: Some("/usr/bin/vpnkit".into()),
+            ..Found::default()
+        };
+        assert!(found.tools().contains(&"/usr/bin/vpnkit".into()));
+        let mut r = ProbeReport {
+            ok: true,
+            ..ProbeReport::default()
+        };
+        r.facts
+            .insert("version:/usr/bin/vpnkit".into(), "v0.5.0".into());
+        r.facts.insert("exit:/usr/bin/vpnkit".into(), "0".into());
+        let outcome = judge(&found, &Live::Report(r), false, &debian());
+        assert_eq!(outcome.status, Status::Pass, "{outcome:?}");
+    }
+
+    #[test]
+    fn a_packaged_version_with_an_epoch_is_read() {
+        let mut found = podman_found();
+        found.engines[0].packaged = Some("1:5.0.2+ds1-1".into());
+        found.pasta = Some("/usr/bin/pasta".into());
+        let mut r = report(true, SLIRP);
+        r.facts.insert("exit:/usr/bin/pasta".into(), "0".into());
+        let outcome = judge(&found, &Live::Report(r), false, &debian());
+        assert!(
+            outcome.message.contains("/usr/bin/pasta"),
+            "podman 5 uses pasta: {outcome:?}"
         );
     }
 }

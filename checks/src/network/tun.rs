@@ -98,11 +98,16 @@ pub fn judge(live: &Live, needing: &[Resolved], uid: u32, gid: u32, distro: &Dis
     let evidence = probe_evidence(ProbeKind::NetTun, report);
     let node = fact(report, "dev-net-tun").map(|n| Evidence::file(DEVICE, n));
     if report.ok {
-        return Outcome::pass(format!(
-            "opened {DEVICE} and created a tap device in a user + network namespace"
-        ))
-        .with(evidence)
-        .with_all(node);
+        // Without an ip binary the probe only opened the device.
+        let message = if fact(report, "ip") == Some("none") {
+            format!(
+                "opened {DEVICE} in a user + network namespace; no ip binary, so creating a \
+                 tap device was not tried"
+            )
+        } else {
+            format!("opened {DEVICE} and created a tap device in a user + network namespace")
+        };
+        return Outcome::pass(message).with(evidence).with_all(node);
     }
     let status = if needing.is_empty() {
         Status::Warn

@@ -306,8 +306,8 @@ fn judge_one(s: &Storage, report: &ProbeReport) -> Result<String, Finding> {
                 let mut f = mount_program_failed(s, &why, &fs);
                 f.message = format!(
                     "native overlay does not work on {engine}'s storage filesystem ({}), and \
-                     fuse-overlayfs, which {engine} then uses, does not work either: {why}",
-                    cause.clause
+                     fuse-overlayfs, which {engine} then uses, does not work either: {}",
+                    cause.clause, why.text
                 );
                 Err(f.also([cause.code]))
             }
@@ -378,21 +378,30 @@ fn native_cause(report: &ProbeReport, fs: &str) -> Result<Option<Native>, Findin
     Ok(Some(Native { code, clause }))
 }
 
+/// Why the fuse part failed: its words, and whether /dev/fuse could not be
+/// opened (the probe's `open-dev-fuse` step).
+struct FuseFailure {
+    text: String,
+    dev_fuse: bool,
+}
+
 /// The fuse part: `None` when it did not run, else ok or why not.
-fn fuse_result(report: &ProbeReport) -> Option<Result<(), String>> {
+fn fuse_result(report: &ProbeReport) -> Option<Result<(), FuseFailure>> {
     match live::fact(report, "fuse.ok")? {
         "true" => Some(Ok(())),
         _ => {
             let step = live::fact(report, "fuse.step").unwrap_or("?");
             let detail = live::fact(report, "fuse.detail").unwrap_or("");
-            Some(Err(if step == "open-dev-fuse" {
+            let dev_fuse = step == "open-dev-fuse";
+            let text = if dev_fuse {
                 format!(
                     "/dev/fuse cannot be opened ({})",
                     live::fact(report, "fuse.dev-fuse").unwrap_or(detail)
                 )
             } else {
                 format!("failed at {step}: {detail}")
-            }))
+            };
+            Some(Err(FuseFailure { text, dev_fuse }))
         }
     }
 }
@@ -401,7 +410,7 @@ fn vfs(
     s: &Storage,
     report: &ProbeReport,
     native_ok: bool,
-    fuse: &Option<Result<(), String>>,
+    fuse: &Option<Result<(), FuseFailure>>,
     why: String,
 ) -> Finding {
     let engine = s.engine.name();
@@ -421,10 +430,11 @@ fn vfs(
     Finding::warn(Code::VfsFallback, message).fixes(fixes)
 }
 
-fn mount_program_failed(s: &Storage, why: &str, fs: &str) -> Finding {
+fn mount_program_failed(s: &Storage, why: &FuseFailure, fs: &str) -> Finding {
     let engine = s.engine.name();
     let mut fixes = Vec::new();
-    if why.contains("/dev/fuse") {
+    // Decided by the probe's step, not by the words of its detail.
+    if why.dev_fuse {
         fixes.push(Remediation::root(
             "let users open /dev/fuse (mode 0666, as the fuse package's udev rule sets it)",
             vec!["chmod 0666 /dev/fuse".into()],
@@ -433,7 +443,10 @@ fn mount_program_failed(s: &Storage, why: &str, fs: &str) -> Finding {
     fixes.push(use_vfs(s).alternative());
     Finding::fail(
         Code::MountProgramFailed,
-        format!("{engine}'s mount program fuse-overlayfs does not work on {fs}: {why}"),
+        format!(
+            "{engine}'s mount program fuse-overlayfs does not work on {fs}: {}",
+            why.text
+        ),
     )
     .fixes(fixes)
 }
@@ -446,28 +459,21 @@ fn install_fuse() -> Remediation {
 }
 
 fn use_overlay(s: &Storage, program: Option<&str>) -> Remediation {
-    let mut lines = vec![
-        "'[storage]'".to_string(),
-        quote("driver = \"overlay\"").into_owned(),
-    ];
+    let mut lines = vec!["[storage]".to_string(), "driver = \"overlay\"".to_string()];
     if let Some(program) = program {
-        lines.push("'[storage.options.overlay]'".into());
-        lines.push(quote(&format!("mount_program = \"{program}\"")).into_owned());
+        lines.push("[storage.options.overlay]".into());
+        lines.push(format!("mount_program = \"{program}\""));
     }
-    let _ = s;
-    Remediation::root(
-        "store with overlay: name it in ~/.config/containers/storage.conf, then reset the \
-         store, which was made with vfs (removes local images and containers)",
-        vec![
-            "mkdir -p ~/.config/containers".into(),
-            format!(
-                "printf '%s\\n' {} >> ~/.config/containers/storage.conf",
-                lines.join(" ")
-            ),
-            "podman system reset --force".into(),
-        ],
+    let words: Vec<String> = lines.iter().map(|l| quote(l).into_owned()).collect();
+    super::user_storage_conf(
+        s,
+        "store with overlay",
+        &lines.join("; "),
+        &words,
+        "then reset the store, which was made with another driver (removes local images \
+         and containers)",
+        &["podman system reset --force"],
     )
-    .as_user()
 }
 
 fn use_vfs(_s: &Storage) -> Remediation {
@@ -477,17 +483,6 @@ fn use_vfs(_s: &Storage) -> Remediation {
         vec![],
     )
     .as_user()
-}
-
-trait Also {
-    fn also(self, codes: impl IntoIterator<Item = Code>) -> Self;
-}
-
-impl Also for Finding {
-    fn also(mut self, codes: impl IntoIterator<Item = Code>) -> Self {
-        self.also.extend(codes.into_iter().map(|c| c.code()));
-        self
-    }
 }
 
 #[cfg(test)]
@@ -620,6 +615,35 @@ mod tests {
         );
         assert_eq!(outcome.status, Status::Fail);
         assert!(outcome.is(Code::MountProgramFailed));
+    }
+
+    #[test]
+    fn the_dev_fuse_fix_follows_the_step_not_the_detail() {
+        let s = [podman(
+            Driver::Named("overlay".into()),
+            Some("/usr/bin/fuse-overlayfs"),
+        )];
+        // fuse-overlayfs itself failed, its stderr naming /dev/fuse: opening
+        // /dev/fuse worked, so chmod is no fix.
+        let outcome = judge(
+            &s,
+            &report(
+                true,
+                None,
+                None,
+                &[
+                    ("fuse.ok", "false"),
+                    ("fuse.step", "mount"),
+                    ("fuse.dev-fuse", "openable"),
+                    ("fuse.detail", "fuse: device not found (/dev/fuse)"),
+                ],
+            ),
+        );
+        assert!(outcome.is(Code::MountProgramFailed));
+        assert!(outcome
+            .remediation
+            .iter()
+            .all(|r| !r.commands.iter().any(|c| c.contains("/dev/fuse"))));
     }
 
     #[test]

@@ -384,18 +384,18 @@ fn unreachable<'f>(facts: &'f PathFacts, subject: &Subject) -> Option<&'f Parent
 /// Moving the storage to a local disk.
 fn move_storage(facts: &PathFacts) -> Remediation {
     match facts.storage.engine {
-        storage::Engine::Podman => Remediation::root(
-            "put podman's storage on a local disk: graphroot in \
-             ~/.config/containers/storage.conf (then `podman system reset`)",
-            vec![
-                "mkdir -p ~/.config/containers".into(),
-                "printf '%s\\n' '[storage]' 'driver = \"overlay\"' \
-                 'graphroot = \"/var/tmp/'\"$(id -un)\"'/containers/storage\"' \
-                 >> ~/.config/containers/storage.conf"
-                    .into(),
+        storage::Engine::Podman => super::user_storage_conf(
+            &facts.storage,
+            "put podman's storage on a local disk",
+            "[storage]; driver = \"overlay\"; graphroot = \"/var/tmp/USER/containers/storage\"",
+            &[
+                "'[storage]'".to_string(),
+                "'driver = \"overlay\"'".to_string(),
+                "'graphroot = \"/var/tmp/'\"$(id -un)\"'/containers/storage\"'".to_string(),
             ],
-        )
-        .as_user(),
+            "then `podman system reset`",
+            &[],
+        ),
         storage::Engine::Docker => Remediation::root(
             "put rootless Docker's data-root on a local disk in ~/.config/docker/daemon.json",
             vec![],

@@ -25,7 +25,7 @@ pub(super) const CAUSES: &[Cause] = &[
             root(
                 "allow binding from port 80 up",
                 &[
-                    "echo 'net.ipv4.ip_unprivileged_port_start=80' > /etc/sysctl.d/99-rootless.conf",
+                    "echo 'net.ipv4.ip_unprivileged_port_start=80' > /etc/sysctl.d/99-rootless-unprivileged-port-start.conf",
                     "sysctl --system",
                 ],
             ),
@@ -49,7 +49,7 @@ pub(super) const CAUSES: &[Cause] = &[
         remediation: &[root(
             "allow ICMP sockets for all groups",
             &[
-                "echo 'net.ipv4.ping_group_range = 0 2147483647' > /etc/sysctl.d/99-rootless.conf",
+                "echo 'net.ipv4.ping_group_range = 0 2147483647' > /etc/sysctl.d/99-rootless-ping-group-range.conf",
                 "sysctl --system",
             ],
         )],

@@ -68,7 +68,7 @@ const SYSCTL_CLONE_NOW: Fix = root_now(
 const SYSCTL_CLONE_PERSIST: Fix = root(
     "allow unprivileged user namespaces for good",
     &[
-        "echo 'kernel.unprivileged_userns_clone=1' > /etc/sysctl.d/99-rootless.conf",
+        "echo 'kernel.unprivileged_userns_clone=1' > /etc/sysctl.d/99-rootless-userns-clone.conf",
         "sysctl --system",
     ],
 );
@@ -79,7 +79,7 @@ const SYSCTL_MAX_NOW: Fix = root_now(
 const SYSCTL_MAX_PERSIST: Fix = root(
     "raise the user namespace limit for good",
     &[
-        "echo 'user.max_user_namespaces=28633' > /etc/sysctl.d/99-rootless.conf",
+        "echo 'user.max_user_namespaces=28633' > /etc/sysctl.d/99-rootless-max_user_namespaces.conf",
         "sysctl --system",
     ],
 );

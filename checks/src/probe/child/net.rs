@@ -233,12 +233,60 @@ fn await_ready(ready_r: &OwnedFd, child: &mut Child) -> bool {
     }
 }
 
+/// What slirp4netns wrote to stderr, read without blocking once it is gone
+/// (a process it left holding the pipe cannot stall the probe).
 fn read_stderr(child: &mut Child) -> String {
-    let mut text = String::new();
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.by_ref().take(64 << 10).read_to_string(&mut text);
+    let mut err = Drain::new(child.stderr.take().map(OwnedFd::from));
+    err.read();
+    err.text()
+}
+
+/// Up to [`OUTPUT_CAP`] bytes of a child's pipe, read without blocking.
+struct Drain {
+    pipe: Option<std::fs::File>,
+    buf: Vec<u8>,
+}
+
+/// The most kept of one stream.
+const OUTPUT_CAP: usize = 64 << 10;
+
+impl Drain {
+    /// A pipe that cannot be made non-blocking is not read at all.
+    fn new(fd: Option<OwnedFd>) -> Self {
+        let pipe = fd
+            .filter(|fd| fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_ok())
+            .map(std::fs::File::from);
+        Drain {
+            pipe,
+            buf: Vec::new(),
+        }
     }
-    text
+
+    /// Reads what is there now, in a bounded number of reads.
+    fn read(&mut self) {
+        let Some(pipe) = self.pipe.as_mut() else {
+            return;
+        };
+        let mut chunk = [0u8; 4096];
+        for _ in 0..64 {
+            match pipe.read(&mut chunk) {
+                Ok(0) => {
+                    self.pipe = None;
+                    return;
+                }
+                Ok(n) => {
+                    let room = OUTPUT_CAP.saturating_sub(self.buf.len());
+                    self.buf.extend_from_slice(&chunk[..n.min(room)]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.buf).into_owned()
+    }
 }
 
 /// Unshares a user and a network namespace and maps the own ids to 0.
@@ -308,8 +356,6 @@ struct Ran {
     stderr: String,
 }
 
-/// Runs a command to its end within `wait` (killed after), output piped:
-/// `--version` and `ip` print far less than a pipe holds.
 /// Runs `command` for at most `wait`. `Err` says why it could not start;
 /// when no process could be created at all (a sandbox refusing clone3, a
 /// process limit), that is the probe's own `spawn` failure, not the tool's.
@@ -331,8 +377,14 @@ fn run_bounded(command: &mut Command, wait: Duration) -> Result<Result<Ran, Stri
                 .map_or(e.to_string(), |c| describe(Errno::from_raw(c)))))
         }
     };
+    // Read while waiting: a tool that fills its pipe is not stalled, and one
+    // that leaves a process holding the pipe cannot block the probe.
+    let mut out = Drain::new(child.stdout.take().map(OwnedFd::from));
+    let mut err = Drain::new(child.stderr.take().map(OwnedFd::from));
     let deadline = Instant::now() + wait;
     let code = loop {
+        out.read();
+        err.read();
         match child.try_wait() {
             Ok(Some(status)) => break status.code(),
             Ok(None) if Instant::now() < deadline => sleep(TICK),
@@ -342,14 +394,12 @@ fn run_bounded(command: &mut Command, wait: Duration) -> Result<Result<Ran, Stri
             }
         }
     };
-    let mut stdout = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.by_ref().take(64 << 10).read_to_string(&mut stdout);
-    }
+    out.read();
+    err.read();
     Ok(Ok(Ran {
         code,
-        stdout,
-        stderr: read_stderr(&mut child),
+        stdout: out.text(),
+        stderr: err.text(),
     }))
 }
 
@@ -374,5 +424,30 @@ mod tests {
     fn missing_nodes_are_named() {
         assert_eq!(describe_node(Path::new("/nonexistent/tun")), "missing");
         assert!(describe_node(Path::new("/dev/null")).starts_with("char 1:3 mode 0666"));
+    }
+
+    #[test]
+    fn a_process_left_holding_the_pipe_does_not_stall_the_run() {
+        let started = Instant::now();
+        let ran = run_bounded(
+            Command::new("/bin/sh").args(["-c", "echo version 1.2.3; sleep 5 & echo $!"]),
+            Duration::from_secs(2),
+        )
+        .unwrap()
+        .unwrap();
+        let elapsed = started.elapsed();
+        if let Some(pid) = ran.stdout.lines().nth(1).and_then(|l| l.parse().ok()) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        assert_eq!(ran.code, Some(0));
+        assert!(
+            ran.stdout.starts_with("version 1.2.3\n"),
+            "{:?}",
+            ran.stdout
+        );
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
     }
 }
