@@ -857,7 +857,6 @@ mod tests {
         f.target = Some(Target {
             name: "crun".into(),
             version: Some((1, 8, 1)),
-            installed: true,
         });
         assert!(judge(&f).is(Code::Domainname));
         assert_eq!(judge(&f).status, Status::Fail);

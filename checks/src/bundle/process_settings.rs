@@ -593,7 +593,6 @@ mod tests {
             target: Some(Target {
                 name: "runc".into(),
                 version: Some((1, 1, 5)),
-                installed: true,
             }),
             apparmor_profile: String::new(),
             apparmor: AppArmor {
@@ -775,7 +774,6 @@ mod tests {
         f.target = Some(Target {
             name: "runc".into(),
             version: Some((1, 2, 0)),
-            installed: true,
         });
         let out = judge(&f);
         assert!(out.is(Code::SchedulingUnverified));
@@ -790,7 +788,6 @@ mod tests {
         f.target = Some(Target {
             name: "crun".into(),
             version: Some((1, 8, 1)),
-            installed: true,
         });
         assert_eq!(judge(&f).status, Status::Pass);
     }

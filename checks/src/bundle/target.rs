@@ -12,10 +12,9 @@ use crate::check::Context;
 pub struct Target {
     /// `runc`, `crun` or `youki`.
     pub name: String,
-    /// `(major, minor, patch)`, when the installed binary told it.
+    /// `(major, minor, patch)`, when the installed binary told it (`None`
+    /// also for a runtime named by `--runtime` that is not installed).
     pub version: Option<(u64, u64, u64)>,
-    /// The runtime is installed for the subject.
-    pub installed: bool,
 }
 
 impl Target {
@@ -61,12 +60,10 @@ pub fn target(ctx: &Context<'_>) -> Option<Target> {
         (Some(runtime), _) => Some(Target {
             name: runtime.name.to_string(),
             version: runtime.version,
-            installed: true,
         }),
         (None, Some(name)) => Some(Target {
             name: name.to_string(),
             version: None,
-            installed: false,
         }),
         (None, None) => None,
     }
@@ -80,7 +77,6 @@ mod tests {
         Target {
             name: "runc".into(),
             version,
-            installed: true,
         }
     }
 

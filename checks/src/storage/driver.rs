@@ -331,7 +331,7 @@ fn judge_one(s: &Storage, report: &ProbeReport) -> Result<String, Finding> {
                     cause.clause
                 ),
             )
-            .fixes([install_fuse(), use_vfs(s).alternative()])),
+            .fixes([install_fuse(), use_vfs().alternative()])),
         },
     }
 }
@@ -440,7 +440,7 @@ fn mount_program_failed(s: &Storage, why: &FuseFailure, fs: &str) -> Finding {
             vec!["chmod 0666 /dev/fuse".into()],
         ));
     }
-    fixes.push(use_vfs(s).alternative());
+    fixes.push(use_vfs().alternative());
     Finding::fail(
         Code::MountProgramFailed,
         format!(
@@ -476,7 +476,7 @@ fn use_overlay(s: &Storage, program: Option<&str>) -> Remediation {
     )
 }
 
-fn use_vfs(_s: &Storage) -> Remediation {
+fn use_vfs() -> Remediation {
     Remediation::root(
         "or store with vfs (slow and large, but needs no overlay): driver = \"vfs\" in \
          ~/.config/containers/storage.conf",
