@@ -2,6 +2,7 @@
 
 use crate::who::Chosen;
 use checks::capabilities::Capabilities;
+use checks::check::EngineVerdict;
 use checks::os_release::OsRelease;
 use checks::subject::Subject;
 use checks::{CheckResult, Status};
@@ -43,6 +44,8 @@ pub(crate) struct Report {
     pub(crate) chosen: Chosen,
     /// Host reports only.
     pub(crate) capabilities: Option<Capabilities>,
+    /// Host reports only: one verdict per installed engine.
+    pub(crate) engines: Option<Vec<EngineVerdict>>,
     /// Bundle reports only: the bundle directory.
     pub(crate) bundle: Option<std::path::PathBuf>,
     pub(crate) results: Vec<CheckResult>,

@@ -127,6 +127,10 @@ impl Scene {
         let global = &cli.global;
         let exit_code =
             exit::for_statuses(results.iter().map(|r| r.outcome.status), global.fail_on);
+        // Host reports only, like the capabilities.
+        let engines = capabilities
+            .as_ref()
+            .map(|_| checks::verdicts::derive(&results));
         let report = Report {
             host: HostInfo::gather(
                 self.os.clone(),
@@ -136,6 +140,7 @@ impl Scene {
             subject: self.who.subject.clone(),
             chosen: self.who.chosen,
             capabilities,
+            engines,
             bundle,
             results,
             exit_code,

@@ -113,6 +113,50 @@ pub enum Fact {
     CgroupMode(cgroupfs::Mode),
     /// `runtime.oci-runtime`: one installed OCI runtime, in the order found.
     OciRuntime(OciRuntime),
+    /// `engine.*`: an installed engine's effective setup and whether it will
+    /// start a container for the subject (the `engines` section).
+    Engine(EngineVerdict),
+}
+
+/// Whether an engine will start a container for the subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Works,
+    Fails,
+    /// The evidence was not gathered (a probe deselected, timed out or in
+    /// error).
+    Unknown,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Works => "works",
+            Verdict::Fails => "fails",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// One installed engine as its check (or the runtime checks) found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineVerdict {
+    /// `podman`, `docker` (rootless), `nerdctl`, `runc`, `crun`, `youki`,
+    /// `bwrap` or `apptainer`.
+    pub name: &'static str,
+    /// The binary that says it is installed.
+    pub path: PathBuf,
+    pub version: Option<String>,
+    pub verdict: Verdict,
+    /// The checks whose failures make it fail, most decisive first; empty
+    /// unless the verdict is `Fails`.
+    pub blocked_by: Vec<&'static CheckDef>,
+    /// The OCI runtime it runs containers with.
+    pub runtime: Option<String>,
+    /// The storage driver it would use for the subject now.
+    pub storage_driver: Option<String>,
+    /// The user-mode network helper it uses.
+    pub network: Option<String>,
 }
 
 /// An installed OCI runtime as `runtime.oci-runtime` found it.
@@ -142,6 +186,14 @@ impl Fact {
     fn oci_runtime(&self) -> Option<&OciRuntime> {
         match self {
             Fact::OciRuntime(runtime) => Some(runtime),
+            _ => None,
+        }
+    }
+
+    /// The engine verdict, when this fact states one.
+    fn engine(&self) -> Option<&EngineVerdict> {
+        match self {
+            Fact::Engine(engine) => Some(engine),
             _ => None,
         }
     }
@@ -236,6 +288,11 @@ impl Outcome {
     /// The OCI runtimes this outcome states, in the order found.
     pub fn oci_runtimes(&self) -> impl Iterator<Item = &OciRuntime> {
         self.facts.iter().filter_map(Fact::oci_runtime)
+    }
+
+    /// The engine verdicts this outcome states.
+    pub fn engines(&self) -> impl Iterator<Item = &EngineVerdict> {
+        self.facts.iter().filter_map(Fact::engine)
     }
 
     /// The cgroup mode this outcome states, if any.

@@ -13,6 +13,7 @@
 //!    [`runtime`], [`cgroup`], [`bundle`]), each importing other families only
 //!    through their public `CheckDef`s and finding codes;
 //! 5. what uses the checks: [`registry`] (the ordered lists), [`capabilities`],
+//!    [`verdicts`] (the engines section),
 //!    [`explain`], [`preflight`], [`children`], [`mappings`].
 //!
 //! Checks gather facts through the seams and judge them in pure functions;
@@ -58,6 +59,7 @@ pub mod subordinate;
 #[cfg(test)]
 mod testing;
 pub mod userns;
+pub mod verdicts;
 
 pub use check::{CheckDef, CheckResult, Context, Finding, Outcome};
 pub use model::{Code, CommonCode, Evidence, Remediation, Status};

@@ -44,6 +44,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("bundle", 7),
     ("registry", 8),
     ("capabilities", 8),
+    ("verdicts", 8),
     ("mappings", 0),
     ("explain", 9),
     ("preflight", 9),

@@ -5,6 +5,7 @@
 
 use crate::report::Report;
 use checks::capabilities::Capabilities;
+use checks::check::EngineVerdict;
 use checks::{CheckResult, Evidence, Remediation, Status};
 use serde::Serialize;
 
@@ -19,6 +20,8 @@ struct WireReport<'a> {
     subject: WireSubject<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     capabilities: Option<WireCapabilities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    engines: Option<Vec<WireEngine<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bundle: Option<WireBundle>,
     summary: WireSummary,
@@ -54,6 +57,34 @@ struct WireSubject<'a> {
     name: &'a str,
     uid: u32,
     gid: u32,
+}
+
+/// One entry of `engines` (host reports only).
+#[derive(Serialize)]
+struct WireEngine<'a> {
+    name: &'static str,
+    path: String,
+    version: Option<&'a str>,
+    verdict: &'static str,
+    blocked_by: Vec<&'static str>,
+    runtime: Option<&'a str>,
+    storage_driver: Option<&'a str>,
+    network: Option<&'a str>,
+}
+
+impl<'a> From<&'a EngineVerdict> for WireEngine<'a> {
+    fn from(e: &'a EngineVerdict) -> Self {
+        WireEngine {
+            name: e.name,
+            path: e.path.display().to_string(),
+            version: e.version.as_deref(),
+            verdict: e.verdict.as_str(),
+            blocked_by: e.blocked_by.iter().map(|c| c.id).collect(),
+            runtime: e.runtime.as_deref(),
+            storage_driver: e.storage_driver.as_deref(),
+            network: e.network.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -257,6 +288,10 @@ pub(crate) fn render(report: &Report) -> String {
             gid: report.subject.gid,
         },
         capabilities: report.capabilities.as_ref().map(WireCapabilities::from),
+        engines: report
+            .engines
+            .as_ref()
+            .map(|all| all.iter().map(WireEngine::from).collect()),
         bundle: report.bundle.as_ref().map(|path| WireBundle {
             path: path.display().to_string(),
         }),
