@@ -22,6 +22,7 @@ use crate::check::{CheckDef, Context, Fact, OciRuntime, Outcome};
 use crate::distro::{Component, Distro};
 use crate::host::HostFs;
 use crate::model::{Evidence, Remediation, Status};
+use crate::packages::{self, Packaged};
 use crate::privdrop::Creds;
 use crate::shell::quote;
 use crate::subject::Subject;
@@ -107,6 +108,8 @@ pub struct BinaryMeta {
 /// How the version was (or was not) learnt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VersionSource {
+    /// The binary's dpkg package, the file unchanged since it was installed.
+    Packaged(Packaged),
     /// `--version` was not run, and why.
     NotRun(String),
     /// `--version` was run.
@@ -136,31 +139,22 @@ pub struct Facts {
     pub hierarchy: Hierarchy,
 }
 
-/// Reads the facts; runs `--version` only on the real host.
+/// Reads the facts. A version comes from the binary's dpkg package when the
+/// file is unchanged since dpkg installed it ([`packages::unchanged`]); only
+/// a binary without one is asked with `--version`, on the real host, all of
+/// them side by side.
 pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
-    // Each `--version` is a process start (a Go runtime for runc): run them
-    // side by side, in report order; a lookup that gets no thread (a sandbox
-    // refusing `clone3`, a process limit) is done here, in turn.
-    let installed = std::thread::scope(|scope| {
-        let lookups: Vec<Lookup<'_>> = Kind::ALL
-            .iter()
-            .map(|&kind| {
-                match std::thread::Builder::new()
-                    .spawn_scoped(scope, move || find(host, subject, kind))
-                {
-                    Ok(handle) => Lookup::Thread(handle),
-                    Err(_) => Lookup::Done(find(host, subject, kind)),
-                }
-            })
-            .collect();
-        lookups
-            .into_iter()
-            .filter_map(|lookup| match lookup {
-                Lookup::Thread(handle) => handle.join().ok().flatten(),
-                Lookup::Done(found) => found,
-            })
-            .collect()
-    });
+    let mut installed: Vec<Installed> = Vec::new();
+    let mut to_ask: Vec<usize> = Vec::new();
+    for kind in Kind::ALL {
+        if let Some((item, ask)) = find(host, subject, kind) {
+            if ask {
+                to_ask.push(installed.len());
+            }
+            installed.push(item);
+        }
+    }
+    ask_versions(&mut installed, &to_ask, subject);
     Facts {
         subject_name: subject.name.clone(),
         subject_uid: subject.uid,
@@ -171,13 +165,60 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
     }
 }
 
-/// One runtime's lookup: on a thread of its own, or done already.
-enum Lookup<'scope> {
-    Thread(std::thread::ScopedJoinHandle<'scope, Option<Installed>>),
-    Done(Option<Installed>),
+/// Runs `--version` of `installed[i]` for each `i` in `which`: each is a
+/// process start (a Go runtime for runc), so they run side by side; one that
+/// gets no thread (a sandbox refusing `clone3`, a process limit) runs here,
+/// in turn.
+fn ask_versions(installed: &mut [Installed], which: &[usize], subject: &Subject) {
+    let ask = |path: &std::path::Path| {
+        VersionSource::Ran(version::run_capped(
+            path,
+            &["--version"],
+            &subject.path,
+            Creds::for_subject(subject),
+            version::VERSION_TIMEOUT,
+        ))
+    };
+    let answers: Vec<(usize, VersionSource)> = std::thread::scope(|scope| {
+        let asks: Vec<(usize, Ask<'_>)> = which
+            .iter()
+            .map(|&i| {
+                let path = installed[i].path.clone();
+                let ask = &ask;
+                let ran = match std::thread::Builder::new().spawn_scoped(scope, move || ask(&path))
+                {
+                    Ok(handle) => Ask::Thread(handle),
+                    Err(_) => Ask::Done(ask(&installed[i].path)),
+                };
+                (i, ran)
+            })
+            .collect();
+        asks.into_iter()
+            .map(|(i, ran)| {
+                let source = match ran {
+                    Ask::Thread(handle) => handle.join().unwrap_or_else(|_| {
+                        VersionSource::NotRun("not run: its lookup failed".into())
+                    }),
+                    Ask::Done(source) => source,
+                };
+                (i, source)
+            })
+            .collect()
+    });
+    for (i, source) in answers {
+        installed[i].version = source;
+    }
 }
 
-fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
+/// One `--version`: on a thread of its own, or done already.
+enum Ask<'scope> {
+    Thread(std::thread::ScopedJoinHandle<'scope, VersionSource>),
+    Done(VersionSource),
+}
+
+/// The runtime `kind` where the subject's engines would find it, and whether
+/// its version must still be asked of the binary.
+fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<(Installed, bool)> {
     let (path, on_path) = match host.look_path(kind.name(), &subject.path) {
         Some(path) => (path, true),
         None => (host.look_path(kind.name(), SYSTEM_DIRS)?, false),
@@ -187,26 +228,29 @@ fn find(host: &HostFs, subject: &Subject, kind: Kind) -> Option<Installed> {
         gid: m.gid(),
         mode: m.mode() & 0o7777,
     });
-    let version = if !host.is_real() {
-        VersionSource::NotRun("not run on a fixture host".into())
-    } else if let Some(reason) = meta.as_ref().and_then(|m| refuse_to_run(m, subject)) {
-        VersionSource::NotRun(reason)
-    } else {
-        VersionSource::Ran(version::run_capped(
-            &path,
-            &["--version"],
-            &subject.path,
-            Creds::for_subject(subject),
-            version::VERSION_TIMEOUT,
-        ))
+    let refused = meta.as_ref().and_then(|m| refuse_to_run(m, subject));
+    // The package's word is taken only for a binary the doctor would run.
+    let packaged = refused
+        .is_none()
+        .then(|| packages::unchanged(host, &path))
+        .flatten();
+    let (version, ask) = match (packaged, refused) {
+        (Some(packaged), _) => (VersionSource::Packaged(packaged), false),
+        (None, _) if !host.is_real() => (
+            VersionSource::NotRun("not run on a fixture host".into()),
+            false,
+        ),
+        (None, Some(reason)) => (VersionSource::NotRun(reason), false),
+        (None, None) => (VersionSource::NotRun("not run yet".into()), true),
     };
-    Some(Installed {
+    let item = Installed {
         kind,
         path,
         on_path,
         meta,
         version,
-    })
+    };
+    Some((item, ask))
 }
 
 /// Why the doctor will not execute this binary (it may run as root).
@@ -280,9 +324,11 @@ fn most_serious<'a>(notes: impl IntoIterator<Item = &'a Note>) -> Option<Code> {
         .map(|n| n.code)
 }
 
-/// The version `--version` printed, when it ran and succeeded.
+/// The version of the binary's package, or the one `--version` printed
+/// when it ran and succeeded.
 fn version_of(item: &Installed) -> Option<Version> {
     match &item.version {
+        VersionSource::Packaged(packaged) => Version::from_upstream(packaged.upstream()),
         VersionSource::Ran(run) if run.exit_code == Some(0) => Version::from_output(&run.stdout),
         _ => None,
     }
@@ -308,7 +354,13 @@ fn assess(item: &Installed, facts: &Facts, distro: &Distro) -> Assessment {
         format!("{shown} (not on {}'s PATH)", facts.subject_name)
     };
     let version_text = match (&parsed, &item.version) {
+        (Some(v), VersionSource::Packaged(packaged)) => {
+            format!("{} ({})", v.raw, packaged.describe())
+        }
         (Some(v), _) => v.raw.clone(),
+        (None, VersionSource::Packaged(packaged)) => {
+            format!("unknown, {} is not a version", packaged.describe())
+        }
         (None, VersionSource::NotRun(reason)) => format!("unknown, {reason}"),
         (None, VersionSource::Ran(run)) => match &run.failure {
             Some(failure) => format!("unknown, --version {failure}"),
@@ -1005,7 +1057,7 @@ mod tests {
             failure: Some("cannot start: ENOENT (no such file or directory)".into()),
             ..match not_created("/usr/sbin/runc") {
                 VersionSource::Ran(run) => run,
-                VersionSource::NotRun(_) => unreachable!(),
+                VersionSource::NotRun(_) | VersionSource::Packaged(_) => unreachable!(),
             }
         });
         let out = judge(&facts(vec![missing], Hierarchy::Unified), &debian());
@@ -1081,6 +1133,50 @@ mod tests {
             assert!(out
                 .message
                 .starts_with("runc (version unknown) can run here; crun refuses"));
+        }
+
+        #[test]
+        fn an_unchanged_packaged_runtime_has_its_package_version_without_running() {
+            let tmp = tempfile::tempdir().unwrap();
+            put(tmp.path(), "/usr/sbin/runc", "", 0o755);
+            put(tmp.path(), "/usr/bin/crun", "", 0o755);
+            put(
+                tmp.path(),
+                "/var/lib/dpkg/status",
+                "Package: runc\nStatus: install ok installed\nVersion: 1.0.0~rc92+dfsg1-5\n",
+                0o644,
+            );
+            put(
+                tmp.path(),
+                "/var/lib/dpkg/info/runc.md5sums",
+                "0123  usr/sbin/runc\n",
+                0o644,
+            );
+            let host = HostFs::rooted(tmp.path());
+            let subject = Subject::other(crate::accounts::Account {
+                name: "alice".into(),
+                uid: 1000,
+                gid: 1000,
+                home: "/home/alice".into(),
+            });
+            let f = gather(&host, &subject);
+            assert!(matches!(f.installed[0].version, VersionSource::Packaged(_)));
+            // crun has no package here: on a fixture host it is never run.
+            assert!(matches!(f.installed[1].version, VersionSource::NotRun(_)));
+            let out = judge(&f, &debian());
+            assert!(out.is(Code::RuncPrerelease), "{out:?}");
+            assert!(out
+                .message
+                .contains("runc 1.0.0~rc92+dfsg1 is a pre-release"));
+            assert!(out.evidence.contains(&Evidence::fact(
+                "runc",
+                "/usr/sbin/runc (not on alice's PATH), version 1.0.0~rc92+dfsg1 (dpkg package \
+                 runc 1.0.0~rc92+dfsg1-5, /usr/sbin/runc unchanged since installed)"
+            )));
+            // A binary others may write is neither run nor vouched for.
+            put(tmp.path(), "/usr/sbin/runc", "", 0o757);
+            let f = gather(&host, &subject);
+            assert!(matches!(f.installed[0].version, VersionSource::NotRun(_)));
         }
 
         #[test]

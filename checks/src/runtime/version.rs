@@ -61,6 +61,16 @@ impl Version {
         })
     }
 
+    /// The version of a dpkg upstream version (`1.1.5+ds1`, `1.0.0~rc92+dfsg1`):
+    /// Debian writes a pre-release with `~`, which sorts it before the
+    /// release, where `--version` prints `-`. `raw` stays as dpkg has it.
+    pub fn from_upstream(upstream: &str) -> Option<Version> {
+        let dashed = upstream.replacen('~', "-", 1);
+        let mut version = Version::parse(&dashed)?;
+        version.raw = upstream.chars().take(64).collect();
+        Some(version)
+    }
+
     /// The version in `NAME --version` output: the word after `version` on
     /// the first line that has one followed by a number.
     pub fn from_output(stdout: &str) -> Option<Version> {
@@ -273,6 +283,25 @@ mod tests {
         assert_eq!(old.rc(), Some(92));
         assert!(Version::from_output("garbage\n\x00\u{fffd}").is_none());
         assert!(Version::from_output("").is_none());
+    }
+
+    #[test]
+    fn reads_dpkg_upstream_versions() {
+        let v = Version::from_upstream("1.1.5+ds1").unwrap();
+        assert_eq!(
+            (v.major, v.minor, v.patch, v.pre.as_deref()),
+            (1, 1, 5, None)
+        );
+        assert_eq!(v.raw, "1.1.5+ds1");
+        let rc = Version::from_upstream("1.0.0~rc92+dfsg1").unwrap();
+        assert_eq!(rc.rc(), Some(92));
+        assert!(rc.is_before(1, 0, 0));
+        assert_eq!(rc.raw, "1.0.0~rc92+dfsg1");
+        assert_eq!(
+            Version::from_upstream("1.8.1").map(|v| (v.major, v.minor, v.patch)),
+            Some((1, 8, 1))
+        );
+        assert!(Version::from_upstream("git").is_none());
     }
 
     #[test]
