@@ -10,9 +10,65 @@
 //! returns the error instead of panicking) and does the work inline when no
 //! thread can be had; a child that cannot be started ends the checks that
 //! needed it in `error`, naming the errno ([`errno_text`]).
+//!
+//! Waiting for children uses no busy loop ([`pause`], [`Backoff`]): the
+//! waiter sleeps in `poll` on the children's pipes, so output and an exit
+//! (the pipes close) wake it at once, and only checks the clock and reaps
+//! between pauses that grow from 0.2 ms to 10 ms while nothing happens.
 
 use nix::errno::Errno;
+use nix::poll::{ppoll, PollFd, PollFlags};
+use nix::sys::time::TimeSpec;
 use std::io;
+use std::os::fd::BorrowedFd;
+use std::time::{Duration, Instant};
+
+/// Sleeps until one of `fds` is readable or closed by its writers, or for
+/// `at_most`; true when a pipe woke it (there is something to read).
+pub fn pause(fds: &[BorrowedFd<'_>], at_most: Duration) -> bool {
+    if fds.is_empty() {
+        std::thread::sleep(at_most);
+        return false;
+    }
+    let mut polled: Vec<PollFd<'_>> = fds
+        .iter()
+        .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
+        .collect();
+    let timeout = TimeSpec::from_duration(at_most);
+    matches!(ppoll(&mut polled, Some(timeout), None), Ok(n) if n > 0)
+}
+
+/// The pause between looks at children that have not said anything: it
+/// starts short (a child that just closed its pipes is reaped a moment
+/// later) and doubles up to 10 ms while nothing happens.
+#[derive(Debug)]
+pub struct Backoff {
+    step: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            step: Backoff::FIRST,
+        }
+    }
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_micros(200);
+    const LONGEST: Duration = Duration::from_millis(10);
+
+    /// Pauses on `fds` ([`pause`]) for the current step, at most until
+    /// `deadline`; a wake-up by a pipe starts the steps over.
+    pub fn pause(&mut self, fds: &[BorrowedFd<'_>], deadline: Instant) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if pause(fds, self.step.min(left)) {
+            self.step = Backoff::FIRST;
+        } else {
+            self.step = (self.step * 2).min(Backoff::LONGEST);
+        }
+    }
+}
 
 /// `EPERM (operation not permitted)` for an error with an errno, else the
 /// error's own text.

@@ -15,11 +15,15 @@
 //!   default: slirp4netns when installed, else vpnkit.
 //!
 //! Everything here is static: the podman version (which decides its default)
-//! comes from the `net-helper` probe, and [`resolve`] takes it as input.
+//! comes from its dpkg package when the binary is unchanged since dpkg
+//! installed it ([`crate::packages::unchanged`]), else from the `net-helper`
+//! probe, and [`resolve`] takes it as input. The helpers' packages are read
+//! the same way ([`Found::packaged`]).
 
 use crate::host::HostFs;
+use crate::packages::{self, Packaged};
 use crate::subject::Subject;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where podman looks for its helpers before the PATH (containers.conf
 /// `helper_binaries_dir` default).
@@ -145,6 +149,9 @@ pub struct Found {
     pub pasta: Option<PathBuf>,
     pub vpnkit: Option<PathBuf>,
     pub rootlesskit: Option<PathBuf>,
+    /// The dpkg packages of the helper binaries above that are unchanged
+    /// since dpkg installed them, by the path found.
+    pub packages: Vec<(PathBuf, Packaged)>,
 }
 
 impl Found {
@@ -158,25 +165,60 @@ impl Found {
         }
     }
 
-    /// The binaries whose `--version` the `net-helper` probe runs: podman
-    /// only when its package did not tell its version, and every helper an
-    /// engine may use (`network.helper` reads `exit:PATH` of each).
+    /// The package of a helper binary found above, when dpkg vouches for it.
+    pub fn packaged(&self, path: &Path) -> Option<&Packaged> {
+        self.packages
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, packaged)| packaged)
+    }
+
+    /// Podman's major version from its package, `None` when podman is not
+    /// installed or its package does not tell (epoch and revision dropped).
+    pub fn podman_major(&self) -> Option<u64> {
+        self.engines
+            .iter()
+            .find(|e| e.engine == Engine::Podman)?
+            .packaged
+            .as_deref()
+            .and_then(|v| packages::upstream(v).split('.').next()?.parse().ok())
+    }
+
+    /// The binaries whose `--version` the `net-helper` probe runs, only
+    /// those whose answer `network.helper` reads and nothing else tells:
+    /// podman when its package does not tell its version; the helper each
+    /// engine uses (every installed one when podman's version, which
+    /// decides its default, is unknown): slirp4netns only without a package
+    /// version (its live start shows that it runs), pasta and vpnkit always
+    /// (`--version` is the only run they get).
     pub fn tools(&self) -> Vec<PathBuf> {
         let podman = self
             .engines
             .iter()
             .find(|e| e.engine == Engine::Podman && e.packaged.is_none())
             .map(|e| e.path.clone());
-        [
-            podman,
-            self.slirp4netns.clone(),
-            self.pasta.clone(),
-            self.vpnkit.clone(),
-            self.rootlesskit.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+        let in_use: Vec<Helper> = if podman.is_some() {
+            vec![Helper::Slirp4netns, Helper::Pasta, Helper::Vpnkit]
+        } else {
+            resolve(self, self.podman_major())
+                .iter()
+                .filter_map(|r| r.helper)
+                .collect()
+        };
+        let mut tools: Vec<PathBuf> = podman.into_iter().collect();
+        for helper in [Helper::Slirp4netns, Helper::Pasta, Helper::Vpnkit] {
+            let Some(path) = self.helper_path(helper) else {
+                continue;
+            };
+            let asked = match helper {
+                Helper::Slirp4netns => self.packaged(path).is_none(),
+                _ => true,
+            };
+            if in_use.contains(&helper) && asked && !tools.contains(path) {
+                tools.push(path.clone());
+            }
+        }
+        tools
     }
 }
 
@@ -265,6 +307,14 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
         rootlesskit: look("rootlesskit"),
         ..Found::default()
     };
+    for path in [&found.slirp4netns, &found.pasta, &found.vpnkit]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(packaged) = packages::unchanged(host, path) {
+            found.packages.push((path.clone(), packaged));
+        }
+    }
     if let Some(path) = look("podman") {
         let mut configured = None;
         for file in containers_conf_files(host, subject) {
@@ -281,7 +331,7 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
                 ));
             }
         }
-        let packaged = crate::packages::dpkg_version(host, &path);
+        let packaged = packages::unchanged(host, &path).map(|p| p.version);
         found.engines.push(Installed {
             engine: Engine::Podman,
             path,

@@ -115,6 +115,19 @@ pub fn judge(found: &Found, live: &Live, passt_enforced: bool, distro: &Distro) 
             format!("{} network helper", r.engine.name()),
             format!("{} ({})", r.name, r.source.text()),
         ));
+        let packaged = r
+            .helper
+            .and_then(|h| found.helper_path(h))
+            .and_then(|path| found.packaged(path).map(|p| (path, p)));
+        if let Some((path, packaged)) = packaged {
+            let fact = Evidence::fact(
+                format!("{} version", path.display()),
+                format!("{} ({})", packaged.upstream(), packaged.describe()),
+            );
+            if !evidence.contains(&fact) {
+                evidence.push(fact);
+            }
+        }
         match assess(r, found, report, passt_enforced, distro) {
             Ok(text) => fine.push(text),
             Err(finding) => findings.push(finding),
@@ -188,7 +201,10 @@ fn assess(
     let key = path.display().to_string();
     let exit = fact(report, &format!("exit:{key}"));
     let version_text = fact(report, &format!("version:{key}")).unwrap_or("");
-    if exit != Some("0") {
+    // A helper whose package gave its version was not asked (see
+    // `Found::tools`): slirp4netns, whose live start below shows it runs.
+    let packaged = found.packaged(path).filter(|_| exit.is_none());
+    if exit != Some("0") && packaged.is_none() {
         let stderr = fact(report, &format!("stderr:{key}")).unwrap_or("");
         return Err(Finding::fail(
             Code::HelperCannotRun,
@@ -207,7 +223,10 @@ fn assess(
             })],
         )]));
     }
-    let version = version_in(version_text);
+    let version = match packaged {
+        Some(packaged) => version_in(&format!("version {}", packaged.upstream())),
+        None => version_in(version_text),
+    };
     if let (Some(min), Some(v)) = (helper.minimum(), version) {
         if v < min {
             return Err(Finding::fail(
@@ -257,7 +276,10 @@ fn assess(
                 ),
             ));
         }
-        if !version_text.contains("libseccomp") {
+        // Without --version, readiness is the evidence: slirp4netns 0.4.0 and
+        // later writes to its ready pipe only after --enable-seccomp loaded
+        // its filter (and every build of them links libseccomp).
+        if packaged.is_none() && !version_text.contains("libseccomp") {
             return Err(Finding::warn(
                 Code::HelperNoSeccomp,
                 format!(
@@ -458,6 +480,117 @@ mod tests {
         assert!(
             outcome.message.contains("/usr/bin/pasta"),
             "podman 5 uses pasta: {outcome:?}"
+        );
+    }
+
+    fn packaged(package: &str, version: &str, file: &str) -> crate::packages::Packaged {
+        crate::packages::Packaged {
+            package: package.into(),
+            version: version.into(),
+            file: file.into(),
+        }
+    }
+
+    /// Debian's podman 4.3.1 and slirp4netns 1.2.0, both vouched for by dpkg.
+    fn packaged_found() -> Found {
+        let mut found = podman_found();
+        found.engines[0].packaged = Some("4.3.1+ds1-8+deb12u1".into());
+        found.packages.push((
+            "/usr/bin/slirp4netns".into(),
+            packaged("slirp4netns", "1.2.0-1", "/usr/bin/slirp4netns"),
+        ));
+        found.pasta = Some("/usr/bin/pasta".into());
+        found.rootlesskit = Some("/usr/bin/rootlesskit".into());
+        found
+    }
+
+    #[test]
+    fn packaged_versions_leave_nothing_to_ask_but_the_live_start() {
+        let found = packaged_found();
+        // podman 4 uses slirp4netns, whose package tells its version: pasta is
+        // not in use and rootlesskit is never judged.
+        assert_eq!(found.tools(), Vec::<std::path::PathBuf>::new());
+        let started = ProbeReport {
+            ok: true,
+            detail: "started /usr/bin/slirp4netns".into(),
+            ..ProbeReport::default()
+        };
+        let outcome = judge(&found, &Live::Report(started), false, &debian());
+        assert_eq!(outcome.status, Status::Pass, "{outcome:?}");
+        assert_eq!(
+            outcome.message,
+            "podman uses /usr/bin/slirp4netns 1.2.0, which started with its sandbox and seccomp \
+             filter"
+        );
+        assert!(outcome.evidence.contains(&Evidence::fact(
+            "/usr/bin/slirp4netns version",
+            "1.2.0 (dpkg package slirp4netns 1.2.0-1, /usr/bin/slirp4netns unchanged since \
+             installed)"
+        )));
+        // Not started: the package's version does not make it pass.
+        let mut failed = ProbeReport {
+            ok: false,
+            step: Some("start-slirp4netns".into()),
+            detail: "/usr/bin/slirp4netns exited with status 1: open(\"/dev/net/tun\"): \
+                     Permission denied"
+                .into(),
+            ..ProbeReport::default()
+        };
+        failed.errno = Some("EACCES".into());
+        let outcome = judge(&found, &Live::Report(failed), false, &debian());
+        assert!(outcome.is(Code::HelperStartFailed), "{outcome:?}");
+        assert!(outcome
+            .message
+            .contains("slirp4netns 1.2.0 could not start"));
+    }
+
+    #[test]
+    fn a_packaged_slirp4netns_too_old_is_failed_without_asking_it() {
+        let mut found = packaged_found();
+        found.packages[0].1 = packaged("slirp4netns", "0.3.0-1", "/usr/bin/slirp4netns");
+        let started = ProbeReport {
+            ok: true,
+            ..ProbeReport::default()
+        };
+        let outcome = judge(&found, &Live::Report(started), false, &debian());
+        assert!(outcome.is(Code::HelperTooOld), "{outcome:?}");
+    }
+
+    #[test]
+    fn what_is_asked_follows_the_helper_in_use() {
+        // podman 5 uses pasta: pasta is run (its only evidence), slirp4netns not.
+        let mut found = packaged_found();
+        found.engines[0].packaged = Some("5.0.2+ds1-1".into());
+        assert_eq!(
+            found.tools(),
+            vec![std::path::PathBuf::from("/usr/bin/pasta")]
+        );
+        // podman without a package: its version decides, so every helper it
+        // may use is asked, slirp4netns only when its package does not tell.
+        let mut found = packaged_found();
+        found.engines[0].packaged = None;
+        assert_eq!(
+            found.tools(),
+            vec![
+                std::path::PathBuf::from("/usr/bin/podman"),
+                "/usr/bin/pasta".into()
+            ]
+        );
+        found.packages.clear();
+        assert_eq!(
+            found.tools(),
+            vec![
+                std::path::PathBuf::from("/usr/bin/podman"),
+                "/usr/bin/slirp4netns".into(),
+                "/usr/bin/pasta".into()
+            ]
+        );
+        // Without a package, slirp4netns's --version is asked and judged.
+        let mut found = packaged_found();
+        found.packages.clear();
+        assert_eq!(
+            found.tools(),
+            vec![std::path::PathBuf::from("/usr/bin/slirp4netns")]
         );
     }
 }

@@ -8,7 +8,9 @@
 //! leader exits, the rest of its group is killed before the leader is reaped
 //! (the zombie still holds the group id, so the id cannot have been reused).
 //! At the deadline every remaining group is sent SIGKILL and reaped within a
-//! short grace period; such a run ends with `status: None`.
+//! short grace period; such a run ends with `status: None`. Between turns
+//! the loop sleeps in `poll` on the open pipes ([`crate::spawn::Backoff`]):
+//! output and a child's exit wake it at once, and an idle run costs no CPU.
 
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::signal::{killpg, Signal};
@@ -16,7 +18,7 @@ use nix::sys::wait::{waitid, Id, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::sleep;
@@ -28,7 +30,7 @@ pub(crate) const STDOUT_CAP: usize = 1 << 20;
 pub(crate) const STDERR_CAP: usize = 64 << 10;
 /// How long a killed group may take to be reaped before it is abandoned.
 const KILL_GRACE: Duration = Duration::from_secs(1);
-/// The pause between turns of the poll loop.
+/// The pause between turns of the loop that reaps killed groups.
 const TICK: Duration = Duration::from_millis(1);
 /// Reads per pipe per turn, so a child that writes without pause cannot keep
 /// the loop from looking at the clock.
@@ -52,6 +54,7 @@ pub(crate) struct Finished {
 pub(crate) fn run_all(commands: Vec<Command>, timeout: Duration) -> Vec<io::Result<Finished>> {
     let deadline = Instant::now() + timeout;
     let mut slots: Vec<Slot> = commands.into_iter().map(Slot::spawn).collect();
+    let mut backoff = crate::spawn::Backoff::default();
     loop {
         let mut pending = false;
         for slot in &mut slots {
@@ -71,7 +74,15 @@ pub(crate) fn run_all(commands: Vec<Command>, timeout: Duration) -> Vec<io::Resu
             kill_all(&mut slots);
             break;
         }
-        sleep(TICK);
+        let fds: Vec<BorrowedFd<'_>> = slots
+            .iter()
+            .filter_map(|slot| match slot {
+                Slot::Running(run) => Some(run.fds()),
+                Slot::Done(_) => None,
+            })
+            .flatten()
+            .collect();
+        backoff.pause(&fds, deadline);
     }
     slots
         .into_iter()
@@ -155,6 +166,13 @@ impl Run {
     fn drain(&mut self) {
         self.stdout.drain();
         self.stderr.drain();
+    }
+
+    /// The pipes still open.
+    fn fds(&self) -> impl Iterator<Item = BorrowedFd<'_>> {
+        [&self.stdout, &self.stderr]
+            .into_iter()
+            .filter_map(|capture| capture.pipe.as_ref().map(AsFd::as_fd))
     }
 
     /// True once the leader is a zombie (not reaped: WNOWAIT).

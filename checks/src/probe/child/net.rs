@@ -10,14 +10,18 @@
 //! `ip` (the ip binary used), `ip-stderr`. The tap device lives in the probe's
 //! network namespace and goes with it when the probe exits.
 //!
-//! `net-helper` runs each of the plan's `net_tools` with `--version`
-//! (facts `version:PATH`, `exit:PATH`), then, when the plan names a
-//! slirp4netns, starts it for real as podman 4 does: in a new user + network
-//! namespace, `slirp4netns --configure --mtu=65520 --disable-host-loopback
-//! --enable-sandbox --enable-seccomp --ready-fd=R --exit-fd=E PID tap0`,
-//! waits for it to say it is ready, then closes the exit pipe and reaps it.
-//! Steps: `unshare`, `map`, `start-slirp4netns` (it exited or did not get
-//! ready within [`READY_WAIT`]; its stderr is the `slirp4netns-stderr` fact).
+//! `net-helper` starts each of the plan's `net_tools` with `--version`
+//! (facts `version:PATH`, `exit:PATH`) and, while they run, when the plan
+//! names a slirp4netns, starts it for real as podman 4 does: in a new user +
+//! network namespace, `slirp4netns --configure --mtu=65520
+//! --disable-host-loopback --enable-sandbox --enable-seccomp --ready-fd=R
+//! --exit-fd=E PID tap0`, waits for it to say it is ready, then closes the
+//! exit pipe and reaps it; then it collects the `--version` runs (each
+//! bounded by [`VERSION_WAIT`] from its start). Steps: `spawn` (no process
+//! could be created), `unshare`, `map`, `start-slirp4netns` (it exited or did
+//! not get ready within [`READY_WAIT`]; its stderr is the
+//! `slirp4netns-stderr` fact). Every wait sleeps in `poll` on the children's
+//! pipes ([`crate::spawn::Backoff`]), never in fixed ticks.
 
 use super::super::plan::ProbePlan;
 use super::{describe, fact_text, map_self, status_fields, Failure, Step};
@@ -27,11 +31,10 @@ use nix::sched::{unshare, CloneFlags};
 use nix::unistd::{getgid, getuid, pipe2};
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 /// How long a `--version` may take.
@@ -40,7 +43,6 @@ const VERSION_WAIT: Duration = Duration::from_secs(2);
 const READY_WAIT: Duration = Duration::from_secs(3);
 /// How long slirp4netns may take to exit once told to.
 const EXIT_WAIT: Duration = Duration::from_secs(1);
-const TICK: Duration = Duration::from_millis(10);
 /// Where the probe looks for `ip`.
 const IP_PATHS: [&str; 4] = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"];
 pub(crate) const TUN: &str = "/dev/net/tun";
@@ -110,28 +112,33 @@ pub(super) fn tun(facts: &mut BTreeMap<String, String>) -> Step {
 
 /// The `net-helper` probe.
 pub(super) fn helper(plan: &ProbePlan, facts: &mut BTreeMap<String, String>) -> Step {
+    // The --version runs start first, in the probe's own namespaces, and
+    // run while slirp4netns starts.
+    let mut asked: Vec<(String, Running)> = Vec::new();
     for tool in &plan.net_tools {
         let key = tool.display().to_string();
-        match run_bounded(Command::new(tool).arg("--version"), VERSION_WAIT)? {
-            Ok(out) => {
-                let text: Vec<&str> = out.stdout.lines().take(6).collect();
-                facts.insert(format!("version:{key}"), fact_text(&text.join("\n")));
-                let exit = out.code.map_or("killed".into(), |c| c.to_string());
-                facts.insert(format!("exit:{key}"), exit);
-                if out.code != Some(0) && !out.stderr.trim().is_empty() {
-                    facts.insert(format!("stderr:{key}"), fact_text(&out.stderr));
-                }
-            }
+        match start_bounded(Command::new(tool).arg("--version"), VERSION_WAIT)? {
+            Ok(running) => asked.push((key, running)),
             Err(e) => {
                 facts.insert(format!("exit:{key}"), e);
             }
         }
     }
-    let Some(slirp) = plan.slirp4netns.as_deref() else {
-        return Ok("ran the network helpers' --version".into());
+    let started = match plan.slirp4netns.as_deref() {
+        None => Ok("ran the network helpers' --version".into()),
+        Some(slirp) => enter_user_and_net_ns().and_then(|()| start_slirp4netns(slirp, facts)),
     };
-    enter_user_and_net_ns()?;
-    start_slirp4netns(slirp, facts)
+    for (key, running) in asked {
+        let out = running.finish();
+        let text: Vec<&str> = out.stdout.lines().take(6).collect();
+        facts.insert(format!("version:{key}"), fact_text(&text.join("\n")));
+        let exit = out.code.map_or("killed".into(), |c| c.to_string());
+        facts.insert(format!("exit:{key}"), exit);
+        if out.code != Some(0) && !out.stderr.trim().is_empty() {
+            facts.insert(format!("stderr:{key}"), fact_text(&out.stderr));
+        }
+    }
+    started
 }
 
 fn start_slirp4netns(slirp: &Path, facts: &mut BTreeMap<String, String>) -> Step {
@@ -171,20 +178,15 @@ fn start_slirp4netns(slirp: &Path, facts: &mut BTreeMap<String, String>) -> Step
     drop(ready_w);
     drop(exit_r);
     let mut child = child?;
-    let ready = await_ready(&ready_r, &mut child);
+    let mut err = Drain::new(child.stderr.take().map(OwnedFd::from));
+    let ready = await_ready(&ready_r, &mut child, &mut err);
     drop(exit_w);
-    let deadline = Instant::now() + EXIT_WAIT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline => sleep(TICK),
-            _ => {
-                super::stop(&mut child);
-                break None;
-            }
-        }
-    };
-    let stderr = read_stderr(&mut child);
+    let status = settle(&mut child, &mut [&mut err], Instant::now() + EXIT_WAIT);
+    if status.is_none() {
+        super::stop(&mut child);
+    }
+    err.read();
+    let stderr = err.text();
     if !stderr.trim().is_empty() {
         facts.insert("slirp4netns-stderr".into(), fact_text(&stderr));
     }
@@ -211,34 +213,52 @@ fn start_slirp4netns(slirp: &Path, facts: &mut BTreeMap<String, String>) -> Step
 }
 
 /// Waits up to [`READY_WAIT`] for slirp4netns to write to its ready pipe;
-/// false when it exits, closes the pipe or takes too long.
-fn await_ready(ready_r: &OwnedFd, child: &mut Child) -> bool {
-    let fd = ready_r;
-    if fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_err() {
+/// false when it exits, closes the pipe or takes too long. Its stderr is
+/// read meanwhile, so it never blocks on a full pipe.
+fn await_ready(ready_r: &OwnedFd, child: &mut Child, err: &mut Drain) -> bool {
+    if fcntl(ready_r, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).is_err() {
         return false;
     }
     let deadline = Instant::now() + READY_WAIT;
+    let mut backoff = crate::spawn::Backoff::default();
     let mut byte = [0u8; 1];
     loop {
-        match nix::unistd::read(fd, &mut byte) {
+        match nix::unistd::read(ready_r, &mut byte) {
             Ok(1) => return true,
             Ok(_) => return false,
             Err(Errno::EAGAIN) | Err(Errno::EINTR) => {}
             Err(_) => return false,
         }
+        err.read();
         if Instant::now() >= deadline || matches!(child.try_wait(), Ok(Some(_))) {
-            return matches!(nix::unistd::read(fd, &mut byte), Ok(1));
+            return matches!(nix::unistd::read(ready_r, &mut byte), Ok(1));
         }
-        sleep(TICK);
+        let mut fds = vec![ready_r.as_fd()];
+        fds.extend(err.fd());
+        backoff.pause(&fds, deadline);
     }
 }
 
-/// What slirp4netns wrote to stderr, read without blocking once it is gone
-/// (a process it left holding the pipe cannot stall the probe).
-fn read_stderr(child: &mut Child) -> String {
-    let mut err = Drain::new(child.stderr.take().map(OwnedFd::from));
-    err.read();
-    err.text()
+/// Reads `drains` until `child` exits or `deadline` passes; its exit
+/// status, `None` when it is still running (the caller stops it).
+fn settle(
+    child: &mut Child,
+    drains: &mut [&mut Drain],
+    deadline: Instant,
+) -> Option<std::process::ExitStatus> {
+    let mut backoff = crate::spawn::Backoff::default();
+    loop {
+        for drain in drains.iter_mut() {
+            drain.read();
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => {}
+            _ => return None,
+        }
+        let fds: Vec<BorrowedFd<'_>> = drains.iter().filter_map(|d| d.fd()).collect();
+        backoff.pause(&fds, deadline);
+    }
 }
 
 /// Up to [`OUTPUT_CAP`] bytes of a child's pipe, read without blocking.
@@ -286,6 +306,11 @@ impl Drain {
 
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.buf).into_owned()
+    }
+
+    /// The pipe, while it is open.
+    fn fd(&self) -> Option<BorrowedFd<'_>> {
+        self.pipe.as_ref().map(AsFd::as_fd)
     }
 }
 
@@ -356,10 +381,45 @@ struct Ran {
     stderr: String,
 }
 
-/// Runs `command` for at most `wait`. `Err` says why it could not start;
-/// when no process could be created at all (a sandbox refusing clone3, a
-/// process limit), that is the probe's own `spawn` failure, not the tool's.
-fn run_bounded(command: &mut Command, wait: Duration) -> Result<Result<Ran, String>, Failure> {
+/// A tool started by [`start_bounded`], not yet collected.
+struct Running {
+    child: Child,
+    out: Drain,
+    err: Drain,
+    deadline: Instant,
+}
+
+impl Running {
+    /// Reads its output until it exits or its time is up (then its group
+    /// is killed); what it said and how it ended.
+    fn finish(mut self) -> Ran {
+        let status = settle(
+            &mut self.child,
+            &mut [&mut self.out, &mut self.err],
+            self.deadline,
+        );
+        if status.is_none() {
+            super::stop(&mut self.child);
+        }
+        self.out.read();
+        self.err.read();
+        Ran {
+            code: status.and_then(|s| s.code()),
+            stdout: self.out.text(),
+            stderr: self.err.text(),
+        }
+    }
+}
+
+/// Starts `command` with stdin null and its output on pipes, to be collected
+/// with [`Running::finish`] within `wait` of now. The outer `Err` is the
+/// probe's own `spawn` failure, when no process could be created at all (a
+/// sandbox refusing clone3, a process limit), not the tool's; the inner one
+/// says why the tool could not start.
+fn start_bounded(
+    command: &mut Command,
+    wait: Duration,
+) -> Result<Result<Running, String>, Failure> {
     let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -379,28 +439,20 @@ fn run_bounded(command: &mut Command, wait: Duration) -> Result<Result<Ran, Stri
     };
     // Read while waiting: a tool that fills its pipe is not stalled, and one
     // that leaves a process holding the pipe cannot block the probe.
-    let mut out = Drain::new(child.stdout.take().map(OwnedFd::from));
-    let mut err = Drain::new(child.stderr.take().map(OwnedFd::from));
-    let deadline = Instant::now() + wait;
-    let code = loop {
-        out.read();
-        err.read();
-        match child.try_wait() {
-            Ok(Some(status)) => break status.code(),
-            Ok(None) if Instant::now() < deadline => sleep(TICK),
-            _ => {
-                super::stop(&mut child);
-                break None;
-            }
-        }
-    };
-    out.read();
-    err.read();
-    Ok(Ok(Ran {
-        code,
-        stdout: out.text(),
-        stderr: err.text(),
+    let out = Drain::new(child.stdout.take().map(OwnedFd::from));
+    let err = Drain::new(child.stderr.take().map(OwnedFd::from));
+    Ok(Ok(Running {
+        child,
+        out,
+        err,
+        deadline: Instant::now() + wait,
     }))
+}
+
+/// Runs `command` for at most `wait` ([`start_bounded`], then
+/// [`Running::finish`]).
+fn run_bounded(command: &mut Command, wait: Duration) -> Result<Result<Ran, String>, Failure> {
+    Ok(start_bounded(command, wait)?.map(Running::finish))
 }
 
 #[cfg(test)]
