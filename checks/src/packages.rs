@@ -23,8 +23,11 @@
 //! judged modified, its version is just asked of the binary itself.
 
 use crate::host::HostFs;
+use std::collections::BTreeMap;
+use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// dpkg's status file.
 const STATUS: &str = "/var/lib/dpkg/status";
@@ -49,8 +52,7 @@ pub fn dpkg_version(host: &HostFs, binary: &Path) -> Option<String> {
     if !list.lines().any(|line| line == path) {
         return None;
     }
-    let (status, _) = host.read_text_up_to(STATUS, STATUS_CAP).ok()?;
-    installed_version(&status, name)
+    installed_versions(host)?.get(name).cloned()
 }
 
 /// An installed package's file, unchanged since dpkg installed it.
@@ -145,32 +147,96 @@ fn package_name(name: &str) -> bool {
 }
 
 /// The `Version:` of the stanza `Package: name` whose status is installed.
-/// The stanza is found by its `Package:` line, without splitting the whole
-/// file (a status file is about a MiB).
 fn installed_version(status: &str, name: &str) -> Option<String> {
-    let line = format!("Package: {name}\n");
-    let mut from = 0;
-    while let Some(at) = status[from..].find(&line) {
-        let start = from + at;
-        from = start + line.len();
-        if start != 0 && !status[..start].ends_with('\n') {
-            continue;
-        }
-        let stanza = &status[start..];
-        let stanza = stanza.find("\n\n").map_or(stanza, |end| &stanza[..end]);
-        let field = |key: &str| {
-            stanza
-                .lines()
-                .find_map(|line| line.strip_prefix(key))
-                .map(str::trim)
+    parse_installed(status).remove(name)
+}
+
+/// Every installed package's version, by name, from the text of dpkg's
+/// status file (about a MiB): stanza by stanza, each read only up to its
+/// `Package:`, `Status:` and `Version:` fields, which dpkg writes before the
+/// long ones (`Depends:`, `Description:`, `Conffiles:`).
+fn parse_installed(status: &str) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    let mut rest = status;
+    while !rest.is_empty() {
+        let (stanza, next) = match rest.find("\n\n") {
+            Some(end) => (&rest[..end], &rest[end + 2..]),
+            None => (rest, ""),
         };
-        if field("Status:").is_some_and(|s| s.ends_with(" installed")) {
-            if let Some(version) = field("Version:") {
-                return Some(version.to_string());
+        rest = next;
+        let (mut name, mut installed, mut version) = (None, None, None);
+        for line in stanza.lines() {
+            if let Some(value) = line.strip_prefix("Package:") {
+                name = Some(value.trim());
+            } else if let Some(value) = line.strip_prefix("Status:") {
+                installed = Some(value.trim_end().ends_with(" installed"));
+            } else if let Some(value) = line.strip_prefix("Version:") {
+                version = Some(value.trim());
+            }
+            if name.is_some() && installed.is_some() && version.is_some() {
+                break;
+            }
+        }
+        if let (Some(name), Some(true), Some(version)) = (name, installed, version) {
+            found
+                .entry(name.to_string())
+                .or_insert_with(|| version.to_string());
+        }
+    }
+    found
+}
+
+/// The installed versions of [`parse_installed`] for `host`'s status file.
+/// A run asks for several packages (the runtimes, podman, the network
+/// helpers, from several checks), so the parsed file is kept for as long as
+/// the file is the same one: the same inode, size, mtime and ctime (dpkg
+/// replaces it by renaming a new file over it). Nothing else is kept.
+fn installed_versions(host: &HostFs) -> Option<Arc<BTreeMap<String, String>>> {
+    type Memo = Option<(StatusKey, Arc<BTreeMap<String, String>>)>;
+    static MEMO: Mutex<Memo> = Mutex::new(None);
+    let meta = host.metadata(STATUS).ok()?;
+    let key = StatusKey {
+        file: host.resolve(STATUS),
+        dev: meta.dev(),
+        ino: meta.ino(),
+        size: meta.size(),
+        mtime: (meta.mtime(), meta.mtime_nsec()),
+        ctime: (meta.ctime(), meta.ctime_nsec()),
+    };
+    if let Ok(memo) = MEMO.lock() {
+        if let Some((known, versions)) = memo.as_ref() {
+            if *known == key {
+                return Some(Arc::clone(versions));
             }
         }
     }
-    None
+    let mut bytes = Vec::new();
+    std::fs::File::open(host.resolve(STATUS))
+        .ok()?
+        .take(STATUS_CAP)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    // Validating is much cheaper than replacing; a file that is not UTF-8
+    // is read the lenient way.
+    let versions = Arc::new(match std::str::from_utf8(&bytes) {
+        Ok(text) => parse_installed(text),
+        Err(_) => parse_installed(&String::from_utf8_lossy(&bytes)),
+    });
+    if let Ok(mut memo) = MEMO.lock() {
+        *memo = Some((key, Arc::clone(&versions)));
+    }
+    Some(versions)
+}
+
+/// Which status file, and which version of it.
+#[derive(Debug, PartialEq, Eq)]
+struct StatusKey {
+    file: PathBuf,
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
 }
 
 #[cfg(test)]
@@ -321,6 +387,22 @@ mod tests {
         assert_eq!(upstream("1:1.0.0~rc92+dfsg1-5"), "1.0.0~rc92+dfsg1");
         assert_eq!(upstream("1.8.1-1+deb12u1"), "1.8.1");
         assert_eq!(upstream("4.3.1"), "4.3.1");
+    }
+
+    #[test]
+    fn a_changed_status_file_is_read_again() {
+        let dir = runc_host();
+        let host = HostFs::rooted(dir.path());
+        assert!(unchanged(&host, Path::new("/usr/bin/runc")).is_some());
+        // dpkg renames a new status file into place.
+        let status = dir.path().join("var/lib/dpkg/status");
+        std::fs::write(
+            status.with_extension("new"),
+            "Package: runc\nStatus: deinstall ok config-files\nVersion: 1.1.5+ds1-1+deb12u1\n",
+        )
+        .unwrap();
+        std::fs::rename(status.with_extension("new"), &status).unwrap();
+        assert_eq!(unchanged(&host, Path::new("/usr/bin/runc")), None);
     }
 
     #[test]

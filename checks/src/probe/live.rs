@@ -35,6 +35,22 @@ const SWEEP_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of a broken child's stderr goes into the reason.
 const STDERR_IN_REASON: usize = 300;
 
+/// The order the probes start in: the ones that start other programs and
+/// wait for them first (slirp4netns's start, the holder with newuidmap and
+/// newgidmap, the storage probe's mounts), those that only make system calls
+/// last. Any probe missing here starts after these.
+const START_ORDER: [ProbeKind; 9] = [
+    ProbeKind::NetHelper,
+    ProbeKind::MultiMap,
+    ProbeKind::StorageDriver,
+    ProbeKind::NetTun,
+    ProbeKind::FuseOverlayfs,
+    ProbeKind::Overlay,
+    ProbeKind::IdmappedMount,
+    ProbeKind::BindMount,
+    ProbeKind::UsernsCreate,
+];
+
 /// Outcomes of probes that were run for real on this host.
 #[derive(Clone, Debug, Default)]
 pub struct LiveProbes {
@@ -55,6 +71,8 @@ impl LiveProbes {
         let mut wanted = kinds.to_vec();
         wanted.sort();
         wanted.dedup();
+        // The longest first: the whole set takes as long as the last to end.
+        wanted.sort_by_key(|kind| START_ORDER.iter().position(|k| k == kind));
         let json = match plan.to_json() {
             Ok(json) => json,
             Err(reason) => {
