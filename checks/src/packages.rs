@@ -128,10 +128,9 @@ pub fn unchanged(host: &HostFs, binary: &Path) -> Option<Packaged> {
             if !has {
                 return None;
             }
-            let (status, _) = host.read_text_up_to(STATUS, STATUS_CAP).ok()?;
             Some(Packaged {
                 package: name.to_string(),
-                version: installed_version(&status, name)?,
+                version: installed_versions(host)?.get(name)?.clone(),
                 file: file.clone(),
             })
         })
@@ -147,6 +146,7 @@ fn package_name(name: &str) -> bool {
 }
 
 /// The `Version:` of the stanza `Package: name` whose status is installed.
+#[cfg(test)]
 fn installed_version(status: &str, name: &str) -> Option<String> {
     parse_installed(status).remove(name)
 }
