@@ -26,7 +26,6 @@
 use super::super::plan::ProbePlan;
 use super::mounts::{verify_overlay, write_file};
 use super::{enter_user_and_mount_ns, fuse, make_scratch, Cleanup, Failure, Step};
-use nix::mount::{mount, MsFlags};
 use nix::sys::stat::{makedev, mknod, Mode, SFlag};
 use std::collections::BTreeMap;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -119,16 +118,12 @@ fn native(plan: &ProbePlan, facts: &mut BTreeMap<String, String>, cleanup: &mut 
     std::env::set_current_dir(&scratch)
         .map_err(|e| Failure::io("mkdtemp", &e, "changing into the scratch directory"))?;
     cleanup.moved_cwd = true;
-    let options = "lowerdir=lower1:lower2,upperdir=upper,workdir=work,userxattr";
-    facts.insert("options".into(), options.into());
-    mount(
-        Some("overlay"),
-        "merged",
-        Some("overlay"),
-        MsFlags::empty(),
-        Some(options),
-    )
-    .map_err(|e| Failure::errno("mount", e, &format!("mount(overlay, \"{options}\")")))?;
+    // With `volatile` when the kernel knows it (see `mounts::mount_overlay`).
+    let (result, options) = super::mounts::mount_overlay(
+        "lowerdir=lower1:lower2,upperdir=upper,workdir=work,userxattr",
+    );
+    facts.insert("options".into(), options.clone());
+    result.map_err(|e| Failure::errno("mount", e, &format!("mount(overlay, \"{options}\")")))?;
     cleanup.mounts.push(scratch.join("merged"));
     verify_overlay_lower1(&scratch)?;
     std::fs::remove_file(scratch.join("merged/from-lower"))
