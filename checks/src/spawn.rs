@@ -102,6 +102,41 @@ pub fn no_process(err: &io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::fd::AsFd;
+
+    #[test]
+    fn a_pause_ends_when_a_pipe_has_something_or_closes() {
+        let (read, write) = nix::unistd::pipe().unwrap();
+        let started = Instant::now();
+        assert!(!pause(&[read.as_fd()], Duration::from_millis(30)));
+        assert!(started.elapsed() >= Duration::from_millis(25));
+        nix::unistd::write(&write, b"x").unwrap();
+        let started = Instant::now();
+        assert!(pause(&[read.as_fd()], Duration::from_secs(5)));
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let (read, write) = nix::unistd::pipe().unwrap();
+        drop(write);
+        assert!(pause(&[read.as_fd()], Duration::from_secs(5)));
+        // Nothing to wait on: a plain sleep.
+        let started = Instant::now();
+        assert!(!pause(&[], Duration::from_millis(5)));
+        assert!(started.elapsed() >= Duration::from_millis(5));
+    }
+
+    #[test]
+    fn backoff_grows_while_idle_and_never_passes_the_deadline() {
+        let (read, _write) = nix::unistd::pipe().unwrap();
+        let mut backoff = Backoff::default();
+        let deadline = Instant::now() + Duration::from_millis(40);
+        let mut turns = 0;
+        while Instant::now() < deadline {
+            backoff.pause(&[read.as_fd()], deadline);
+            turns += 1;
+        }
+        // 0.2, 0.4, 0.8, ... 10 ms: a handful of turns, not one per tick.
+        assert!((3..=20).contains(&turns), "{turns} turns");
+        assert!(Instant::now() < deadline + Duration::from_millis(15));
+    }
 
     #[test]
     fn errnos_are_named_and_described() {

@@ -27,14 +27,12 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 /// How long the mount may take to appear.
 const MOUNT_WAIT: Duration = Duration::from_secs(2);
 /// How long fuse-overlayfs may take to end after the unmount.
 const EXIT_WAIT: Duration = Duration::from_secs(1);
-const TICK: Duration = Duration::from_millis(10);
 
 /// Runs the probe.
 pub(super) fn probe(
@@ -116,6 +114,7 @@ fn mount_and_verify(
     let daemon = cleanup.daemon.insert(child);
     let merged: PathBuf = scratch.join("merged");
     let deadline = Instant::now() + MOUNT_WAIT;
+    let mut backoff = crate::spawn::Backoff::default();
     while !is_fuse_mounted(&merged) {
         if let Ok(Some(status)) = daemon.try_wait() {
             let exit = describe_exit(status);
@@ -135,7 +134,7 @@ fn mount_and_verify(
                 ),
             ));
         }
-        sleep(TICK);
+        backoff.pause(&[], deadline);
     }
     cleanup.mounts.push(merged.clone());
     verify_overlay(scratch)?;
@@ -150,10 +149,11 @@ fn mount_and_verify(
 /// Waits up to [`EXIT_WAIT`] for fuse-overlayfs to end after its unmount.
 fn await_exit(daemon: &mut Child) -> String {
     let deadline = Instant::now() + EXIT_WAIT;
+    let mut backoff = crate::spawn::Backoff::default();
     loop {
         match daemon.try_wait() {
             Ok(Some(status)) => return describe_exit(status),
-            Ok(None) if Instant::now() < deadline => sleep(TICK),
+            Ok(None) if Instant::now() < deadline => backoff.pause(&[], deadline),
             _ => return "still running after the unmount (killed)".into(),
         }
     }
