@@ -7,7 +7,8 @@
 # XDG_RUNTIME_DIR set.
 # Wall time with hyperfine, peak memory with GNU time. Run as root on Debian:
 #   bash bench/compare.sh [USER]      (default: $ROOTLESS_DOCTOR_TEST_USER or rdtest)
-# The docker script comes from Debian's docker.io package, unpacked with
+# The docker script comes from Debian's docker.io package: its installed
+# /usr/share/docker.io/contrib when docker.io is installed, else unpacked with
 # `apt-get download` and `dpkg -x` (installing it would start a daemon).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,11 @@ work=$(mktemp -d /tmp/rd-bench.XXXXXX)
 trap 'pkill -u "$user" -x catatonit 2>/dev/null || true; rm -rf "$work"' EXIT
 chmod 755 "$work"
 cp target/release/rootless-doctor "$work/"
-(cd "$work" && apt-get download docker.io >/dev/null 2>&1 && dpkg -x docker.io_*.deb docker)
-contrib="$work/docker/usr/share/docker.io/contrib"
+contrib=/usr/share/docker.io/contrib
+if [ ! -x "$contrib/dockerd-rootless-setuptool.sh" ]; then
+    (cd "$work" && apt-get download docker.io >/dev/null 2>&1 && dpkg -x docker.io_*.deb docker)
+    contrib="$work/docker/usr/share/docker.io/contrib"
+fi
 install -d -m 0700 -o "$user" "$work/xdg" "$work/home"
 mkdir -p "$work/b/rootfs/bin" && cp /bin/busybox "$work/b/rootfs/bin/" && ln -s busybox "$work/b/rootfs/bin/sh"
 chown -R "$user" "$work/b"
@@ -37,12 +41,14 @@ with open(sys.argv[1], "w") as f:
 PY
 chmod 644 "$work/log"
 as_user="runuser -u $user -- env -i PATH=$contrib:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=$work/home XDG_RUNTIME_DIR=$work/xdg"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine --warmup 2 --runs 20 -N --ignore-failure \
     -n docker-check "$as_user $contrib/dockerd-rootless-setuptool.sh check --skip-iptables" \
     -n podman-info "$as_user podman info" \
     -n doctor-check "$as_user $work/rootless-doctor --format json" \
     -n doctor-bundle "$as_user $work/rootless-doctor bundle $work/b --format json" \
     -n doctor-explain-10MB "$as_user sh -c '$work/rootless-doctor explain --no-probe < $work/log'"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 peak() {
     local name=$1; shift
     /usr/bin/time -f "$name: peak RSS %M KiB" $as_user "$@" >/dev/null 2>"$work/time.err" || true
