@@ -181,7 +181,38 @@ impl Found {
             .find(|e| e.engine == Engine::Podman)?
             .packaged
             .as_deref()
-            .and_then(|v| packages::upstream(v).split('.').next()?.parse().ok())
+            .and_then(|v| {
+                // As `network.helper` reads it: `MAJOR.MINOR` at least.
+                let core = packages::upstream(v).split(['+', '~', '-']).next()?;
+                let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+                let major = parts.next()??;
+                parts.next()??;
+                Some(major)
+            })
+    }
+
+    /// The helpers the engines may use: those [`resolve`] gives, or every
+    /// one when podman's version (which decides its default) is unknown.
+    pub fn in_use(&self) -> Vec<Helper> {
+        let podman_unknown = self
+            .engines
+            .iter()
+            .any(|e| e.engine == Engine::Podman && e.packaged.is_none());
+        if podman_unknown {
+            return vec![Helper::Slirp4netns, Helper::Pasta, Helper::Vpnkit];
+        }
+        resolve(self, self.podman_major())
+            .iter()
+            .filter_map(|r| r.helper)
+            .collect()
+    }
+
+    /// The slirp4netns the `net-helper` probe starts: only when an engine
+    /// may use it (nothing reads the start otherwise).
+    pub fn slirp4netns_to_start(&self) -> Option<PathBuf> {
+        self.slirp4netns
+            .clone()
+            .filter(|_| self.in_use().contains(&Helper::Slirp4netns))
     }
 
     /// The binaries whose `--version` the `net-helper` probe runs, only
@@ -197,14 +228,7 @@ impl Found {
             .iter()
             .find(|e| e.engine == Engine::Podman && e.packaged.is_none())
             .map(|e| e.path.clone());
-        let in_use: Vec<Helper> = if podman.is_some() {
-            vec![Helper::Slirp4netns, Helper::Pasta, Helper::Vpnkit]
-        } else {
-            resolve(self, self.podman_major())
-                .iter()
-                .filter_map(|r| r.helper)
-                .collect()
-        };
+        let in_use = self.in_use();
         let mut tools: Vec<PathBuf> = podman.into_iter().collect();
         for helper in [Helper::Slirp4netns, Helper::Pasta, Helper::Vpnkit] {
             let Some(path) = self.helper_path(helper) else {

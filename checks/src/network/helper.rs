@@ -565,6 +565,17 @@ mod tests {
             found.tools(),
             vec![std::path::PathBuf::from("/usr/bin/pasta")]
         );
+        // Nothing uses slirp4netns: it is not started either.
+        assert_eq!(found.slirp4netns_to_start(), None);
+        assert_eq!(
+            packaged_found().slirp4netns_to_start(),
+            Some("/usr/bin/slirp4netns".into())
+        );
+        let no_engine = Found {
+            engines: Vec::new(),
+            ..packaged_found()
+        };
+        assert_eq!(no_engine.slirp4netns_to_start(), None);
         // podman without a package: its version decides, so every helper it
         // may use is asked, slirp4netns only when its package does not tell.
         let mut found = packaged_found();

@@ -110,7 +110,7 @@ pub fn plan_for(host: &HostFs, subject: &Subject, drop_privileges: bool) -> Prob
     let configured = first.and_then(|s| s.mount_program.clone());
     ProbePlan {
         net_tools: network.tools(),
-        slirp4netns: network.slirp4netns.clone(),
+        slirp4netns: network.slirp4netns_to_start(),
         storage_dir,
         storage_mount_program_configured: configured.is_some(),
         storage_mount_program: configured.or_else(|| fuse_overlayfs.clone()),
