@@ -25,6 +25,8 @@ if [ "$(id -u)" = 0 ]; then
     packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp strace"
     # Rootless networking for tests/network_truth.rs: podman with slirp4netns, ip.
     packages="$packages podman slirp4netns iproute2"
+    # bwrap, a bare runtime of tests/engine_runtimes_truth.rs.
+    packages="$packages bubblewrap"
     # The consumers of the man page and completion scripts, and dpkg-shlibdeps
     # for the package's Depends (tests/shell.rs, tests/package.sh).
     packages="$packages groff-base mandoc man-db zsh fish dpkg-dev"
