@@ -41,7 +41,7 @@ use crate::check::{CheckDef, CheckResult, EngineVerdict, OciRuntime, Tool, Verdi
 use crate::model::Status;
 use crate::{idmap, mount, runtime, userns};
 
-/// The engines' names, in report order (shared/DESIGN.md's `engines`).
+/// The engines' names, in report order.
 pub const ORDER: &[&str] = &[
     "podman",
     "docker",
