@@ -422,7 +422,7 @@ fn bad_report_targets_are_usage_errors_and_write_failures_exit_2() {
 
 /// A fixture host with runc, crun and bwrap installed, whose user namespaces
 /// and bind mounts work (replayed probes), and a runtime directory for alice.
-fn with_runtimes() -> Test {
+pub(crate) fn with_runtimes() -> Test {
     let test = Test::new()
         .file("usr/sbin/runc", "#!/bin/sh\n")
         .mode("usr/sbin/runc", 0o755)
