@@ -118,8 +118,9 @@ fn expected_check(stderr: &str) -> Option<&'static str> {
     }
 }
 
-/// What the real runtime did: `Ok(())` when it ran, else its last line of
-/// error (runc's message without its log prefix) and its whole stderr.
+/// What the real runtime did: `Ok(())` when it ran, else the line of its
+/// error that names the cause (runc's message without its log prefix) and
+/// its whole stderr.
 fn real_run(
     live: &Live,
     state: State,
@@ -143,11 +144,18 @@ fn real_run(
         Ok(())
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.trim().lines().last().unwrap_or("(no error)");
-        // runc logs `time=... level=error msg="..."`: the message is the error.
-        let error = match last.split_once("msg=\"") {
+        // The line that names the cause (runc logs it before its summary),
+        // else the last; runc's `time=... level=... msg="..."` shows its msg.
+        let lines: Vec<&str> = stderr.trim().lines().collect();
+        let line = lines
+            .iter()
+            .find(|l| expected_check(l).is_some())
+            .or(lines.last())
+            .copied()
+            .unwrap_or("(no error)");
+        let error = match line.split_once("msg=\"") {
             Some((_, msg)) => msg.trim_end_matches('"'),
-            None => last,
+            None => line,
         };
         Err((error.to_string(), stderr.to_string()))
     }
