@@ -93,12 +93,8 @@ fn root_cause(results: &[CheckResult], check: &'static CheckDef) -> &'static Che
     let mut cause = check;
     // Bounded: a chain is at most as long as the report.
     for _ in 0..results.len() {
-        match result_of(results, cause).and_then(|r| r.outcome.blocked_by) {
-            Some(by)
-                if result_of(results, cause).map(|r| r.outcome.status) == Some(Status::Skip) =>
-            {
-                cause = by;
-            }
+        match result_of(results, cause).map(|r| (r.outcome.status, r.outcome.blocked_by)) {
+            Some((Status::Skip, Some(by))) => cause = by,
             _ => break,
         }
     }
