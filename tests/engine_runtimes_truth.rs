@@ -22,7 +22,11 @@
 //!   refuses `unshare` and `clone` with `CLONE_NEWUSER` (EPERM) and `clone3`
 //!   (ENOSYS, so callers fall back to `clone`): no user namespace for the
 //!   user, and the host itself untouched (a `user.max_user_namespaces=0`
-//!   would break every other user's containers while it lasts).
+//!   would break every other user's containers while it lasts);
+//! - `unreadable`: first on the user's PATH, a copy of runc owned by root
+//!   with mode 0711: runc 1.1.5 must read its own binary to clone it ("you
+//!   have no read access to runc binary file"), so it fails, while crun and
+//!   bwrap are as healthy.
 //!
 //! An agreement table is printed (`--nocapture` shows it). Skipped with a
 //! reason when not root, without `ROOTLESS_DOCTOR_TEST_USER`, for a runtime
@@ -32,6 +36,8 @@
 use crate::harness::assert_valid_report;
 use crate::live::{live, parse_report, Live, PATH};
 use serde_json::Value;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -67,11 +73,27 @@ struct State {
     xdg: bool,
     /// Under the `no-userns` seccomp filter.
     no_userns: bool,
+    /// A copy of runc the user may execute but not read comes first on PATH.
+    unreadable_runc: bool,
+}
+
+/// The directory with the unreadable copy of runc.
+fn unreadable_dir(live: &Live) -> PathBuf {
+    live.dir.path().join("unreadable-bin")
+}
+
+/// The PATH of the user's runs in `state`.
+fn path_of(live: &Live, state: State) -> String {
+    if state.unreadable_runc {
+        format!("{}:{PATH}", unreadable_dir(live).display())
+    } else {
+        PATH.to_string()
+    }
 }
 
 /// Runs `argv` as the test user in `state`, with a clean environment.
 fn as_user(live: &Live, state: State, argv: &[&str]) -> Output {
-    let mut env = vec![format!("PATH={PATH}")];
+    let mut env = vec![format!("PATH={}", path_of(live, state))];
     if state.xdg {
         env.push(format!("XDG_RUNTIME_DIR={}", live.xdg.display()));
     }
@@ -99,7 +121,9 @@ fn as_user(live: &Live, state: State, argv: &[&str]) -> Output {
 /// The check a runtime's error names, by its own wording (runc 1.1.5,
 /// crun 1.8.1, bwrap 0.8.0); `None` for an error this table does not know.
 fn expected_check(stderr: &str) -> Option<&'static str> {
-    if stderr.contains("cgroups in hybrid mode not supported") {
+    if stderr.contains("cgroups in hybrid mode not supported")
+        || stderr.contains("no read access to runc binary")
+    {
         Some("runtime.oci-runtime")
     } else if stderr.contains("/run/runc")
         || stderr.contains("/run/crun")
@@ -277,6 +301,14 @@ fn run_state(test: &str, state: State) {
             return;
         }
     }
+    if state.unreadable_runc {
+        let dir = unreadable_dir(&live);
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = dir.join("runc");
+        fs::copy(installed("runc").unwrap(), &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o711)).unwrap();
+    }
     let bundle = live.bundle(&format!("engines-{}", state.name), false);
     let disagreements = compare(&live, state, &bundle);
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
@@ -290,6 +322,7 @@ fn bare_runtimes_agree_on_a_healthy_host() {
             name: "healthy",
             xdg: true,
             no_userns: false,
+            unreadable_runc: false,
         },
     );
 }
@@ -302,6 +335,7 @@ fn bare_runtimes_agree_without_xdg_runtime_dir() {
             name: "xdg-unset",
             xdg: false,
             no_userns: false,
+            unreadable_runc: false,
         },
     );
 }
@@ -314,6 +348,20 @@ fn bare_runtimes_agree_without_user_namespaces() {
             name: "no-userns",
             xdg: true,
             no_userns: true,
+            unreadable_runc: false,
+        },
+    );
+}
+
+#[test]
+fn bare_runtimes_agree_with_an_unreadable_runc() {
+    run_state(
+        "bare_runtimes_agree_with_an_unreadable_runc",
+        State {
+            name: "unreadable",
+            xdg: true,
+            no_userns: false,
+            unreadable_runc: true,
         },
     );
 }
