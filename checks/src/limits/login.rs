@@ -294,7 +294,11 @@ fn conf_files(host: &HostFs) -> Vec<String> {
         .collect();
     names.sort();
     std::iter::once("/etc/security/limits.conf".to_string())
-        .chain(names.into_iter().map(|n| format!("/etc/security/limits.d/{n}")))
+        .chain(
+            names
+                .into_iter()
+                .map(|n| format!("/etc/security/limits.d/{n}")),
+        )
         .collect()
 }
 
@@ -344,7 +348,10 @@ mod tests {
     fn systemd_values_parse() {
         assert_eq!(systemd_value("1024:524288").unwrap().show(), "1024:524288");
         assert_eq!(systemd_value("4096").unwrap().show(), "4096:4096");
-        assert_eq!(systemd_value("infinity").unwrap().show(), "unlimited:unlimited");
+        assert_eq!(
+            systemd_value("infinity").unwrap().show(),
+            "unlimited:unlimited"
+        );
         assert_eq!(systemd_value("lots"), None);
     }
 
@@ -365,7 +372,11 @@ mod tests {
             "/etc/security/limits.conf",
             "# comment\n*  hard  nofile  8192\nalice hard nofile 4096 # mine\n* hard nofile 100000\n",
         );
-        put(root, "/etc/security/limits.d/90-x.conf", "* - nofile unlimited\n");
+        put(
+            root,
+            "/etc/security/limits.d/90-x.conf",
+            "* - nofile unlimited\n",
+        );
         let e = estimate(&host, &alice(&[]), Item::Nofile, false, Some(1_048_576)).unwrap();
         assert_eq!(e.pair.hard, Some(4096), "the user's own line outranks *");
         assert_eq!(e.pair.soft, Some(1_048_576).map(|s: u64| s.min(4096)));
@@ -383,10 +394,18 @@ mod tests {
         let host = HostFs::rooted(root);
         let e = estimate(&host, &alice(&[]), Item::Nofile, true, None).unwrap();
         assert_eq!(e.pair.show(), "1024:524288");
-        put(root, "/etc/systemd/system.conf", "[Manager]\n#DefaultLimitNOFILE=1\nDefaultLimitNOFILE=2048:8192\n");
+        put(
+            root,
+            "/etc/systemd/system.conf",
+            "[Manager]\n#DefaultLimitNOFILE=1\nDefaultLimitNOFILE=2048:8192\n",
+        );
         let e = estimate(&host, &alice(&[]), Item::Nofile, true, None).unwrap();
         assert_eq!(e.pair.show(), "2048:8192");
-        put(root, "/etc/systemd/system.conf.d/50-x.conf", "[Manager]\nDefaultLimitNOFILE=16384\n");
+        put(
+            root,
+            "/etc/systemd/system.conf.d/50-x.conf",
+            "[Manager]\nDefaultLimitNOFILE=16384\n",
+        );
         let e = estimate(&host, &alice(&[]), Item::Nofile, true, None).unwrap();
         assert_eq!(e.pair.show(), "16384:16384");
         assert!(estimate(&host, &alice(&[]), Item::Nproc, true, None).is_none());

@@ -138,9 +138,8 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
         }
     }
     if facts.nofile.is_none() {
-        facts.unreadable = Some(
-            "neither systemd's DefaultLimitNOFILE nor /proc/1/limits could be read".into(),
-        );
+        facts.unreadable =
+            Some("neither systemd's DefaultLimitNOFILE nor /proc/1/limits could be read".into());
     }
     facts
 }
@@ -229,7 +228,9 @@ pub fn judge(facts: &Facts) -> Outcome {
 /// The value a fix sets: what podman asks for, within fs.nr_open.
 fn target(facts: &Facts, item: Item) -> u64 {
     match item {
-        Item::Nofile => facts.nr_open.map_or(ENGINE_NOFILE, |n| n.min(ENGINE_NOFILE)),
+        Item::Nofile => facts
+            .nr_open
+            .map_or(ENGINE_NOFILE, |n| n.min(ENGINE_NOFILE)),
         Item::Nproc => NPROC_FIX,
     }
 }

@@ -29,14 +29,20 @@ fn a_low_hard_nofile_warns_with_the_value() {
     let out = judge(&facts(pair(1024, 4096), pair(96362, 96362)));
     assert_eq!(out.status, Status::Warn);
     assert!(out.is(Code::NofileLow));
-    assert!(out.message.contains("is 4096 (below 65536)"), "{}", out.message);
+    assert!(
+        out.message.contains("is 4096 (below 65536)"),
+        "{}",
+        out.message
+    );
     assert!(out.message.contains("4096:4096"), "{}", out.message);
     assert!(out
         .evidence
         .contains(&Evidence::setting("RLIMIT_NOFILE", "1024:4096")));
     assert_eq!(
         out.remediation[0].commands,
-        vec!["echo 'alice - nofile 1048576' > /etc/security/limits.d/90-rootless-alice-nofile.conf"]
+        vec![
+            "echo 'alice - nofile 1048576' > /etc/security/limits.d/90-rootless-alice-nofile.conf"
+        ]
     );
     assert_eq!(out.remediation.len(), 1, "no systemd, no drop-in");
 }
@@ -146,7 +152,11 @@ Max open files            1024                 4096                 files
         let out = judge(&gather(&host, &subject));
         assert!(out.is(Code::NofileLow), "{out:?}");
         assert!(out.message.starts_with("a login of alice's"));
-        put(root, "/etc/security/limits.d/10-dev.conf", "@dev hard nofile 1048576\n");
+        put(
+            root,
+            "/etc/security/limits.d/10-dev.conf",
+            "@dev hard nofile 1048576\n",
+        );
         let out = judge(&gather(&host, &subject));
         assert_eq!(out.status, Status::Pass, "{out:?}");
         assert!(out.evidence.contains(&Evidence::file_line(

@@ -18,7 +18,9 @@ use crate::host::HostFs;
 pub const LOGINUID_UNSET: u32 = u32::MAX;
 
 /// Programs that switch users without starting a login session.
-pub const SWITCHERS: &[&str] = &["su", "sudo", "runuser", "doas", "pkexec", "sudo-rs", "su-rs"];
+pub const SWITCHERS: &[&str] = &[
+    "su", "sudo", "runuser", "doas", "pkexec", "sudo-rs", "su-rs",
+];
 
 /// How many ancestors are walked at most.
 const MAX_ANCESTORS: usize = 32;

@@ -51,7 +51,9 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
         uid: subject.uid,
         is_root: subject.is_root(),
         systemd: systemd::booted(host),
-        lingering: host.symlink_metadata(systemd::linger_file(&subject.name)).is_ok(),
+        lingering: host
+            .symlink_metadata(systemd::linger_file(&subject.name))
+            .is_ok(),
     }
 }
 
@@ -134,7 +136,9 @@ mod tests {
         let out = judge(&facts(true, false));
         assert_eq!(out.status, Status::Warn);
         assert!(out.is(Code::LingerOff));
-        assert!(out.message.contains("/var/lib/systemd/linger/alice is missing"));
+        assert!(out
+            .message
+            .contains("/var/lib/systemd/linger/alice is missing"));
         assert_eq!(
             out.remediation[0].commands,
             vec!["loginctl enable-linger alice"]

@@ -117,7 +117,11 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
                 facts.name
             ))
             .with_all(evidence);
-            if facts.entry.as_ref().is_some_and(|e| e.without_login(facts.uid)) {
+            if facts
+                .entry
+                .as_ref()
+                .is_some_and(|e| e.without_login(facts.uid))
+            {
                 outcome = outcome.with(Evidence::fact(
                     "note",
                     "entered without a login session, but the environment leads to the user bus",
@@ -153,9 +157,7 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
             .fixes(login_fixes(name)),
             None => Finding::warn(
                 Code::NoUserManager,
-                format!(
-                    "no systemd user manager runs for {name} ({manager} is missing): {effect}"
-                ),
+                format!("no systemd user manager runs for {name} ({manager} is missing): {effect}"),
             )
             .fixes(login_fixes(name)),
         });
@@ -178,7 +180,10 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
         );
     }
     let entry = facts.entry.as_ref()?;
-    if let Some(path) = entry.bus_path().filter(|p| PathBuf::from(p) != systemd::bus_socket(uid)) {
+    if let Some(path) = entry
+        .bus_path()
+        .filter(|p| PathBuf::from(p) != systemd::bus_socket(uid))
+    {
         let whose = if path == systemd::SYSTEM_BUS || path.starts_with("/var/run/dbus/") {
             "the system bus".to_string()
         } else {
@@ -208,7 +213,13 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
             )
             .as_user()
             .until_reboot()])
-            .fixes(switched.is_some().then(|| login_fixes(name)).into_iter().flatten()),
+            .fixes(
+                switched
+                    .is_some()
+                    .then(|| login_fixes(name))
+                    .into_iter()
+                    .flatten(),
+            ),
         );
     }
     let how = switched?;
@@ -235,7 +246,10 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
         .fixes([Remediation::root(
             format!("or, in this shell, point the environment at {name}'s session"),
             vec![
-                format!("export XDG_RUNTIME_DIR={}", systemd::runtime_dir(uid).display()),
+                format!(
+                    "export XDG_RUNTIME_DIR={}",
+                    systemd::runtime_dir(uid).display()
+                ),
                 format!("export DBUS_SESSION_BUS_ADDRESS=unix:path={bus}"),
             ],
         )
@@ -279,7 +293,11 @@ fn evidence(facts: &Facts) -> Vec<Evidence> {
     let found = |yes: bool| if yes { "socket" } else { "missing" };
     let mut evidence = vec![Evidence::fact(
         systemd::BOOTED_DIR,
-        if facts.systemd { "directory" } else { "missing" },
+        if facts.systemd {
+            "directory"
+        } else {
+            "missing"
+        },
     )];
     if facts.systemd {
         evidence.push(Evidence::fact(
@@ -297,8 +315,14 @@ fn evidence(facts: &Facts) -> Vec<Evidence> {
             "DBUS_SESSION_BUS_ADDRESS",
             unset(&entry.bus_address),
         ));
-        evidence.push(Evidence::setting("XDG_RUNTIME_DIR", unset(&entry.xdg_runtime_dir)));
-        evidence.push(Evidence::setting("XDG_SESSION_ID", unset(&entry.session_id)));
+        evidence.push(Evidence::setting(
+            "XDG_RUNTIME_DIR",
+            unset(&entry.xdg_runtime_dir),
+        ));
+        evidence.push(Evidence::setting(
+            "XDG_SESSION_ID",
+            unset(&entry.session_id),
+        ));
         evidence.push(Evidence::fact(
             "/proc/self/loginuid",
             match entry.loginuid {

@@ -64,7 +64,9 @@ fn no_manager_warns_with_the_ways_in() {
     let out = judge(&f, &debian());
     assert_eq!(out.status, Status::Warn);
     assert!(out.is(Code::NoUserManager));
-    assert!(out.message.contains("/run/user/1000/systemd/private is missing"));
+    assert!(out
+        .message
+        .contains("/run/user/1000/systemd/private is missing"));
     assert_eq!(out.remediation[0].commands, vec!["machinectl shell alice@"]);
     assert!(out.remediation[0]
         .summary
@@ -85,7 +87,8 @@ fn no_manager_after_runuser_is_no_login_session() {
     assert!(out.is(Code::NoLoginSession));
     assert!(out.names(Code::NoUserManager));
     assert!(
-        out.message.starts_with("this shell was entered with runuser"),
+        out.message
+            .starts_with("this shell was entered with runuser"),
         "{}",
         out.message
     );
