@@ -173,18 +173,14 @@ pub fn judge(facts: &Facts) -> Outcome {
     let nofile_low = nofile_hard.is_some_and(|h| h < NOFILE_LOW);
     let nproc_low = nproc_soft.is_some_and(|s| s < NPROC_LOW);
     let given = nofile_hard.map_or(ENGINE_NOFILE, |h| h.min(ENGINE_NOFILE));
-    let whose = if facts.own {
-        format!("{name}'s")
-    } else {
-        format!("a login of {name}'s")
-    };
+    let at = if facts.own { "" } else { " at login" };
     let mut problems: Vec<(Code, String)> = Vec::new();
     let mut fixes = Vec::new();
     if nofile_low {
         problems.push((
             Code::NofileLow,
             format!(
-                "{whose} hard open-file limit is {} (below {NOFILE_LOW}): podman gives its \
+                "{name}'s hard open-file limit{at} is {} (below {NOFILE_LOW}): podman gives its \
                  containers {given}:{given} open files instead of {ENGINE_NOFILE}, and a \
                  --ulimit nofile above {given} fails (runc: \"error setting rlimit type 7: \
                  operation not permitted\")",
@@ -197,7 +193,7 @@ pub fn judge(facts: &Facts) -> Outcome {
         problems.push((
             Code::NprocLow,
             format!(
-                "{whose} process limit is {} (below {NPROC_LOW}): it counts every process of \
+                "{name}'s process limit{at} is {} (below {NPROC_LOW}): it counts every process of \
                  uid {} and podman passes it to its containers, so they fail to fork \
                  (\"resource temporarily unavailable\")",
                 show(nproc_soft),
@@ -217,7 +213,7 @@ pub fn judge(facts: &Facts) -> Outcome {
             .fixes(fixes);
     }
     Outcome::pass(format!(
-        "{whose} hard open-file limit is {} and process limit {}: podman gives its containers \
+        "{name}'s hard open-file limit{at} is {} and its process limit {}: podman gives its containers \
          {given}:{given} open files",
         show(nofile_hard),
         show(nproc_soft)

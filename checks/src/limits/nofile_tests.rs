@@ -151,7 +151,9 @@ Max open files            1024                 4096                 files
         subject.is_invoker = false;
         let out = judge(&gather(&host, &subject));
         assert!(out.is(Code::NofileLow), "{out:?}");
-        assert!(out.message.starts_with("a login of alice's"));
+        assert!(out
+            .message
+            .starts_with("alice's hard open-file limit at login is 4096"));
         put(
             root,
             "/etc/security/limits.d/10-dev.conf",
