@@ -21,7 +21,7 @@ use crate::model::{Evidence, Remediation, Status};
 use crate::shell::quote;
 use crate::subject::Subject;
 use crate::systemd;
-use std::path::PathBuf;
+use std::path::Path;
 
 pub static USER_MANAGER: CheckDef = CheckDef {
     id: "session.user-manager",
@@ -182,7 +182,7 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
     let entry = facts.entry.as_ref()?;
     if let Some(path) = entry
         .bus_path()
-        .filter(|p| PathBuf::from(p) != systemd::bus_socket(uid))
+        .filter(|p| systemd::bus_socket(uid) != Path::new(p))
     {
         let whose = if path == systemd::SYSTEM_BUS || path.starts_with("/var/run/dbus/") {
             "the system bus".to_string()
@@ -229,7 +229,7 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
         || entry
             .xdg_runtime_dir
             .as_deref()
-            .is_some_and(|d| PathBuf::from(d) == systemd::runtime_dir(uid));
+            .is_some_and(|d| systemd::runtime_dir(uid) == Path::new(d));
     if leads_to_bus {
         return None;
     }
