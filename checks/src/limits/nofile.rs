@@ -261,13 +261,14 @@ fn raise(facts: &Facts, item: Item) -> Vec<Remediation> {
             Remediation::root(
                 format!(
                     "and for {name}'s systemd user manager and its units (rootless dockerd, \
-                     podman's units): a user@.service drop-in, then restart it"
+                     podman's units): a user@.service drop-in, in force from the manager's next \
+                     start (log out everywhere, or `systemctl restart user@{}.service`)",
+                    facts.uid
                 ),
                 vec![
                     format!("mkdir -p {}", quote(&dir)),
                     format!("printf '[Service]\\n{setting}\\n' > {}", quote(&dropin)),
                     "systemctl daemon-reload".to_string(),
-                    format!("systemctl restart user@{}.service", facts.uid),
                 ],
             )
             .unless(format!("grep -qsx '{setting}' {}", quote(&dropin))),

@@ -85,7 +85,6 @@ fn systemd_hosts_get_a_user_manager_drop_in() {
             "mkdir -p /etc/systemd/system/user@1000.service.d",
             "printf '[Service]\\nLimitNOFILE=1048576\\n' > /etc/systemd/system/user@1000.service.d/90-rootless-nofile.conf",
             "systemctl daemon-reload",
-            "systemctl restart user@1000.service",
         ]
     );
 }

@@ -268,17 +268,19 @@ fn entered_by(entry: &Entry) -> String {
     }
 }
 
-/// The ways into a real session of `name`, and lingering.
+/// The ways into a real session of `name` (interactive, so no command the
+/// setup script would run), and lingering.
 fn login_fixes(name: &str) -> Vec<Remediation> {
     let user = quote(name);
     vec![
         Remediation::root(
             format!(
-                "enter a login session of {name} (starts its user manager and sets \
-                 XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS); or `ssh {name}@localhost`; \
-                 one command: `systemd-run --user -M {name}@ --pty podman info`"
+                "enter a login session of {name}, which starts its user manager and sets \
+                 XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS: `machinectl shell {user}@` \
+                 (as root), `ssh {user}@localhost`, or for one command \
+                 `systemd-run --user -M {user}@ --pty podman info`; not su, sudo or runuser"
             ),
-            vec![format!("machinectl shell {user}@")],
+            Vec::new(),
         )
         .until_reboot(),
         Remediation::root(
