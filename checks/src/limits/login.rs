@@ -4,13 +4,15 @@
 //! /proc/1/limits), then the lines of /etc/security/limits.conf and
 //! limits.d/*.conf that pam_limits applies to the user.
 //!
-//! pam_limits ranks a line by its domain: the user's name first, then
-//! `@group` (primary or supplementary), then uid ranges (`1000:`), then `*`;
-//! a lower-ranked line never overrides a higher-ranked one, and among equals
-//! the last one read wins (limits.conf, then limits.d in lexical order).
-//! Group, range and `*` lines do not apply to root. `-` sets both limits;
-//! `unlimited`, `infinity` and `-1` mean no limit, which for `nofile` is
-//! `fs.nr_open`. A soft limit above the hard one is lowered to it.
+//! As pam_limits' `parse_config_file` and `process_limit` do: a line's
+//! domain ranks it, the user's name or a uid range (`1000:`, `:1000`) first,
+//! then a group (`@name`, `@:gid`, a primary gid range `@100:200`), then `*`;
+//! `%` lines count logins only. A lower-ranked line never overrides a
+//! higher-ranked one, and among equals the last one read wins (limits.conf,
+//! then limits.d in lexical order). `-` sets both limits; `unlimited`,
+//! `infinity`, `-1` and `-` mean no limit, which for `nofile` is `fs.nr_open`.
+//! A two-field `DOMAIN -` line for the user makes pam_limits set nothing at
+//! all. A soft limit above the hard one is lowered to it.
 //!
 //! Decisions: docs/checks/limits.md, section `limits.nofile`.
 
@@ -60,31 +62,50 @@ pub struct User<'a> {
 }
 
 impl User<'_> {
-    /// pam_limits' rank of a domain for this user, lower wins; `None` when
-    /// the line is not for them.
+    /// pam_limits' rank of a domain for this user (its `LIMITS_DEF_*`
+    /// source), lower wins; `None` when the line is not for them.
     fn rank(&self, domain: &str) -> Option<u8> {
         if domain == self.name {
             return Some(0);
         }
-        if self.uid == 0 {
+        if let Some(group) = domain.strip_prefix('@') {
+            let matches = match group.split_once(':') {
+                // `@:GID`: any group of the user with that gid.
+                Some(("", gid)) => gid
+                    .parse::<u32>()
+                    .is_ok_and(|gid| gid == self.gid || self.member_of(|g| g.gid == gid)),
+                // `@MIN:MAX`, `@MIN:`: the primary group only.
+                Some((low, high)) => in_range(self.gid, low, high),
+                None => self.gid_named(group) || self.member_of(|g| g.name == group),
+            };
+            return matches.then_some(1);
+        }
+        if domain.starts_with('%') {
+            // `%` domains count logins only.
             return None;
         }
-        if let Some(group) = domain.strip_prefix('@') {
-            if let Some((low, high)) = group.split_once(':') {
-                return in_range(self.gid, low, high).then_some(2);
-            }
-            let member = self.groups.iter().any(|g| {
-                g.name == group && (g.gid == self.gid || g.members.iter().any(|m| m == self.name))
-            });
-            return member.then_some(1);
-        }
         if let Some((low, high)) = domain.split_once(':') {
-            if domain.starts_with('%') {
-                return None;
-            }
-            return in_range(self.uid, low, high).then_some(2);
+            // uid ranges rank with the user's own name.
+            return in_range(self.uid, low, high).then_some(0);
         }
         (domain == "*").then_some(3)
+    }
+
+    fn gid_named(&self, name: &str) -> bool {
+        self.groups
+            .iter()
+            .any(|g| g.name == name && g.gid == self.gid)
+    }
+
+    fn member_of(&self, which: impl Fn(&Group) -> bool) -> bool {
+        self.groups
+            .iter()
+            .any(|g| which(g) && g.members.iter().any(|m| m == self.name))
+    }
+
+    /// Whether a two-field `DOMAIN -` line ("no limits") is for this user.
+    fn unlimited_by(&self, domain: &str) -> bool {
+        domain != "*" && self.rank(domain).is_some()
     }
 }
 
@@ -229,17 +250,36 @@ pub fn estimate(
         for (index, line) in text.lines().enumerate() {
             let content = line.split('#').next().unwrap_or("");
             let fields: Vec<&str> = content.split_whitespace().collect();
+            let shown = Evidence::file_line(
+                path.clone(),
+                u32::try_from(index + 1).unwrap_or(u32::MAX),
+                line.trim(),
+            );
+            if let [domain, "-"] = fields[..] {
+                // pam_limits then sets no limit at all: the login keeps what
+                // it inherited.
+                if user.unlimited_by(domain) {
+                    evidence.push(shown);
+                    return Some(Estimate { pair, evidence });
+                }
+                continue;
+            }
             let [domain, kind, name, value] = fields[..] else {
                 continue;
             };
+            let (kind, name, value) = (
+                kind.to_lowercase(),
+                name.to_lowercase(),
+                value.to_lowercase(),
+            );
             if name != item.conf_name() {
                 continue;
             }
             let Some(rank) = user.rank(domain) else {
                 continue;
             };
-            let value = match value {
-                "unlimited" | "infinity" | "-1" => match item {
+            let value = match value.as_str() {
+                "unlimited" | "infinity" | "-1" | "-" => match item {
                     Item::Nofile => nr_open,
                     Item::Nproc => None,
                 },
@@ -248,21 +288,19 @@ pub fn estimate(
                     Err(_) => continue,
                 },
             };
-            let shown = Evidence::file_line(
-                path.clone(),
-                u32::try_from(index + 1).unwrap_or(u32::MAX),
-                line.trim(),
-            );
-            let set = |slot: &mut Option<(u8, Option<u64>, Evidence)>| {
-                if slot.as_ref().is_none_or(|(r, _, _)| rank <= *r) {
-                    *slot = Some((rank, value, shown.clone()));
-                }
+            let allowed = |slot: &Option<(u8, Option<u64>, Evidence)>| {
+                slot.as_ref().is_none_or(|(r, _, _)| rank <= *r)
             };
-            if matches!(kind, "soft" | "-") {
-                set(&mut soft);
+            // pam_limits' process_limit: a `-` line whose soft limit is
+            // outranked sets neither.
+            if matches!(kind.as_str(), "soft" | "-") {
+                if !allowed(&soft) {
+                    continue;
+                }
+                soft = Some((rank, value, shown.clone()));
             }
-            if matches!(kind, "hard" | "-") {
-                set(&mut hard);
+            if matches!(kind.as_str(), "hard" | "-") && allowed(&hard) {
+                hard = Some((rank, value, shown));
             }
         }
     }
@@ -318,30 +356,76 @@ mod tests {
 
     #[test]
     fn domains_rank_as_pam_limits_ranks_them() {
-        let groups = [Group {
-            name: "dev".into(),
-            gid: 2000,
-            members: vec!["alice".into()],
-        }];
+        let groups = [
+            Group {
+                name: "alice".into(),
+                gid: 1000,
+                members: vec![],
+            },
+            Group {
+                name: "dev".into(),
+                gid: 2000,
+                members: vec!["alice".into()],
+            },
+        ];
         let u = alice(&groups);
         assert_eq!(u.rank("alice"), Some(0));
-        assert_eq!(u.rank("@dev"), Some(1));
-        assert_eq!(u.rank("@ops"), None);
-        assert_eq!(u.rank("1000:"), Some(2));
-        assert_eq!(u.rank(":1000"), Some(2));
+        assert_eq!(u.rank("1000:"), Some(0));
+        assert_eq!(u.rank(":1000"), Some(0));
         assert_eq!(u.rank("500:999"), None);
-        assert_eq!(u.rank("@1000:1000"), Some(2));
+        assert_eq!(u.rank("@dev"), Some(1));
+        assert_eq!(u.rank("@alice"), Some(1), "the primary group by name");
+        assert_eq!(u.rank("@:2000"), Some(1));
+        assert_eq!(u.rank("@1000:1000"), Some(1));
+        assert_eq!(u.rank("@2000:"), None, "ranges look at the primary gid");
+        assert_eq!(u.rank("@ops"), None);
         assert_eq!(u.rank("*"), Some(3));
         assert_eq!(u.rank("%"), None);
+        assert_eq!(u.rank("%dev"), None);
         assert_eq!(u.rank("bob"), None);
-        let root = User {
-            name: "root",
-            uid: 0,
-            gid: 0,
-            groups: &[],
-        };
-        assert_eq!(root.rank("*"), None);
-        assert_eq!(root.rank("root"), Some(0));
+    }
+
+    #[test]
+    fn a_no_limits_line_keeps_what_the_login_inherits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        put(
+            root,
+            "/proc/1/limits",
+            "Max open files            1024                 4096                 files\n",
+        );
+        put(
+            root,
+            "/etc/security/limits.conf",
+            "* hard nofile 1048576\nalice -\n",
+        );
+        let host = HostFs::rooted(root);
+        let e = estimate(&host, &alice(&[]), Item::Nofile, false, None).unwrap();
+        assert_eq!(e.pair.show(), "1024:4096");
+        assert!(e.evidence.contains(&Evidence::file_line(
+            "/etc/security/limits.conf",
+            2,
+            "alice -"
+        )));
+    }
+
+    #[test]
+    fn an_outranked_soft_limit_stops_a_dash_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        put(
+            root,
+            "/proc/1/limits",
+            "Max open files            1024                 4096                 files\n",
+        );
+        put(
+            root,
+            "/etc/security/limits.conf",
+            "alice soft nofile 2048\n* - nofile 65536\nALICE HARD NOFILE 9\n",
+        );
+        let host = HostFs::rooted(root);
+        let e = estimate(&host, &alice(&[]), Item::Nofile, false, None).unwrap();
+        assert_eq!(e.pair.show(), "2048:4096");
     }
 
     #[test]
