@@ -58,6 +58,12 @@ const HEALTHY: &[(&str, &str)] = &[
         "proc/self/mountinfo",
         "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n",
     ),
+    (
+        "proc/1/limits",
+        "Limit                     Soft Limit           Hard Limit           Units     \n\
+         Max processes             63704                63704                processes \n\
+         Max open files            1024                 1048576              files     \n",
+    ),
 ];
 
 impl Test {

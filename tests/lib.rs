@@ -18,6 +18,8 @@ mod live_privsafe;
 mod live_probes;
 mod live_sandbox;
 mod network_truth;
+mod session_fixtures;
+mod session_truth;
 mod setup_truth;
 mod shell;
 mod storage_truth;

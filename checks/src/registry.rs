@@ -3,7 +3,9 @@
 //! nothing below this module imports it.
 
 use crate::check::CheckDef;
-use crate::{bundle, cgroup, idmap, mount, network, runtime, storage, subid, userns};
+use crate::{
+    bundle, cgroup, idmap, limits, mount, network, runtime, session, storage, subid, userns,
+};
 
 /// Every host check, in report order.
 pub static HOST_CHECKS: &[&CheckDef] = &[
@@ -29,6 +31,9 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &storage::GRAPHROOT,
     &storage::DRIVER,
     &mount::IDMAPPED,
+    &session::USER_MANAGER,
+    &session::LINGER,
+    &limits::NOFILE,
 ];
 
 /// Every bundle check, in report order.

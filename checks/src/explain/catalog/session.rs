@@ -5,7 +5,7 @@ use super::{
     confirmed_by, confirmed_by_codes, named, root, root_now, shared, specific, user, Cause, Fix,
     Pattern, DOCKER_SERVICE, DOCKER_SERVICE_JOB,
 };
-use crate::{cgroup, runtime};
+use crate::{cgroup, runtime, session};
 
 // Session wording shared by xdg-runtime-dir-invalid and
 // no-user-systemd-or-dbus.
@@ -55,7 +55,10 @@ pub(super) const CAUSES: &[Cause] = &[
             DOCKER_SERVICE,
             DOCKER_SERVICE_JOB,
         ],
-        checks: &[confirmed_by(&runtime::XDG_RUNTIME_DIR)],
+        checks: &[
+            confirmed_by(&runtime::XDG_RUNTIME_DIR),
+            confirmed_by_codes(&session::USER_MANAGER, &[session::Code::NoLoginSession.code()]),
+        ],
         remediation: &[LOGIN_FIX, LINGER_FIX],
         yields_to: &[],
     },
@@ -86,6 +89,15 @@ pub(super) const CAUSES: &[Cause] = &[
         checks: &[
             confirmed_by_codes(&cgroup::DELEGATION, &[cgroup::Code::NoUserManager.code(), cgroup::Code::NotSystemdManaged.code()]),
             confirmed_by_codes(&runtime::XDG_RUNTIME_DIR, &[runtime::Code::Unset.code()]),
+            confirmed_by_codes(
+                &session::USER_MANAGER,
+                &[
+                    session::Code::NoUserManager.code(),
+                    session::Code::NoUserBus.code(),
+                    session::Code::BusElsewhere.code(),
+                    session::Code::NoLoginSession.code(),
+                ],
+            ),
         ],
         remediation: &[
             root(
@@ -108,7 +120,7 @@ pub(super) const CAUSES: &[Cause] = &[
             podman units) when the last session ends, so clients find no daemon behind \
             /run/user/<uid>.",
         patterns: &[shared("cannot connect to the docker daemon at unix:///run/user/")],
-        checks: &[],
+        checks: &[confirmed_by_codes(&session::LINGER, &[session::Code::LingerOff.code()])],
         remediation: &[
             LINGER_FIX,
             user("start the daemon again", &["systemctl --user start docker"]),

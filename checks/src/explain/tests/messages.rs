@@ -75,6 +75,7 @@ const LXC: &str = "lxc-unprivileged-setup";
 const SETUPTOOL: &str = "docker-rootless-setuptool";
 const NERDCTL: &str = "nerdctl-rootless-not-running";
 const CLIENT_ENDPOINT: &str = "rootless-client-endpoint";
+const RLIMIT: &str = "rlimit-nofile-too-low";
 
 // Candidate sets that one errno wording leaves ambiguous: the checks decide.
 const EPERM_USERNS: &[&str] = &[CLONE_OFF, APPARMOR, SANDBOX, CHROOT];
@@ -118,8 +119,14 @@ const RANGE_CHECKS: &[&str] = &[
     "bundle.gid-mappings",
 ];
 const MAPPING_CHECKS: &[&str] = &["bundle.uid-mappings", "bundle.gid-mappings"];
-const XDG: &[&str] = &["runtime.xdg-runtime-dir"];
-const SESSION_CHECKS: &[&str] = &["cgroup.delegation", "runtime.xdg-runtime-dir"];
+const XDG: &[&str] = &["runtime.xdg-runtime-dir", "session.user-manager"];
+const SESSION_CHECKS: &[&str] = &[
+    "cgroup.delegation",
+    "runtime.xdg-runtime-dir",
+    "session.user-manager",
+];
+const LINGER_CHECKS: &[&str] = &["session.linger"];
+const LIMITS: &[&str] = &["limits.nofile"];
 const CGROUP: &[&str] = &["cgroup.delegation"];
 const PROCESS: &[&str] = &["bundle.process"];
 const PORTS: &[&str] = &["network.ports"];
@@ -416,7 +423,7 @@ static ROWS: &[Row] = &[
     row("failed to connect to dbus (hint: for rootless containers, maybe you need to install dbus-user-session package, see https://github.com/opencontainers/runc/blob/master/docs/cgroup-v2.md): dial unix /run/user/1000/bus: connect: no such file or directory", &[NO_SYSTEMD], SESSION_CHECKS),
     // ---------------- linger-disabled / rootless-client-endpoint
     // [issue: docker/docker-install#208]
-    row("Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon running?", &[LINGER, CLIENT_ENDPOINT], NONE),
+    row("Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon running?", &[LINGER, CLIENT_ENDPOINT], LINGER_CHECKS),
     // [issue: docker/docker-install#260]
     row("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
     // [src: podman cmd/podman/root.go]
@@ -678,6 +685,23 @@ parent failed
     row("rootless needs no limits + no cgrouppath when no permission is granted for cgroups: mkdir /sys/fs/cgroup/foo: permission denied", &[CGROUP_V1, NOT_DELEGATED, CGROUPFS], CGROUP),
     // [src: runc systemd driver]
     row("cannot use rootless systemd cgroups manager on cgroup v1", &[CGROUP_V1], CGROUP),
+    // ---------------- rlimit-nofile-too-low
+    // [issue: podman#7082]
+    row("Error: container_linux.go:367: starting container process caused: process_linux.go:459: container init caused: process_linux.go:382: setting rlimits for ready process caused: error setting rlimit type 7: operation not permitted: OCI runtime permission denied error", &[RLIMIT], LIMITS),
+    // [issue: podman#17358]
+    row("level=error msg=\"runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted\": OCI permission denied", &[RLIMIT], LIMITS),
+    // [issue: podman#7510] (type 6 is RLIMIT_NPROC) [src: runc libcontainer/init_linux.go setupRlimits]
+    row("error setting rlimit type 6: operation not permitted", &[RLIMIT], LIMITS),
+    // [issue: podman#24508] [src: crun src/libcrun/linux.c]
+    row("Error: crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied", &[RLIMIT], LIMITS),
+    // [issue: containers/toolbox#557]
+    row("Error: unable to start container \"a72044990a2e86f778be8c1051e0e58475247bcc428d44d0f1d6acfbf4ffd2c0\": setrlimit `RLIMIT_NPROC`: Operation not permitted: OCI runtime permission denied error", &[RLIMIT], LIMITS),
+    // [issue: podman#6857] (soft above hard: EINVAL)
+    row("Error: setrlimit `RLIMIT_NOFILE`: Invalid argument: OCI runtime error", &[RLIMIT], LIMITS),
+    // [issue: podman#17860]
+    row("Error: OCI runtime error: crun: openat2 `proc/sys`: Too many open files", &[RLIMIT], LIMITS),
+    // [issue: vespa-engine/vespa#26110]
+    row("common-env.sh : line 237: ulimit open files: cannot modify limit: Operation not permitted", &[RLIMIT], LIMITS),
     // ---------------- follow-ups only
     // [src: moby setuptool]
     row("[ERROR] RootlessKit failed, see the error messages and https://rootlesscontaine.rs/getting-started/common/ . Set --force to ignore.", &[CLONE_OFF, MAX_ZERO, APPARMOR, SANDBOX, NO_UIDMAP, NO_SUBUID], SYSCTL_CHECKS),
