@@ -145,6 +145,8 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             INSUFFICIENT_IDS,
             NOT_ENOUGH_IDS,
+            // moby 25+: `failed to Lchown "<path>" for UID <n>, GID <n> (try increasing …)`
+            specific("try increasing the number of subordinate ids in /etc/subuid and /etc/subgid"),
             shared("not enough unused ids in user namespace"),
             shared("user not listed in /etc/subuid"),
             LCHOWN_EINVAL,

@@ -1,0 +1,221 @@
+//! Field messages: errors users pasted into public issue trackers, each with
+//! its source and the cause the thread settled (a maintainer's diagnosis or
+//! the reporter's confirmed fix), and the checks that confirm that cause on a
+//! host. Unlike `messages.rs`, which pins the whole ranked candidate list,
+//! this table measures one thing: how often `explain` ranks the settled cause
+//! first from the text alone (no probes). The floor in
+//! [`field_messages_rank_the_settled_cause_first`] is the honest share at the
+//! time it was set; raise it when the ranking improves, never lower it to
+//! hide a regression. Run with `--nocapture` to see the share and each miss.
+//!
+//! Sources are `owner/repo#N` (issue or pull request; the podman and buildah
+//! repositories appear under the `podman-container-tools` owner in the
+//! archive they were read from, issue numbers unchanged) or a URL.
+//! Messages are copied as pasted, with unrelated log noise trimmed.
+
+use super::super::{explain, CAUSES};
+use crate::registry::{BUNDLE_CHECKS, HOST_CHECKS};
+
+struct Field {
+    source: &'static str,
+    text: &'static str,
+    cause: &'static str,
+    checks: &'static [&'static str],
+}
+
+const fn field(
+    source: &'static str,
+    text: &'static str,
+    cause: &'static str,
+    checks: &'static [&'static str],
+) -> Field {
+    Field {
+        source,
+        text,
+        cause,
+        checks,
+    }
+}
+
+/// Check ids being added on other branches at the time this table was
+/// written (session, state, limits and engine families); accepted as known
+/// so rows can name the check that will confirm their cause.
+const PENDING_CHECKS: &[&str] = &[
+    "session.user-manager",
+    "session.linger",
+    "state.pause-process",
+    "limits.nofile",
+    "engine.podman",
+    "engine.docker",
+];
+
+const SANDBOX: &str = "userns-blocked-in-container-sandbox";
+const SUBUID_SMALL: &str = "subuid-range-insufficient";
+const STALE_PAUSE: &str = "subuid-stale-pause-process";
+const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
+const NO_SYSTEMD: &str = "no-user-systemd-or-dbus";
+const RLIMIT: &str = "rlimit-above-hard-limit";
+const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
+const BACKING_FS: &str = "overlay-backing-fs-unsupported";
+const NO_DEV_FUSE: &str = "fuse-device-unavailable";
+const NETWORK_FS: &str = "storage-on-network-fs";
+const NO_SPACE: &str = "storage-no-space";
+const LOW_PORT: &str = "privileged-port-bind-denied";
+const PING: &str = "ping-group-range";
+const NET_HELPER: &str = "rootless-net-helper-missing";
+const TUN: &str = "tun-device-missing";
+const EXEC_FORMAT: &str = "exec-format-error";
+
+const CREATE: &[&str] = &["userns.create"];
+const SUBID: &[&str] = &["subid.subuid", "subid.subgid"];
+const PAUSE: &[&str] = &["state.pause-process"];
+const XDG: &[&str] = &["runtime.xdg-runtime-dir"];
+const XDG_SESSION: &[&str] = &["runtime.xdg-runtime-dir", "session.user-manager"];
+const USER_MANAGER: &[&str] = &["session.user-manager", "cgroup.delegation"];
+const NOFILE: &[&str] = &["limits.nofile"];
+const OVERLAY: &[&str] = &["mount.overlay"];
+const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
+const FUSE: &[&str] = &["mount.fuse-overlayfs"];
+const GRAPHROOT: &[&str] = &["storage.graphroot"];
+const PORTS: &[&str] = &["network.ports"];
+const PING_CHECKS: &[&str] = &["network.ping"];
+const HELPER: &[&str] = &["network.helper"];
+const TUN_CHECKS: &[&str] = &["network.tun"];
+const PROCESS: &[&str] = &["bundle.process"];
+const NONE: &[&str] = &[];
+
+static FIELD: &[Field] = &[
+    // ---------------- userns-blocked-in-container-sandbox
+    // podman in an unprivileged Kubernetes pod
+    field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
+    // ---------------- subuid-range-insufficient
+    // the tar's owner uid 4204350 is outside the range; re-tarring as 0:0 fixed it
+    field("podman-desktop/podman-desktop#3444", r#"{"cause":"invalid argument","message":"potentially insufficient UIDs or GIDs available in user namespace (requested 4204350:4204350 for /var/tmp/libpod_builder108973413/build/Containerfile): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /var/tmp/libpod_builder108973413/build/Containerfile: invalid argument","response":500}"#, SUBUID_SMALL, SUBID),
+    // the image holds a file owned by uid 205001, past the default 65536 subordinate ids (maintainer, moby/moby#43576)
+    field("rootless-containers/rootlesskit#304", "failed to register layer: ApplyLayer exit status 1 stdout:  stderr: lchown /usr/local/bin/docker-credential-gcr: invalid argument", SUBUID_SMALL, SUBID),
+    // maintainer: not enough subordinate ids for the image's owners
+    field("fleetbase/fleetbase#347", "failed to register layer: failed to Lchown \"/usr/src/node_modules/buffer-equal-constant-time/.npmignore\" for UID 718322462, GID 454177323 (try increasing the number of subordinate IDs in /etc/subuid and /etc/subgid): lchown /usr/src/node_modules/buffer-equal-constant-time/.npmignore: invalid argument", SUBUID_SMALL, SUBID),
+    // ---------------- subuid-stale-pause-process
+    // subuid was set up; `podman system migrate` fixed it
+    field("podman-container-tools/podman#3421", "Error: error creating libpod runtime: there might not be enough IDs available in the namespace (requested 100000:100000 for /home/jon/.local/share/containers/storage/overlay/l): chown /home/jon/.local/share/containers/storage/overlay/l: invalid argument", STALE_PAUSE, PAUSE),
+    // ---------------- xdg-runtime-dir-invalid
+    // sudo -E carried the user's XDG_RUNTIME_DIR into a root podman
+    field("openshift-metal3/dev-scripts#899", "Error: could not get runtime: error creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied", XDG_INVALID, XDG),
+    // su does not start a login session: systemctl --user cannot reach the user's bus
+    field("docker/docs#14491", "Failed to connect to bus: Operation not permitted", XDG_INVALID, XDG_SESSION),
+    // setuptool with no XDG_RUNTIME_DIR (maintainer: log in through a real session)
+    field("docker/docker-install#326", "[INFO] systemd not detected, dockerd-rootless.sh needs to be started manually:\n\nPATH=/home/valheim/bin:/sbin:/usr/sbin:$PATH dockerd-rootless.sh", XDG_INVALID, XDG_SESSION),
+    // `su - user1 -c podman`: no login session (troubleshooting §31)
+    field("https://github.com/containers/podman/blob/main/troubleshooting.md#31-podman-run-fails-with-erro0000-xdg_runtime_dir-directory-runuser0-is-not-owned-by-the-current-user-or-error-creating-tmpdir-mkdir-runuser1000-permission-denied", "# su - user1 -c 'podman images'\nError: creating tmpdir: mkdir /run/user/1000: permission denied", XDG_INVALID, XDG_SESSION),
+    // dockerd-rootless.sh with XDG_RUNTIME_DIR unset (troubleshooting)
+    field("https://github.com/docker/docs/blob/main/content/manuals/engine/security/rootless/troubleshoot.md", "could not get XDG_RUNTIME_DIR", XDG_INVALID, XDG),
+    // ---------------- no-user-systemd-or-dbus
+    // CentOS 7 has no usable systemd user instance (maintainer)
+    field("containerd/nerdctl#686", "[ERROR] Needs systemd (systemctl --user)\nFailed to get D-Bus connection: No such file or directory", NO_SYSTEMD, USER_MANAGER),
+    // ---------------- rlimit-above-hard-limit
+    // podman's default nproc limit above the user's hard limit; raising it fixed it (maintainer)
+    field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, NONE),
+    // --ulimit=host works around it: the default nofile exceeds the unit's hard limit
+    field("podman-container-tools/podman#6668", "Error: unable to start container \"redis\": container_linux.go:344: starting container process caused \"process_linux.go:424: container init caused \\\"process_linux.go:353: setting rlimits for ready process caused \\\\\\\"error setting rlimit type 7: operation not permitted\\\\\\\"\\\"\": OCI runtime permission denied error", RLIMIT, NOFILE),
+    // ---------------- overlay-rootless-kernel-unsupported
+    // kernel overlay cannot mknod whiteouts for a rootless user; fuse-overlayfs is the fix (troubleshooting §15)
+    field("https://github.com/containers/podman/blob/main/troubleshooting.md#15-rootless-podman-build-fails-when-using-overlayfs", "Error: creating build container: Error committing the finished image: error adding layer with blob \"sha256:8d3eac894db4dc4154377ad28643dfe6625ff0e54bcfa63e0d04921f1a8ef7f8\": Error processing tar file(exit status 1): operation not permitted", OVERLAY_KERNEL, OVERLAY),
+    // ---------------- overlay-backing-fs-unsupported
+    // XFS without d_type; a new XFS with ftype=1 worked (reporter)
+    field("podman-container-tools/podman#545", "ERRO[0000] Could not get runtime: kernel does not support overlay fs: driver not supported", BACKING_FS, BACKING),
+    // ---------------- fuse-device-unavailable
+    // podman in an OpenShift pod without /dev/fuse (maintainer: add the device)
+    field("podman-container-tools/podman#6667", "Error: error mounting storage for container c967d9189c3ca165788ca68d069cafd3a3f60fd95eb86c6726c6ef3215a20918: error creating overlay mount to /home/.local/share/containers/storage/overlay/a8e3377a8f75d187a906823f1d8da6bfe5d37771b2d0a4354444f86f722a854c/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such file or directory\n: exit status 1", NO_DEV_FUSE, FUSE),
+    // the fuse module not loaded on the host (troubleshooting §24)
+    field("https://github.com/containers/podman/blob/main/troubleshooting.md#24-podman-container-images-fail-with-fuse-device-not-found-when-run", "error mounting container \"1ae176ca72b3da7c70af31db7434bcf6f94b07dbc0328bc7e4e8fc9579d0dc2e\": error mounting build container \"1ae176ca72b3da7c70af31db7434bcf6f94b07dbc0328bc7e4e8fc9579d0dc2e\": error creating overlay mount to /var/lib/containers/storage/overlay/30c058cdadc888177361dd14a7ed7edab441c58525b341df321f07bc11440e68/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such device\n: exit status 1", NO_DEV_FUSE, FUSE),
+    // ---------------- storage-on-network-fs
+    // the troubleshooting entry for rootless builds on an NFS home (maintainers)
+    field("podman-container-tools/buildah#1661", "ERRO[0014] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied\nerror creating build container: Error committing the finished image: error adding layer with blob \"sha256:a02a4930cb5d36f3290eb84f4bfa30668ef2e9fe3a1fb73ec015fc58b9958b17\": ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied", NETWORK_FS, GRAPHROOT),
+    // graphroot on SAN-backed shared storage; moving graphroot to /var/tmp fixed the pull (reporter)
+    field("podman-container-tools/podman#8179", "ERR[0047] Error pulling image ref gitlab-ee.tar: Error committing the finished image: error adding layer with blob \"sha256:some-hashed-code\": Error processing tar file(exit status 1): lchown /etc/gshadow: operation not permitted", NETWORK_FS, GRAPHROOT),
+    // ---------------- storage-no-space
+    field("podman-container-tools/podman#19377", "Error: writing blob: adding layer with blob \"sha256:[hash]\": processing tar file(write /usr/local/lib/python3.8/site-packages/azure/mgmt/web/v2018_02_01/models/__pycache__/_models_py3.cpython-38.pyc: no space left on device): exit status 1", NO_SPACE, GRAPHROOT),
+    // ---------------- privileged-port-bind-denied
+    field("rootless-containers/rootlesskit#192", "Error: failed to expose ports via rootlessport: \"cannot expose privileged port 80, you might need to add \\\"net.ipv4.ip_unprivileged_port_start=0\\\" (currently 1024) to /etc/sysctl.conf, or choose a larger port number (>= 1024): listen tcp 0.0.0.0:80: bind: permission denied\\n\"", LOW_PORT, PORTS),
+    field("moby/moby#40860", "docker: Error response from daemon: driver failed programming external connectivity on endpoint brave_murdock (71e0f00b4a8555cefd15d984d15f4dc255e4caa2ca5cc72df8a04e463afc13b2): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you might need to add \"net.ipv4.ip_unprivileged_port_start=0\" (currently 1024) to /etc/sysctl.conf, or set CAP_NET_BIND_SERVICE on rootlesskit binary: listen tcp 0.0.0.0:80: bind: permission denied.", LOW_PORT, PORTS),
+    field("IBM/project-ai-services#846", "ERRO[0003] \"rootlessport cannot expose privileged port 443, you can add 'net.ipv4.ip_unprivileged_port_start=443' to /etc/sysctl.conf (currently 1024), or choose a larger port number (>= 1024): listen tcp 0.0.0.0:443: bind: permission denied\"\nError: unable to start container \"f72329a97540825bb753ec41806021c9fd15890ae54f6874b2f13e2c6bc8890a\": starting some containers: internal libpod error", LOW_PORT, PORTS),
+    // ---------------- ping-group-range
+    // maintainer: set net.ipv4.ping_group_range to cover the user's group
+    field("alpinelinux/docker-alpine#60", "/ $ ping 8.8.8.8\nPING 8.8.8.8 (8.8.8.8): 56 data bytes\nping: permission denied (are you root?)", PING, PING_CHECKS),
+    // ---------------- rootless-net-helper-missing
+    field("podman-container-tools/podman#25516", "Error: could not find pasta, the network namespace can't be configured: exec: \"pasta\": executable file not found in $PATH", NET_HELPER, HELPER),
+    // Ubuntu 18.04 has no slirp4netns package
+    field("docker/hub-feedback#2213", "Mar 01 14:47:15 xps dockerd-rootless.sh[2570]: Either slirp4netns (>= v0.4.0) or vpnkit needs to be installed\nMar 01 14:47:15 xps dockerd-rootless.sh[2570]: + exit 1", NET_HELPER, HELPER),
+    // ---------------- tun-device-missing
+    // podman inside LXC inside docker: the tun device node was not passed in (maintainer)
+    field("podman-container-tools/podman#10001", "Error: /usr/bin/slirp4netns failed: \"open(\"/dev/net/tun\"): Operation not permitted WARNING: Support for seccomp is experimental; child failed(1)", TUN, TUN_CHECKS),
+    // ---------------- exec-format-error
+    // an arm64 image on x86_64 (maintainer re-pushed an amd64 image)
+    field("kparuchuri/foto-gallery#5", "exec /entryPoint.sh: exec format error", EXEC_FORMAT, PROCESS),
+    // an amd64 image on a Raspberry Pi; an aarch64 build fixed it
+    field("hat3ph/adguard-unbound#1", "adguard-unbound    | exec /opt/entrypoint.sh: exec format error", EXEC_FORMAT, PROCESS),
+];
+
+/// Every check id there is, plus the ones pending on other branches.
+fn known_check(id: &str) -> bool {
+    HOST_CHECKS.iter().chain(BUNDLE_CHECKS).any(|c| c.id == id) || PENDING_CHECKS.contains(&id)
+}
+
+#[test]
+fn field_rows_name_known_causes_and_checks() {
+    for r in FIELD {
+        assert!(
+            CAUSES.iter().any(|c| c.id == r.cause),
+            "{}: unknown cause {}",
+            r.source,
+            r.cause
+        );
+        for check in r.checks {
+            assert!(known_check(check), "{}: unknown check {check}", r.source);
+        }
+        assert!(!r.source.is_empty() && !r.text.trim().is_empty());
+    }
+}
+
+#[test]
+fn field_rows_are_distinct() {
+    for (i, r) in FIELD.iter().enumerate() {
+        assert!(
+            !FIELD[..i].iter().any(|o| o.text == r.text),
+            "{}: the same text twice",
+            r.source
+        );
+    }
+}
+
+/// The share of rows whose settled cause `explain` ranks first, in percent,
+/// rounded down. The honest result on this branch when the table was written;
+/// the ranking is being reworked elsewhere and the floor is raised after.
+const FLOOR_PERCENT: usize = 0;
+
+#[test]
+fn field_messages_rank_the_settled_cause_first() {
+    let mut first = 0;
+    let mut misses = Vec::new();
+    for r in FIELD {
+        let e = explain(r.text);
+        let got: Vec<&str> = e.matches.iter().map(|m| m.cause.id).collect();
+        if got.first() == Some(&r.cause) {
+            first += 1;
+        } else {
+            misses.push(format!(
+                "  [{}] {:?}\n    expected {}\n    got      {:?}",
+                r.source, r.text, r.cause, got
+            ));
+        }
+    }
+    let total = FIELD.len();
+    println!("{first} of {total} field messages rank the settled cause first");
+    for m in &misses {
+        println!("{m}");
+    }
+    assert!(
+        first * 100 >= FLOOR_PERCENT * total,
+        "{first} of {total} field messages rank the settled cause first, below the floor of {FLOOR_PERCENT}%"
+    );
+}
