@@ -63,6 +63,8 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             specific("exec user process caused…no such file or directory"),
             specific("^exec /…: no such file or directory"),
+            // a relative entrypoint (`ENTRYPOINT ["./entrypoint.sh"]`) with a CRLF shebang
+            specific("^exec ./…: no such file or directory"),
             specific("missing dynamic library"),
             specific("error while loading shared libraries"),
         ],

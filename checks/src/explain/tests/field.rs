@@ -49,8 +49,11 @@ const PENDING_CHECKS: &[&str] = &[
     "engine.docker",
 ];
 
+const APPARMOR: &str = "ubuntu-apparmor-userns-restriction";
 const SANDBOX: &str = "userns-blocked-in-container-sandbox";
+const NO_SUBUID: &str = "subuid-no-entry";
 const SUBUID_SMALL: &str = "subuid-range-insufficient";
+const TARGET_OWNER: &str = "newuidmap-target-owner-mismatch";
 const STALE_PAUSE: &str = "subuid-stale-pause-process";
 const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
 const NO_SYSTEMD: &str = "no-user-systemd-or-dbus";
@@ -65,7 +68,10 @@ const PING: &str = "ping-group-range";
 const NET_HELPER: &str = "rootless-net-helper-missing";
 const TUN: &str = "tun-device-missing";
 const EXEC_FORMAT: &str = "exec-format-error";
+const INTERPRETER: &str = "exec-enoent-interpreter-or-crlf";
 
+const APPARMOR_CHECKS: &[&str] = &["userns.apparmor", "userns.create"];
+const MULTI_MAP: &[&str] = &["idmap.multi-map"];
 const CREATE: &[&str] = &["userns.create"];
 const SUBID: &[&str] = &["subid.subuid", "subid.subgid"];
 const PAUSE: &[&str] = &["state.pause-process"];
@@ -85,9 +91,15 @@ const PROCESS: &[&str] = &["bundle.process"];
 const NONE: &[&str] = &[];
 
 static FIELD: &[Field] = &[
+    // ---------------- ubuntu-apparmor-userns-restriction
+    // Void's AppArmor update forced the flatpak profile into enforce mode; disabling it fixed bwrap (maintainer)
+    field("void-linux/void-packages#52655", "$ flatpak run md.obsidian.Obsidian \nbwrap: setting up uid map: Permission denied\nerror: ldconfig failed, exit status 256", APPARMOR, APPARMOR_CHECKS),
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
+    // ---------------- subuid-no-entry
+    // Arch ships no /etc/subuid
+    field("podman-container-tools/podman#15611", "ERRO[0000] cannot find UID/GID for user username: open /etc/subuid: no such file or directory - check rootless mode in man pages. \nWARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user \nError: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/home/username/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", NO_SUBUID, SUBID),
     // ---------------- subuid-range-insufficient
     // the tar's owner uid 4204350 is outside the range; re-tarring as 0:0 fixed it
     field("podman-desktop/podman-desktop#3444", r#"{"cause":"invalid argument","message":"potentially insufficient UIDs or GIDs available in user namespace (requested 4204350:4204350 for /var/tmp/libpod_builder108973413/build/Containerfile): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /var/tmp/libpod_builder108973413/build/Containerfile: invalid argument","response":500}"#, SUBUID_SMALL, SUBID),
@@ -98,6 +110,9 @@ static FIELD: &[Field] = &[
     // ---------------- subuid-stale-pause-process
     // subuid was set up; `podman system migrate` fixed it
     field("podman-container-tools/podman#3421", "Error: error creating libpod runtime: there might not be enough IDs available in the namespace (requested 100000:100000 for /home/jon/.local/share/containers/storage/overlay/l): chown /home/jon/.local/share/containers/storage/overlay/l: invalid argument", STALE_PAUSE, PAUSE),
+    // ---------------- newuidmap-target-owner-mismatch
+    // the process's gid (1107) is not the passwd primary gid (100)
+    field("apptainer/apptainer#1751", "newgidmap: Target 8153 is owned by a different user: uid:4290 pw_uid:4290 st_uid:4290, gid:1107 pw_gid:100 st_gid:1107\nERROR  : 'newgidmap' execution failed. Check that 'newgidmap' is setuid root or has setcap cap_setgid+eip.\nERROR  : Error while waiting event for user namespace mappings: Success", TARGET_OWNER, MULTI_MAP),
     // ---------------- xdg-runtime-dir-invalid
     // sudo -E carried the user's XDG_RUNTIME_DIR into a root podman
     field("openshift-metal3/dev-scripts#899", "Error: could not get runtime: error creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied", XDG_INVALID, XDG),
@@ -120,6 +135,8 @@ static FIELD: &[Field] = &[
     // ---------------- overlay-rootless-kernel-unsupported
     // kernel overlay cannot mknod whiteouts for a rootless user; fuse-overlayfs is the fix (troubleshooting §15)
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#15-rootless-podman-build-fails-when-using-overlayfs", "Error: creating build container: Error committing the finished image: error adding layer with blob \"sha256:8d3eac894db4dc4154377ad28643dfe6625ff0e54bcfa63e0d04921f1a8ef7f8\": Error processing tar file(exit status 1): operation not permitted", OVERLAY_KERNEL, OVERLAY),
+    // Debian 10's kernel overlay in a user namespace cannot make opaque directories; the `overlay` driver worked
+    field("rootless-containers/rootlesskit#154", "failed to register layer: Error processing tar file(exit status 1): replaceDirWithOverlayOpaque(\"/root/buildinfo\") failed: createDirWithOverlayOpaque(\"/root/rdwoo893274543\") failed: failed to mkdir /root/rdwoo893274543/m/d: mkdir /root/rdwoo893274543/m/d: input/output error", OVERLAY_KERNEL, OVERLAY),
     // ---------------- overlay-backing-fs-unsupported
     // XFS without d_type; a new XFS with ftype=1 worked (reporter)
     field("podman-container-tools/podman#545", "ERRO[0000] Could not get runtime: kernel does not support overlay fs: driver not supported", BACKING_FS, BACKING),
@@ -154,6 +171,15 @@ static FIELD: &[Field] = &[
     field("kparuchuri/foto-gallery#5", "exec /entryPoint.sh: exec format error", EXEC_FORMAT, PROCESS),
     // an amd64 image on a Raspberry Pi; an aarch64 build fixed it
     field("hat3ph/adguard-unbound#1", "adguard-unbound    | exec /opt/entrypoint.sh: exec format error", EXEC_FORMAT, PROCESS),
+    // ---------------- exec-enoent-interpreter-or-crlf
+    // CRLF line endings in the entrypoint: `#!/bin/sh\r` names no interpreter (fixed by converting to LF)
+    field("fossasia/eventyay#2849", "exec /usr/src/app/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
+    // CRLF shebang (root cause and fix in PR #138)
+    field("ericc-ch/copilot-api#137", "exec /entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
+    // the reporter converted the scripts from CRLF to LF
+    field("GoteoFoundation/goteo#632", "exec /usr/local/bin/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
+    // CRLF from git on Windows (issue title and the fix)
+    field("anthropics/claude-quickstarts#196", "exec ./entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
 ];
 
 /// Every check id there is, plus the ones pending on other branches.
