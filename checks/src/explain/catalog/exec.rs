@@ -135,6 +135,8 @@ pub(super) const CAUSES: &[Cause] = &[
             EXEC_EACCES,
             EXEC_EACCES_CRUN,
             EACCESS_GO119,
+            // tini as PID 1 failing to exec the entrypoint
+            shared("tini (…)] exec …failed: permission denied"),
         ],
         checks: &[confirmed_by_codes(
             &bundle::PROCESS,

@@ -204,6 +204,12 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("includes the user uid"),
             specific("host id is in the range of subids"),
             specific("can't get unique subordinate uid range"),
+            // sysbox-mgr wants the same range in /etc/subuid and /etc/subgid
+            specific("could not find matching subuid and subgids range"),
+            // crun writing a --uidmap/--gidmap that spans two extents of the
+            // rootless namespace
+            shared("writing file \"/proc/…/uid_map\": operation not permitted"),
+            shared("writing file \"/proc/…/gid_map\": operation not permitted"),
             NEWUIDMAP_EPERM,
             NEWGIDMAP_EPERM,
             CRUN_UID_MAP_EPERM,

@@ -48,6 +48,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("mkdir /run/user/0/containers: permission denied"),
             // `su - user`: no session, so podman's fallback /run/user/<uid> does not exist
             specific("creating tmpdir: mkdir /run/user/…permission denied"),
+            specific("unable to make temp dir /run/user/"),
             // `sudo -E podman`: root podman joins the user's namespace through the
             // leaked XDG_RUNTIME_DIR and cannot write the system store
             specific("creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied"),

@@ -127,6 +127,8 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
             LXC_CLONE_EPERM,
+            // Singularity 3.x: any failed clone of the container namespaces
+            shared("failed to create container namespaces"),
             FINAL_CHILD_PID,
             LDCONFIG,
             ROOTLESSKIT_FAILED,

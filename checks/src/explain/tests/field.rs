@@ -49,10 +49,12 @@ const PENDING_CHECKS: &[&str] = &[
     "engine.docker",
 ];
 
+const CLONE_OFF: &str = "userns-clone-sysctl-disabled";
 const APPARMOR: &str = "ubuntu-apparmor-userns-restriction";
 const SANDBOX: &str = "userns-blocked-in-container-sandbox";
 const NO_SUBUID: &str = "subuid-no-entry";
 const SUBUID_SMALL: &str = "subuid-range-insufficient";
+const RANGE_INVALID: &str = "subuid-range-invalid";
 const TARGET_OWNER: &str = "newuidmap-target-owner-mismatch";
 const STALE_PAUSE: &str = "subuid-stale-pause-process";
 const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
@@ -68,8 +70,10 @@ const PING: &str = "ping-group-range";
 const NET_HELPER: &str = "rootless-net-helper-missing";
 const TUN: &str = "tun-device-missing";
 const EXEC_FORMAT: &str = "exec-format-error";
+const NOT_EXECUTABLE: &str = "exec-permission-denied";
 const INTERPRETER: &str = "exec-enoent-interpreter-or-crlf";
 
+const SYSCTL_CHECKS: &[&str] = &["userns.clone-sysctl", "userns.create"];
 const APPARMOR_CHECKS: &[&str] = &["userns.apparmor", "userns.create"];
 const MULTI_MAP: &[&str] = &["idmap.multi-map"];
 const CREATE: &[&str] = &["userns.create"];
@@ -91,15 +95,23 @@ const PROCESS: &[&str] = &["bundle.process"];
 const NONE: &[&str] = &[];
 
 static FIELD: &[Field] = &[
+    // ---------------- userns-clone-sysctl-disabled
+    // Debian 10 defaults kernel.unprivileged_userns_clone to 0; setting it to 1 fixed it (reporter)
+    field("apptainer/singularity#4361", "$ singularity build --fakeroot ...\nERROR  : Failed to create container namespaces", CLONE_OFF, SYSCTL_CHECKS),
     // ---------------- ubuntu-apparmor-userns-restriction
     // Void's AppArmor update forced the flatpak profile into enforce mode; disabling it fixed bwrap (maintainer)
     field("void-linux/void-packages#52655", "$ flatpak run md.obsidian.Obsidian \nbwrap: setting up uid map: Permission denied\nerror: ldconfig failed, exit status 256", APPARMOR, APPARMOR_CHECKS),
+    // Ubuntu 24.04's AppArmor restriction; the rootlesskit profile fixed it (maintainer)
+    field("containerd/nerdctl#3063", "[INFO] Checking RootlessKit functionality\n[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: operation not permitted\n[ERROR] RootlessKit failed, see the error messages and https://rootlesscontaine.rs/getting-started/common/ .", APPARMOR, APPARMOR_CHECKS),
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
     // ---------------- subuid-no-entry
     // Arch ships no /etc/subuid
     field("podman-container-tools/podman#15611", "ERRO[0000] cannot find UID/GID for user username: open /etc/subuid: no such file or directory - check rootless mode in man pages. \nWARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user \nError: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/home/username/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", NO_SUBUID, SUBID),
+    // the reporter had no /etc/subuid or /etc/subgid; allocating a range fixed it
+    field("podman-container-tools/buildah#1857", "ERRO[0009] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: there might not be enough IDs available in the namespace (requested 192:192 for /run/systemd/netif): lchown /run/systemd/netif: invalid argument", NO_SUBUID, SUBID),
+    field("podman-container-tools/buildah#926", "time=\"2018-08-13T15:10:43Z\" level=error msg=\"error reading allowed ID mappings: error reading subuid mappings for user \\\"limited\\\" and subgid mappings for group \\\"limited\\\": No subuid ranges found for user \\\"limited\\\" in /etc/subuid\"", NO_SUBUID, SUBID),
     // ---------------- subuid-range-insufficient
     // the tar's owner uid 4204350 is outside the range; re-tarring as 0:0 fixed it
     field("podman-desktop/podman-desktop#3444", r#"{"cause":"invalid argument","message":"potentially insufficient UIDs or GIDs available in user namespace (requested 4204350:4204350 for /var/tmp/libpod_builder108973413/build/Containerfile): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /var/tmp/libpod_builder108973413/build/Containerfile: invalid argument","response":500}"#, SUBUID_SMALL, SUBID),
@@ -107,9 +119,18 @@ static FIELD: &[Field] = &[
     field("rootless-containers/rootlesskit#304", "failed to register layer: ApplyLayer exit status 1 stdout:  stderr: lchown /usr/local/bin/docker-credential-gcr: invalid argument", SUBUID_SMALL, SUBID),
     // maintainer: not enough subordinate ids for the image's owners
     field("fleetbase/fleetbase#347", "failed to register layer: failed to Lchown \"/usr/src/node_modules/buffer-equal-constant-time/.npmignore\" for UID 718322462, GID 454177323 (try increasing the number of subordinate IDs in /etc/subuid and /etc/subgid): lchown /usr/src/node_modules/buffer-equal-constant-time/.npmignore: invalid argument", SUBUID_SMALL, SUBID),
+    // buildah inside a container that has only 65536 ids; the image owns /home by 65534 (reporter)
+    field("docker-library/busybox#107", "error creating build container: Error committing the finished image: error adding layer with blob \"sha256:b71f96345d44b237decc0c2d6c2f9ad0d17fde83dad7579608f1f0764d9686f2\": Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 65534:65534 for /home): Check /etc/subuid and /etc/subgid: lchown /home: invalid argument", SUBUID_SMALL, SUBID),
     // ---------------- subuid-stale-pause-process
     // subuid was set up; `podman system migrate` fixed it
     field("podman-container-tools/podman#3421", "Error: error creating libpod runtime: there might not be enough IDs available in the namespace (requested 100000:100000 for /home/jon/.local/share/containers/storage/overlay/l): chown /home/jon/.local/share/containers/storage/overlay/l: invalid argument", STALE_PAUSE, PAUSE),
+    // ---------------- subuid-range-invalid
+    // /etc/subuid held a line with the user's own uid (dog:1001:1); removing it fixed it (reporter, fixed in PR #623)
+    field("rootless-containers/rootlesskit#476", "[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 41685 [0 1001 1 1 1001 1 2 165536 65536] failed: newuidmap: write to uid_map failed: Invalid argument", RANGE_INVALID, SUBID),
+    // --uidmap 0:0:2 spans two extents of the rootless namespace, which the kernel refuses (maintainer)
+    field("podman-container-tools/podman#8816", "$ podman run --uidmap 0:0:2 --rm fedora echo hi\nError: writing file `/proc/664087/gid_map`: Operation not permitted: OCI permission denied", RANGE_INVALID, MULTI_MAP),
+    // subuid and subgid ranges for the user differed; making them equal fixed it (reporter)
+    field("nestybox/sysbox#566", "failed to create sysbox-mgr: failed to setup subid allocator: could not find matching subuid and subgids range for user sysbox", RANGE_INVALID, SUBID),
     // ---------------- newuidmap-target-owner-mismatch
     // the process's gid (1107) is not the passwd primary gid (100)
     field("apptainer/apptainer#1751", "newgidmap: Target 8153 is owned by a different user: uid:4290 pw_uid:4290 st_uid:4290, gid:1107 pw_gid:100 st_gid:1107\nERROR  : 'newgidmap' execution failed. Check that 'newgidmap' is setuid root or has setcap cap_setgid+eip.\nERROR  : Error while waiting event for user namespace mappings: Success", TARGET_OWNER, MULTI_MAP),
@@ -124,9 +145,13 @@ static FIELD: &[Field] = &[
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#31-podman-run-fails-with-erro0000-xdg_runtime_dir-directory-runuser0-is-not-owned-by-the-current-user-or-error-creating-tmpdir-mkdir-runuser1000-permission-denied", "# su - user1 -c 'podman images'\nError: creating tmpdir: mkdir /run/user/1000: permission denied", XDG_INVALID, XDG_SESSION),
     // dockerd-rootless.sh with XDG_RUNTIME_DIR unset (troubleshooting)
     field("https://github.com/docker/docs/blob/main/content/manuals/engine/security/rootless/troubleshoot.md", "could not get XDG_RUNTIME_DIR", XDG_INVALID, XDG),
+    // /run/user/<uid> does not exist or is not writable for the user (no login session)
+    field("podman-container-tools/podman#3712", "ERRO[0000] unable to make temp dir /run/user/43228", XDG_INVALID, XDG_SESSION),
     // ---------------- no-user-systemd-or-dbus
     // CentOS 7 has no usable systemd user instance (maintainer)
     field("containerd/nerdctl#686", "[ERROR] Needs systemd (systemctl --user)\nFailed to get D-Bus connection: No such file or directory", NO_SYSTEMD, USER_MANAGER),
+    // podman run through sudo/su in CI: no systemd user session for the cgroup scope (maintainers)
+    field("podman-container-tools/podman#16529", "error running container: from /usr/bin/crun creating container for [/bin/sh -c date]: sd-bus call: Permission denied", NO_SYSTEMD, USER_MANAGER),
     // ---------------- rlimit-above-hard-limit
     // podman's default nproc limit above the user's hard limit; raising it fixed it (maintainer)
     field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, NONE),
@@ -171,6 +196,16 @@ static FIELD: &[Field] = &[
     field("kparuchuri/foto-gallery#5", "exec /entryPoint.sh: exec format error", EXEC_FORMAT, PROCESS),
     // an amd64 image on a Raspberry Pi; an aarch64 build fixed it
     field("hat3ph/adguard-unbound#1", "adguard-unbound    | exec /opt/entrypoint.sh: exec format error", EXEC_FORMAT, PROCESS),
+    // amd64 image on a Raspberry Pi 4; installing qemu-user-static fixed it (reporter)
+    field("postalserver/postal#1601", "Creating postal_runner_run ... done\nstandard_init_linux.go:228: exec user process caused: exec format error\nERROR: 1", EXEC_FORMAT, PROCESS),
+    // docker pulled the ARM image on an amd64 host (maintainer, confirmed)
+    field("nakla/sbfspot#10", "standard_init_linux.go:228 exec user process caused: exec format error", EXEC_FORMAT, PROCESS),
+    // a tini binary for another architecture; the distribution's tini fixed it (reporter)
+    field("krallin/tini#234", "fork/exec /tini: exec format error", EXEC_FORMAT, PROCESS),
+    // architecture mismatch (reporter)
+    field("azixus/ARK_Ascended_Docker#37", "Attaching to asa-server-1\nasa_server-1 exec /tini: exec format error", EXEC_FORMAT, PROCESS),
+    // the arm64 image shipped an amd64 tini
+    field("onedr0p/containers#178", "$ k logs -n media unpackerr-5c76bc9d8d-9ww74\nexec /sbin/tini: exec format error", EXEC_FORMAT, PROCESS),
     // ---------------- exec-enoent-interpreter-or-crlf
     // CRLF line endings in the entrypoint: `#!/bin/sh\r` names no interpreter (fixed by converting to LF)
     field("fossasia/eventyay#2849", "exec /usr/src/app/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
@@ -180,6 +215,15 @@ static FIELD: &[Field] = &[
     field("GoteoFoundation/goteo#632", "exec /usr/local/bin/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
     // CRLF from git on Windows (issue title and the fix)
     field("anthropics/claude-quickstarts#196", "exec ./entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
+    // ---------------- exec-permission-denied
+    // the entrypoint lost its x bit; chmod +x in the Dockerfile fixed it
+    field("eNMS-automation/eNMS#94", "docker: Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"./boot.sh\\\": permission denied\": unknown.", NOT_EXECUTABLE, PROCESS),
+    // chmod +x fixed it (reporter)
+    field("ahmetb/cloud-run-static-outbound-ip#1", "[FATAL tini (2)] exec ./entrypoint.sh failed: Permission denied", NOT_EXECUTABLE, PROCESS),
+    // a clone lost the x bit of entrypoint.sh; RUN chmod +x fixed it
+    field("Griesbacher/omd-grafana-container#2", "docker: Error response from daemon: invalid header field value \"oci runtime error: container_linux.go:247: starting container process caused \\\"exec: \\\\\\\"/entrypoint.sh\\\\\\\": permission denied\\\"\\n\".", NOT_EXECUTABLE, PROCESS),
+    // RUN chmod +x /entrypoint.sh fixed it (reporter)
+    field("infamousjoeg/conjur-action#17", "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/entrypoint.sh\": permission denied: unknown.", NOT_EXECUTABLE, PROCESS),
 ];
 
 /// Every check id there is, plus the ones pending on other branches.
