@@ -67,6 +67,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("^exec ./…: no such file or directory"),
             specific("missing dynamic library"),
             specific("error while loading shared libraries"),
+            // musl's loader naming a glibc dependency it cannot find
+            specific("error loading shared library…(needed by"),
         ],
         checks: &[confirmed_by_codes(
             &bundle::PROCESS,

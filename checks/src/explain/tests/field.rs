@@ -64,6 +64,7 @@ const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
 const BACKING_FS: &str = "overlay-backing-fs-unsupported";
 const NO_DEV_FUSE: &str = "fuse-device-unavailable";
 const NETWORK_FS: &str = "storage-on-network-fs";
+const DRIVER_MISMATCH: &str = "storage-driver-config-mismatch";
 const NO_SPACE: &str = "storage-no-space";
 const LOW_PORT: &str = "privileged-port-bind-denied";
 const PING: &str = "ping-group-range";
@@ -71,6 +72,7 @@ const NET_HELPER: &str = "rootless-net-helper-missing";
 const TUN: &str = "tun-device-missing";
 const EXEC_FORMAT: &str = "exec-format-error";
 const NOT_EXECUTABLE: &str = "exec-permission-denied";
+const NOT_IN_PATH: &str = "exec-not-found-in-path";
 const INTERPRETER: &str = "exec-enoent-interpreter-or-crlf";
 
 const SYSCTL_CHECKS: &[&str] = &["userns.clone-sysctl", "userns.create"];
@@ -86,6 +88,7 @@ const NOFILE: &[&str] = &["limits.nofile"];
 const OVERLAY: &[&str] = &["mount.overlay"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const FUSE: &[&str] = &["mount.fuse-overlayfs"];
+const DRIVER: &[&str] = &["storage.driver"];
 const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const PORTS: &[&str] = &["network.ports"];
 const PING_CHECKS: &[&str] = &["network.ping"];
@@ -175,6 +178,16 @@ static FIELD: &[Field] = &[
     field("podman-container-tools/buildah#1661", "ERRO[0014] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied\nerror creating build container: Error committing the finished image: error adding layer with blob \"sha256:a02a4930cb5d36f3290eb84f4bfa30668ef2e9fe3a1fb73ec015fc58b9958b17\": ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied", NETWORK_FS, GRAPHROOT),
     // graphroot on SAN-backed shared storage; moving graphroot to /var/tmp fixed the pull (reporter)
     field("podman-container-tools/podman#8179", "ERR[0047] Error pulling image ref gitlab-ee.tar: Error committing the finished image: error adding layer with blob \"sha256:some-hashed-code\": Error processing tar file(exit status 1): lchown /etc/gshadow: operation not permitted", NETWORK_FS, GRAPHROOT),
+    // docker's data-root on NFS (maintainers documented it)
+    field("docker/docs#13275", "docker: failed to register layer: ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied.", NETWORK_FS, GRAPHROOT),
+    // the docker data directory on an NFS export of a NAS (netbooted Pi)
+    field("Stirling-Tools/Stirling-PDF#849", "failed to register layer: lsetxattr security.capability /usr/libexec/gstreamer-1.0/gst-ptp-helper: operation not supported", NETWORK_FS, GRAPHROOT),
+    // ---------------- storage-driver-config-mismatch
+    // storage.conf switched to overlay after the store was made with vfs (maintainers)
+    field("podman-container-tools/podman#7446", "$ podman system reset\nERRO[0000] User-selected graph driver \"overlay\" overwritten by graph driver \"vfs\" from database - delete libpod local files to resolve \nError: vfs driver does not support overlay.mount_program options", DRIVER_MISMATCH, DRIVER),
+    field("podman-container-tools/podman#2347", "Could not get runtime: database storage graph driver overlay does not match our storage graph driver vfs: database configuration mismatch", DRIVER_MISMATCH, DRIVER),
+    // stale store after a distribution upgrade; removing it fixed the tests
+    field("os-autoinst/os-autoinst-distri-opensuse#21036", "Error: database graph driver \"\" does not match our graph driver\n\"overlay\": database configuration mismatch", DRIVER_MISMATCH, DRIVER),
     // ---------------- storage-no-space
     field("podman-container-tools/podman#19377", "Error: writing blob: adding layer with blob \"sha256:[hash]\": processing tar file(write /usr/local/lib/python3.8/site-packages/azure/mgmt/web/v2018_02_01/models/__pycache__/_models_py3.cpython-38.pyc: no space left on device): exit status 1", NO_SPACE, GRAPHROOT),
     // ---------------- privileged-port-bind-denied
@@ -215,6 +228,15 @@ static FIELD: &[Field] = &[
     field("GoteoFoundation/goteo#632", "exec /usr/local/bin/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
     // CRLF from git on Windows (issue title and the fix)
     field("anthropics/claude-quickstarts#196", "exec ./entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
+    // a glibc binary on Alpine: the glibc loader is missing; libc6-compat and a loader symlink fixed it
+    field("MatthiasLohr/docker-f5fpc#26", "Error loading shared library ld-linux-x86-64.so.2: No such file or directory (needed by /usr/local/bin/f5fpc)", INTERPRETER, PROCESS),
+    // a glibc-built java on Alpine lacks its libraries (maintainer: use a glibc-based image)
+    field("sgerrand/alpine-pkg-glibc#97", "./java: error while loading shared libraries: libz.so.1: cannot open shared object file: No such file or directory", INTERPRETER, PROCESS),
+    // ---------------- exec-not-found-in-path
+    // arguments passed to an image without an ENTRYPOINT became the command
+    field("BioContainers/containers#23", "Error response from daemon: Cannot start container 44303d2fc534577941fb4f29f33ebf5c030ae6fd18c27646c709cde043ab110c: [8] System error: exec: \"-p\": executable file not found in $PATH", NOT_IN_PATH, PROCESS),
+    // the whole command was quoted as one program name (maintainer)
+    field("oh-my-fish/dockerfiles#5", "docker: Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"ls ~l\\\": executable file not found in $PATH\": unknown.", NOT_IN_PATH, PROCESS),
     // ---------------- exec-permission-denied
     // the entrypoint lost its x bit; chmod +x in the Dockerfile fixed it
     field("eNMS-automation/eNMS#94", "docker: Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"./boot.sh\\\": permission denied\": unknown.", NOT_EXECUTABLE, PROCESS),
@@ -224,6 +246,14 @@ static FIELD: &[Field] = &[
     field("Griesbacher/omd-grafana-container#2", "docker: Error response from daemon: invalid header field value \"oci runtime error: container_linux.go:247: starting container process caused \\\"exec: \\\\\\\"/entrypoint.sh\\\\\\\": permission denied\\\"\\n\".", NOT_EXECUTABLE, PROCESS),
     // RUN chmod +x /entrypoint.sh fixed it (reporter)
     field("infamousjoeg/conjur-action#17", "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/entrypoint.sh\": permission denied: unknown.", NOT_EXECUTABLE, PROCESS),
+    // the copied entrypoint lacked its x bit, so the PATH lookup skipped it; chmod +x fixed it (maintainer)
+    field("docker-library/postgres#296", "docker: Error response from daemon: oci runtime error: container_linux.go:247: starting container process caused \"exec: \\\"docker-entrypoint.sh\\\": executable file not found in $PATH\".", NOT_EXECUTABLE, PROCESS),
+    // same: the file was added without +x (reporter)
+    field("BretFisher/node-docker-good-defaults#51", "ERROR: for node  Cannot start service node: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"docker-entrypoint.sh\\\": executable file not found in $PATH\": unknown", NOT_EXECUTABLE, PROCESS),
+    // chmod +x docker-entrypoint.sh fixed it (reporter)
+    field("docker-library/mysql#227", "docker: Error response from daemon: invalid header field value \"oci runtime error: container_linux.go:247: starting container process caused \\\"exec: \\\\\\\"docker-entrypoint.sh\\\\\\\": executable file not found in $PATH\\\"\\n\".", NOT_EXECUTABLE, PROCESS),
+    // chmod +x on the copied script (maintainers)
+    field("moby/moby#27182", "docker: Error response from daemon: oci runtime error: exec: \"docker-entrypoint.sh\": executable file not found in $PATH.", NOT_EXECUTABLE, PROCESS),
 ];
 
 /// Every check id there is, plus the ones pending on other branches.
