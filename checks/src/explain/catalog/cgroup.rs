@@ -45,6 +45,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("mountpoint for…not found"),
             specific("cgroup mountpoint does not exist"),
             specific("cannot use rootless systemd cgroups manager on cgroup v1"),
+            // dockerd-rootless with native.cgroupdriver=systemd on cgroup v1
+            specific("requires cgroup v2 for rootless mode"),
             specific("unknown filesystem type 'cgroup2'"),
             CGROUP_SUBTREE_EACCES,
             CGROUP_NO_PERMISSION,

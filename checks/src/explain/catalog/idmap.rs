@@ -119,6 +119,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("cannot find uid/gid for user"),
             specific("has no subuids"),
             specific("could not find records for the current user"),
+            // rootlesskit with /etc/subuid or /etc/subgid absent
+            specific("failed to compute uid/gid map: open /etc/sub"),
             shared("user not listed in /etc/subuid"),
             shared("using rootless single mapping into the namespace"),
             INSUFFICIENT_IDS,

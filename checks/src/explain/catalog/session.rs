@@ -83,6 +83,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("systemd session not available"),
             // systemctl --user with no user manager to talk to (CentOS 7, no login session)
             specific("failed to get d-bus connection: no such file or directory"),
+            // podman 5 without dbus-user-session (no DBUS_SESSION_BUS_ADDRESS to find)
+            specific("systemd sandbox cgroup: dbus: couldn't determine address of session bus"),
             shared("interactive authentication required"),
             BUS_CONNECT,
             BUS_DIAL,

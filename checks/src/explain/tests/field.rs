@@ -52,6 +52,7 @@ const PENDING_CHECKS: &[&str] = &[
 const CLONE_OFF: &str = "userns-clone-sysctl-disabled";
 const APPARMOR: &str = "ubuntu-apparmor-userns-restriction";
 const SANDBOX: &str = "userns-blocked-in-container-sandbox";
+const UIDMAP_UNPRIV: &str = "newuidmap-unprivileged";
 const NO_SUBUID: &str = "subuid-no-entry";
 const SUBUID_SMALL: &str = "subuid-range-insufficient";
 const RANGE_INVALID: &str = "subuid-range-invalid";
@@ -60,6 +61,7 @@ const STALE_PAUSE: &str = "subuid-stale-pause-process";
 const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
 const NO_SYSTEMD: &str = "no-user-systemd-or-dbus";
 const RLIMIT: &str = "rlimit-above-hard-limit";
+const CGROUP_V1: &str = "cgroup-v1-rootless-no-limits";
 const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
 const BACKING_FS: &str = "overlay-backing-fs-unsupported";
 const NO_DEV_FUSE: &str = "fuse-device-unavailable";
@@ -69,7 +71,9 @@ const NO_SPACE: &str = "storage-no-space";
 const LOW_PORT: &str = "privileged-port-bind-denied";
 const PING: &str = "ping-group-range";
 const NET_HELPER: &str = "rootless-net-helper-missing";
+const PASTA_APPARMOR: &str = "pasta-apparmor-denied";
 const TUN: &str = "tun-device-missing";
+const CLIENT_ENDPOINT: &str = "rootless-client-endpoint";
 const EXEC_FORMAT: &str = "exec-format-error";
 const NOT_EXECUTABLE: &str = "exec-permission-denied";
 const NOT_IN_PATH: &str = "exec-not-found-in-path";
@@ -79,12 +83,14 @@ const SYSCTL_CHECKS: &[&str] = &["userns.clone-sysctl", "userns.create"];
 const APPARMOR_CHECKS: &[&str] = &["userns.apparmor", "userns.create"];
 const MULTI_MAP: &[&str] = &["idmap.multi-map"];
 const CREATE: &[&str] = &["userns.create"];
+const IDMAP_PRIV: &[&str] = &["idmap.newuidmap", "idmap.newgidmap", "idmap.multi-map"];
 const SUBID: &[&str] = &["subid.subuid", "subid.subgid"];
 const PAUSE: &[&str] = &["state.pause-process"];
 const XDG: &[&str] = &["runtime.xdg-runtime-dir"];
 const XDG_SESSION: &[&str] = &["runtime.xdg-runtime-dir", "session.user-manager"];
 const USER_MANAGER: &[&str] = &["session.user-manager", "cgroup.delegation"];
 const NOFILE: &[&str] = &["limits.nofile"];
+const CGROUP: &[&str] = &["cgroup.delegation"];
 const OVERLAY: &[&str] = &["mount.overlay"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const FUSE: &[&str] = &["mount.fuse-overlayfs"];
@@ -109,12 +115,19 @@ static FIELD: &[Field] = &[
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
+    // ---------------- newuidmap-unprivileged
+    // newuidmap built from source into $HOME has no setuid/file caps; the distribution's uidmap worked (reporter)
+    field("rootless-containers/rootlesskit#326", "Sep 27 14:44:14 ubuntu-server dockerd-rootless.sh[3117122]: [rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 3117138 [0 1002 1 1 231072 65536] failed: newuidmap: write to uid_map failed: Operation not permitted\nSep 27 14:44:14 ubuntu-server dockerd-rootless.sh[3117122]: : exit status 1", UIDMAP_UNPRIV, IDMAP_PRIV),
+    // the jail's newuidmap had lost its file capabilities; `rpm --restore shadow-utils` fixed it (reporter)
+    field("Jip-Hop/jailmaker#149", "ERRO[0000] running `/usr/bin/newuidmap 280 0 1000 1 1 65536 65536`: newuidmap: write to uid_map failed: Operation not permitted", UIDMAP_UNPRIV, IDMAP_PRIV),
     // ---------------- subuid-no-entry
     // Arch ships no /etc/subuid
     field("podman-container-tools/podman#15611", "ERRO[0000] cannot find UID/GID for user username: open /etc/subuid: no such file or directory - check rootless mode in man pages. \nWARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user \nError: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/home/username/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", NO_SUBUID, SUBID),
     // the reporter had no /etc/subuid or /etc/subgid; allocating a range fixed it
     field("podman-container-tools/buildah#1857", "ERRO[0009] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: there might not be enough IDs available in the namespace (requested 192:192 for /run/systemd/netif): lchown /run/systemd/netif: invalid argument", NO_SUBUID, SUBID),
     field("podman-container-tools/buildah#926", "time=\"2018-08-13T15:10:43Z\" level=error msg=\"error reading allowed ID mappings: error reading subuid mappings for user \\\"limited\\\" and subgid mappings for group \\\"limited\\\": No subuid ranges found for user \\\"limited\\\" in /etc/subuid\"", NO_SUBUID, SUBID),
+    // the image shipped /etc/subuid but no /etc/subgid; adding it fixed rootlesskit
+    field("wolfi-dev/os#7106", "[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: open /etc/subgid: no such file or directory", NO_SUBUID, SUBID),
     // ---------------- subuid-range-insufficient
     // the tar's owner uid 4204350 is outside the range; re-tarring as 0:0 fixed it
     field("podman-desktop/podman-desktop#3444", r#"{"cause":"invalid argument","message":"potentially insufficient UIDs or GIDs available in user namespace (requested 4204350:4204350 for /var/tmp/libpod_builder108973413/build/Containerfile): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /var/tmp/libpod_builder108973413/build/Containerfile: invalid argument","response":500}"#, SUBUID_SMALL, SUBID),
@@ -155,11 +168,18 @@ static FIELD: &[Field] = &[
     field("containerd/nerdctl#686", "[ERROR] Needs systemd (systemctl --user)\nFailed to get D-Bus connection: No such file or directory", NO_SYSTEMD, USER_MANAGER),
     // podman run through sudo/su in CI: no systemd user session for the cgroup scope (maintainers)
     field("podman-container-tools/podman#16529", "error running container: from /usr/bin/crun creating container for [/bin/sh -c date]: sd-bus call: Permission denied", NO_SYSTEMD, USER_MANAGER),
+    // installing dbus-user-session fixed it (reporter)
+    field("alvistack/ansible-role-podman#25", "$ podman version\nWARN[0000] Failed to add pause process to systemd sandbox cgroup: dbus: couldn't determine address of session bus", NO_SYSTEMD, USER_MANAGER),
     // ---------------- rlimit-above-hard-limit
     // podman's default nproc limit above the user's hard limit; raising it fixed it (maintainer)
     field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, NONE),
     // --ulimit=host works around it: the default nofile exceeds the unit's hard limit
     field("podman-container-tools/podman#6668", "Error: unable to start container \"redis\": container_linux.go:344: starting container process caused \"process_linux.go:424: container init caused \\\"process_linux.go:353: setting rlimits for ready process caused \\\\\\\"error setting rlimit type 7: operation not permitted\\\\\\\"\\\"\": OCI runtime permission denied error", RLIMIT, NOFILE),
+    // nested podman: the inner container asks for RLIMIT_NOFILE 1048576, above the outer container's hard limit
+    field("podman-container-tools/podman#24508", "Error: crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied", RLIMIT, NOFILE),
+    // ---------------- cgroup-v1-rootless-no-limits
+    // dockerd refuses the systemd cgroup driver rootless on cgroup v1 (maintainer PR)
+    field("moby/moby#40666", "$ dockerd-rootless.sh   --exec-opt native.cgroupdriver=systemd  --experimental\nfailed to start daemon: exec-opt native.cgroupdriver=systemd requires cgroup v2 for rootless mode", CGROUP_V1, CGROUP),
     // ---------------- overlay-rootless-kernel-unsupported
     // kernel overlay cannot mknod whiteouts for a rootless user; fuse-overlayfs is the fix (troubleshooting §15)
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#15-rootless-podman-build-fails-when-using-overlayfs", "Error: creating build container: Error committing the finished image: error adding layer with blob \"sha256:8d3eac894db4dc4154377ad28643dfe6625ff0e54bcfa63e0d04921f1a8ef7f8\": Error processing tar file(exit status 1): operation not permitted", OVERLAY_KERNEL, OVERLAY),
@@ -204,6 +224,11 @@ static FIELD: &[Field] = &[
     // ---------------- tun-device-missing
     // podman inside LXC inside docker: the tun device node was not passed in (maintainer)
     field("podman-container-tools/podman#10001", "Error: /usr/bin/slirp4netns failed: \"open(\"/dev/net/tun\"): Operation not permitted WARNING: Support for seccomp is experimental; child failed(1)", TUN, TUN_CHECKS),
+    // ---------------- pasta-apparmor-denied
+    // Debian's passt AppArmor profile blocked the netns path; unloading the profile fixed it (maintainer)
+    field("podman-container-tools/podman#22681", "AVC apparmor=\"DENIED\" operation=\"open\" profile=\"passt\" name=\"/run/user/1000/netns/netns-fc48cae4-8a15-67d8-f96d-f2e683d49dc5\" pid=2292 comm=\"passt.avx2\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=0", PASTA_APPARMOR, HELPER),
+    // Debian's passt profile does not cover a netns under /var/tmp (maintainers)
+    field("podman-container-tools/podman#22625", "Error: setting up Pasta: pasta failed with exit code 1:\nCouldn't open network namespace /var/tmp/...cut...: Permission denied", PASTA_APPARMOR, HELPER),
     // ---------------- exec-format-error
     // an arm64 image on x86_64 (maintainer re-pushed an amd64 image)
     field("kparuchuri/foto-gallery#5", "exec /entryPoint.sh: exec format error", EXEC_FORMAT, PROCESS),
@@ -254,6 +279,9 @@ static FIELD: &[Field] = &[
     field("docker-library/mysql#227", "docker: Error response from daemon: invalid header field value \"oci runtime error: container_linux.go:247: starting container process caused \\\"exec: \\\\\\\"docker-entrypoint.sh\\\\\\\": executable file not found in $PATH\\\"\\n\".", NOT_EXECUTABLE, PROCESS),
     // chmod +x on the copied script (maintainers)
     field("moby/moby#27182", "docker: Error response from daemon: oci runtime error: exec: \"docker-entrypoint.sh\": executable file not found in $PATH.", NOT_EXECUTABLE, PROCESS),
+    // ---------------- rootless-client-endpoint
+    // root's shell carried DOCKER_HOST for the rootless daemon (reporter)
+    field("NixOS/nixpkgs#265419", "Cannot connect to the Docker daemon at unix:///run/user/0/docker.sock. Is the docker daemon running?", CLIENT_ENDPOINT, XDG),
 ];
 
 /// Every check id there is, plus the ones pending on other branches.
