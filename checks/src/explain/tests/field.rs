@@ -65,6 +65,7 @@ const CGROUP_V1: &str = "cgroup-v1-rootless-no-limits";
 const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
 const BACKING_FS: &str = "overlay-backing-fs-unsupported";
 const NO_DEV_FUSE: &str = "fuse-device-unavailable";
+const NO_FUSE_OVERLAYFS: &str = "fuse-overlayfs-or-fusermount-missing";
 const NETWORK_FS: &str = "storage-on-network-fs";
 const DRIVER_MISMATCH: &str = "storage-driver-config-mismatch";
 const NO_SPACE: &str = "storage-no-space";
@@ -185,14 +186,23 @@ static FIELD: &[Field] = &[
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#15-rootless-podman-build-fails-when-using-overlayfs", "Error: creating build container: Error committing the finished image: error adding layer with blob \"sha256:8d3eac894db4dc4154377ad28643dfe6625ff0e54bcfa63e0d04921f1a8ef7f8\": Error processing tar file(exit status 1): operation not permitted", OVERLAY_KERNEL, OVERLAY),
     // Debian 10's kernel overlay in a user namespace cannot make opaque directories; the `overlay` driver worked
     field("rootless-containers/rootlesskit#154", "failed to register layer: Error processing tar file(exit status 1): replaceDirWithOverlayOpaque(\"/root/buildinfo\") failed: createDirWithOverlayOpaque(\"/root/rdwoo893274543\") failed: failed to mkdir /root/rdwoo893274543/m/d: mkdir /root/rdwoo893274543/m/d: input/output error", OVERLAY_KERNEL, OVERLAY),
+    // the board's kernel was built without CONFIG_OVERLAY_FS (maintainer)
+    field("xiaomi-latte-dev/xiaomi-latte-flash_tools#1", "Error: configure storage: kernel does not support overlay fs: 'overlay' is not supported over btrfs at \"/home/user/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", OVERLAY_KERNEL, OVERLAY),
     // ---------------- overlay-backing-fs-unsupported
     // XFS without d_type; a new XFS with ftype=1 worked (reporter)
     field("podman-container-tools/podman#545", "ERRO[0000] Could not get runtime: kernel does not support overlay fs: driver not supported", BACKING_FS, BACKING),
+    // XFS made with ftype=0: overlayfs needs d_type on the upper fs (maintainers reproduced it)
+    field("moby/moby#22937", "docker: Error response from daemon: error creating overlay mount to /tmp/tmp.8MfbWfl0lN/overlay/5b597886628faa4323251a510a571036ebafaa23e39775ac1965dbe7b01bd529-init/merged: invalid argument.\noverlayfs: upper fs needs to support d_type.", BACKING_FS, BACKING),
+    // the store on XFS without d_type
+    field("podman-container-tools/buildah#310", "WARN[0000] overlay: the backing xfs filesystem is formatted without d_type support, which leads to incorrect behavior. Reformat the filesystem with ftype=1 to enable d_type s\nupport. Running without d_type is not supported.", BACKING_FS, BACKING),
     // ---------------- fuse-device-unavailable
     // podman in an OpenShift pod without /dev/fuse (maintainer: add the device)
     field("podman-container-tools/podman#6667", "Error: error mounting storage for container c967d9189c3ca165788ca68d069cafd3a3f60fd95eb86c6726c6ef3215a20918: error creating overlay mount to /home/.local/share/containers/storage/overlay/a8e3377a8f75d187a906823f1d8da6bfe5d37771b2d0a4354444f86f722a854c/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such file or directory\n: exit status 1", NO_DEV_FUSE, FUSE),
     // the fuse module not loaded on the host (troubleshooting §24)
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#24-podman-container-images-fail-with-fuse-device-not-found-when-run", "error mounting container \"1ae176ca72b3da7c70af31db7434bcf6f94b07dbc0328bc7e4e8fc9579d0dc2e\": error mounting build container \"1ae176ca72b3da7c70af31db7434bcf6f94b07dbc0328bc7e4e8fc9579d0dc2e\": error creating overlay mount to /var/lib/containers/storage/overlay/30c058cdadc888177361dd14a7ed7edab441c58525b341df321f07bc11440e68/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such device\n: exit status 1", NO_DEV_FUSE, FUSE),
+    // ---------------- fuse-overlayfs-or-fusermount-missing
+    // daemon.json asks for fuse-overlayfs but the package had been removed
+    field("MagnaCapax/PMSS#643", "level=error msg=\"exec: \\\"fuse-overlayfs\\\": executable file not found in $PATH\" storage-driver=fuse-overlayfs\nfailed to start daemon: error initializing graphdriver: driver not supported: fuse-overlayfs\n[rootlesskit:parent] error: child exited: exit status 1", NO_FUSE_OVERLAYFS, FUSE),
     // ---------------- storage-on-network-fs
     // the troubleshooting entry for rootless builds on an NFS home (maintainers)
     field("podman-container-tools/buildah#1661", "ERRO[0014] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied\nerror creating build container: Error committing the finished image: error adding layer with blob \"sha256:a02a4930cb5d36f3290eb84f4bfa30668ef2e9fe3a1fb73ec015fc58b9958b17\": ApplyLayer exit status 1 stdout:  stderr: open /root/.bash_logout: permission denied", NETWORK_FS, GRAPHROOT),
