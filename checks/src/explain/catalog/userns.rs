@@ -218,6 +218,8 @@ pub(super) const CAUSES: &[Cause] = &[
             APPTAINER_EACCES,
             BWRAP_EACCES,
             specific("credentials.cc(…permission denied (13)"),
+            // bwrap --unshare-net in the capability-less unprivileged_userns profile
+            specific("bwrap: loopback: failed rtm_newaddr: operation not permitted"),
             REEXEC_EACCES,
             FORK_EXEC_EACCES,
             FORK_EXEC_EPERM,

@@ -113,6 +113,10 @@ static FIELD: &[Field] = &[
     field("void-linux/void-packages#52655", "$ flatpak run md.obsidian.Obsidian \nbwrap: setting up uid map: Permission denied\nerror: ldconfig failed, exit status 256", APPARMOR, APPARMOR_CHECKS),
     // Ubuntu 24.04's AppArmor restriction; the rootlesskit profile fixed it (maintainer)
     field("containerd/nerdctl#3063", "[INFO] Checking RootlessKit functionality\n[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: operation not permitted\n[ERROR] RootlessKit failed, see the error messages and https://rootlesscontaine.rs/getting-started/common/ .", APPARMOR, APPARMOR_CHECKS),
+    // Ubuntu 24.04's userns restriction leaves bwrap without capabilities in its namespace; an AppArmor profile fixed it (reporter)
+    field("genodelabs/goa#133", "bwrap: loopback: Failed RTM_NEWADDR: Operation not permitted\nchild process exited abnormally", APPARMOR, APPARMOR_CHECKS),
+    // Ubuntu 24.04: kernel.apparmor_restrict_unprivileged_userns=0 fixed it (reporter)
+    field("TNG/oh-my-agentic-coder#2", "omac sandbox: bwrap is installed but not functional (user namespaces disabled?): exit status 1 — bwrap: setting up uid map: Permission denied", APPARMOR, APPARMOR_CHECKS),
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
@@ -129,6 +133,8 @@ static FIELD: &[Field] = &[
     field("podman-container-tools/buildah#926", "time=\"2018-08-13T15:10:43Z\" level=error msg=\"error reading allowed ID mappings: error reading subuid mappings for user \\\"limited\\\" and subgid mappings for group \\\"limited\\\": No subuid ranges found for user \\\"limited\\\" in /etc/subuid\"", NO_SUBUID, SUBID),
     // the image shipped /etc/subuid but no /etc/subgid; adding it fixed rootlesskit
     field("wolfi-dev/os#7106", "[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: open /etc/subgid: no such file or directory", NO_SUBUID, SUBID),
+    // Arch ships no /etc/subuid; setting up the ranges per the Arch wiki fixed the pull
+    field("89luca89/distrobox#92", "Error: writing blob: adding layer with blob \"sha256:76dc685b05eef986dc43ae2b364bad8843fa810e94339085a29b1fb89d5e9779\": Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:12 for /var/spool/mail): Check /etc/subuid and /etc/subgid: lchown /var/spool/mail: invalid argument", NO_SUBUID, SUBID),
     // ---------------- subuid-range-insufficient
     // the tar's owner uid 4204350 is outside the range; re-tarring as 0:0 fixed it
     field("podman-desktop/podman-desktop#3444", r#"{"cause":"invalid argument","message":"potentially insufficient UIDs or GIDs available in user namespace (requested 4204350:4204350 for /var/tmp/libpod_builder108973413/build/Containerfile): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /var/tmp/libpod_builder108973413/build/Containerfile: invalid argument","response":500}"#, SUBUID_SMALL, SUBID),
@@ -234,6 +240,8 @@ static FIELD: &[Field] = &[
     // ---------------- tun-device-missing
     // podman inside LXC inside docker: the tun device node was not passed in (maintainer)
     field("podman-container-tools/podman#10001", "Error: /usr/bin/slirp4netns failed: \"open(\"/dev/net/tun\"): Operation not permitted WARNING: Support for seccomp is experimental; child failed(1)", TUN, TUN_CHECKS),
+    // a kernel update without reboot: the tun module could not be loaded (maintainer: load tun)
+    field("podman-container-tools/podman#9543", "podman system service: /usr/bin/slirp4netns failed: open(\"/dev/net/tun\")", TUN, TUN_CHECKS),
     // ---------------- pasta-apparmor-denied
     // Debian's passt AppArmor profile blocked the netns path; unloading the profile fixed it (maintainer)
     field("podman-container-tools/podman#22681", "AVC apparmor=\"DENIED\" operation=\"open\" profile=\"passt\" name=\"/run/user/1000/netns/netns-fc48cae4-8a15-67d8-f96d-f2e683d49dc5\" pid=2292 comm=\"passt.avx2\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=0", PASTA_APPARMOR, HELPER),
