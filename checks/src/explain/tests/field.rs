@@ -52,6 +52,7 @@ const PENDING_CHECKS: &[&str] = &[
 const CLONE_OFF: &str = "userns-clone-sysctl-disabled";
 const APPARMOR: &str = "ubuntu-apparmor-userns-restriction";
 const SANDBOX: &str = "userns-blocked-in-container-sandbox";
+const NO_UIDMAP: &str = "newuidmap-missing";
 const UIDMAP_UNPRIV: &str = "newuidmap-unprivileged";
 const NO_SUBUID: &str = "subuid-no-entry";
 const SUBUID_SMALL: &str = "subuid-range-insufficient";
@@ -84,6 +85,7 @@ const SYSCTL_CHECKS: &[&str] = &["userns.clone-sysctl", "userns.create"];
 const APPARMOR_CHECKS: &[&str] = &["userns.apparmor", "userns.create"];
 const MULTI_MAP: &[&str] = &["idmap.multi-map"];
 const CREATE: &[&str] = &["userns.create"];
+const IDMAP: &[&str] = &["idmap.newuidmap", "idmap.newgidmap"];
 const IDMAP_PRIV: &[&str] = &["idmap.newuidmap", "idmap.newgidmap", "idmap.multi-map"];
 const SUBID: &[&str] = &["subid.subuid", "subid.subgid"];
 const PAUSE: &[&str] = &["state.pause-process"];
@@ -120,6 +122,13 @@ static FIELD: &[Field] = &[
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
+    // ---------------- newuidmap-missing
+    // the Ubuntu package lacked the uidmap dependency; installing uidmap fixed it
+    field("podman-container-tools/podman#2211", "$ podman images\n\nERRO[0000] cannot find newuidmap: exec: \"newuidmap\": executable file not found in $PATH", NO_UIDMAP, IDMAP),
+    // same for buildah: newgidmap comes with uidmap
+    field("podman-container-tools/buildah#3251", "$ buildah images\nError: error running newgidmap: exec: \"newgidmap\": executable file not found in $PATH:\nERRO[0000] error running newgidmap: : exec: \"newgidmap\": executable file not found in $PATH", NO_UIDMAP, IDMAP),
+    // without uidmap podman fell back to a single mapping, so the pull failed (maintainers added uidmap to the install steps)
+    field("podman-container-tools/podman#2916", "$ podman pull docker://fedora:latest\nWARN[0000] using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding subids \nTrying to pull docker://fedora:latest...Getting image source signatures\nERRO[0010] Error while applying layer: ApplyLayer exit status 1 stdout:  stderr: there might not be enough IDs available in the namespace (requested 192:192 for /run/systemd/netif): lchown /run/systemd/netif: invalid argument ", NO_UIDMAP, IDMAP),
     // ---------------- newuidmap-unprivileged
     // newuidmap built from source into $HOME has no setuid/file caps; the distribution's uidmap worked (reporter)
     field("rootless-containers/rootlesskit#326", "Sep 27 14:44:14 ubuntu-server dockerd-rootless.sh[3117122]: [rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 3117138 [0 1002 1 1 231072 65536] failed: newuidmap: write to uid_map failed: Operation not permitted\nSep 27 14:44:14 ubuntu-server dockerd-rootless.sh[3117122]: : exit status 1", UIDMAP_UNPRIV, IDMAP_PRIV),
@@ -262,6 +271,8 @@ static FIELD: &[Field] = &[
     field("azixus/ARK_Ascended_Docker#37", "Attaching to asa-server-1\nasa_server-1 exec /tini: exec format error", EXEC_FORMAT, PROCESS),
     // the arm64 image shipped an amd64 tini
     field("onedr0p/containers#178", "$ k logs -n media unpackerr-5c76bc9d8d-9ww74\nexec /sbin/tini: exec format error", EXEC_FORMAT, PROCESS),
+    // an image for another architecture (maintainer)
+    field("hpc/charliecloud#1898", "ch-run[121666]: error: can't execve(2): /sbin/ldconfig: Exec format error (ch_core.c:549 8)", EXEC_FORMAT, PROCESS),
     // ---------------- exec-enoent-interpreter-or-crlf
     // CRLF line endings in the entrypoint: `#!/bin/sh\r` names no interpreter (fixed by converting to LF)
     field("fossasia/eventyay#2849", "exec /usr/src/app/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
