@@ -69,6 +69,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("\"cpu.max\" for writing: permission denied"),
             specific("requires setting systemd property \"delegate=yes\""),
             specific("cgroup.subtree_control\": invalid argument"),
+            specific("failed to find cpu cgroup (v2)"),
             CGROUP_MKDIR_EACCES,
             CGROUP_SUBTREE_EACCES,
             CGROUP_PROCS_EACCES,

@@ -183,6 +183,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("invalid internal status, try resetting the pause process"),
             specific("unable to create a new pause process"),
             specific("failed to join existing conmon namespace"),
+            // pause.pid names a pause process that is gone
+            specific("could not get runtime: open /proc/…/ns/user: no such file or directory"),
             INSUFFICIENT_IDS,
             NOT_ENOUGH_IDS,
             LCHOWN_EINVAL,

@@ -150,6 +150,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("module ip_tables not found"),
             specific("/run/xtables.lock: permission denied"),
             specific("--skip-iptables"),
+            specific("iptables checks can be disabled with skip_iptables=1"),
             DOCKER_SERVICE,
             DOCKER_SERVICE_JOB,
         ],

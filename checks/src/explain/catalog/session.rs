@@ -41,6 +41,9 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("xdg_runtime_dir is pointing to a path which is not writable"),
             specific("could not get xdg_runtime_dir"),
             specific("is not set, does not exist, or is not writable"),
+            // without XDG_RUNTIME_DIR podman falls back to /tmp/storage-run-<uid>, which
+            // survives a reboot when /tmp is not a tmpfs
+            specific("current system boot id differs from cached boot id"),
             specific("the path in $xdg_runtime_dir must be writable by the user"),
             specific("mkdir /run/runc"),
             specific("lstat /run/runc/"),

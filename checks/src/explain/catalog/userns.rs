@@ -38,6 +38,9 @@ const BWRAP_ENOSPC: Pattern =
     shared("creating new namespace failed: nesting depth or /proc/sys/user/max_");
 const STORAGE_UNSHARE_EPERM: Pattern =
     shared("error during unshare(clone_newuser): operation not permitted");
+/// Newer containers/storage prints the flags as `unshare(...)`.
+const STORAGE_UNSHARE_FLAGS_EPERM: Pattern =
+    shared("error during unshare(...): operation not permitted");
 const LXC_CLONE_EPERM: Pattern =
     shared("operation not permitted - failed to clone a new set of namespaces");
 const LXC_CLONE_EINVAL: Pattern =
@@ -126,6 +129,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             // Singularity 3.x: any failed clone of the container namespaces
             shared("failed to create container namespaces"),
@@ -230,6 +234,7 @@ pub(super) const CAUSES: &[Cause] = &[
             NSEXEC_EPERM,
             BWRAP_EPERM,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             UID_MAP_EPERM_BWRAP,
             UID_MAP_EPERM_UNSHARE,
@@ -323,6 +328,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             UID_MAP_EPERM_BWRAP,
             UID_MAP_EPERM_UNSHARE,
@@ -365,6 +371,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
         ],
         checks: &[confirmed_by_codes(&userns::CREATE, &[userns::Code::UnexplainedEperm.code()])],
         remediation: &[root(

@@ -76,6 +76,14 @@ const NET_HELPER: &str = "rootless-net-helper-missing";
 const PASTA_APPARMOR: &str = "pasta-apparmor-denied";
 const TUN: &str = "tun-device-missing";
 const CLIENT_ENDPOINT: &str = "rootless-client-endpoint";
+const IPTABLES: &str = "docker-rootless-iptables";
+const SLIRP_SANDBOX: &str = "slirp4netns-sandbox-denied";
+const NOT_DELEGATED: &str = "cgroup-controller-not-delegated";
+const MAX_ZERO: &str = "userns-max-zero";
+const NOT_SHARED: &str = "root-mount-not-shared";
+const LINGER: &str = "linger-disabled";
+const PROC_MASKED: &str = "nested-proc-masked";
+const UBUNTU_2504: &str = "ubuntu-2504-unshare-userns-restrict";
 const EXEC_FORMAT: &str = "exec-format-error";
 const NOT_EXECUTABLE: &str = "exec-permission-denied";
 const NOT_IN_PATH: &str = "exec-not-found-in-path";
@@ -101,6 +109,8 @@ const DRIVER: &[&str] = &["storage.driver"];
 const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const PORTS: &[&str] = &["network.ports"];
 const PING_CHECKS: &[&str] = &["network.ping"];
+const MAX_CHECKS: &[&str] = &["userns.max-namespaces", "userns.create"];
+const LINGER_CHECKS: &[&str] = &["session.linger"];
 const HELPER: &[&str] = &["network.helper"];
 const TUN_CHECKS: &[&str] = &["network.tun"];
 const PROCESS: &[&str] = &["bundle.process"];
@@ -119,6 +129,10 @@ static FIELD: &[Field] = &[
     field("genodelabs/goa#133", "bwrap: loopback: Failed RTM_NEWADDR: Operation not permitted\nchild process exited abnormally", APPARMOR, APPARMOR_CHECKS),
     // Ubuntu 24.04: kernel.apparmor_restrict_unprivileged_userns=0 fixed it (reporter)
     field("TNG/oh-my-agentic-coder#2", "omac sandbox: bwrap is installed but not functional (user namespaces disabled?): exit status 1 — bwrap: setting up uid map: Permission denied", APPARMOR, APPARMOR_CHECKS),
+    // ubuntu-24.04 runners restrict unprivileged user namespaces through AppArmor (runner-images#11489)
+    field("actions/runner-images#10443", "skopeo copy containers-storage:ghcr.io/raboo/redir:build-amd64 oci-archive:/tmp/amd64-oci.tar\nError during unshare(...): Operation not permitted", APPARMOR, APPARMOR_CHECKS),
+    // the shim names the sysctl itself
+    field("docker/sbx-releases#15", "ERROR: failed to create sandbox: create sandbox: create sandbox: run sandbox: start container: container start: Error response from daemon: creating containerd task for container e89252cd1ec4: failed to start shim: start failed: failed to create TTRPC connection: unsupported protocol: time=\"2026-04-04T20:56:15+01:00\" level=warning msg=\"apparmor_restrict_unprivileged_userns=1 prevents user namespace creation; shim will run without mount namespace isolation\" runtime=io.containerd.nerdbox.v1", APPARMOR, APPARMOR_CHECKS),
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
@@ -156,6 +170,8 @@ static FIELD: &[Field] = &[
     // ---------------- subuid-stale-pause-process
     // subuid was set up; `podman system migrate` fixed it
     field("podman-container-tools/podman#3421", "Error: error creating libpod runtime: there might not be enough IDs available in the namespace (requested 100000:100000 for /home/jon/.local/share/containers/storage/overlay/l): chown /home/jon/.local/share/containers/storage/overlay/l: invalid argument", STALE_PAUSE, PAUSE),
+    // pause.pid pointed at a process that no longer existed; moving /run/user/<uid>/libpod away fixed it
+    field("podman-container-tools/podman#4057", "$ podman container ls\nError: could not get runtime: open /proc/1445/ns/user: no such file or directory", STALE_PAUSE, PAUSE),
     // ---------------- subuid-range-invalid
     // /etc/subuid held a line with the user's own uid (dog:1001:1); removing it fixed it (reporter, fixed in PR #623)
     field("rootless-containers/rootlesskit#476", "[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 41685 [0 1001 1 1 1001 1 2 165536 65536] failed: newuidmap: write to uid_map failed: Invalid argument", RANGE_INVALID, SUBID),
@@ -179,6 +195,8 @@ static FIELD: &[Field] = &[
     field("https://github.com/docker/docs/blob/main/content/manuals/engine/security/rootless/troubleshoot.md", "could not get XDG_RUNTIME_DIR", XDG_INVALID, XDG),
     // /run/user/<uid> does not exist or is not writable for the user (no login session)
     field("podman-container-tools/podman#3712", "ERRO[0000] unable to make temp dir /run/user/43228", XDG_INVALID, XDG_SESSION),
+    // the runroot had fallen back to /tmp/storage-run-1000 on a disk /tmp; deleting it (or a tmpfs /tmp) fixed it
+    field("fitbeard/automation-platform#166", "Error: current system boot ID differs from cached boot ID; an unhandled reboot has occurred. Please delete directories \"/tmp/storage-run-1000/containers\" and \"/tmp/storage-run-1000/libpod/tmp\" and re-run Podman", XDG_INVALID, XDG),
     // ---------------- no-user-systemd-or-dbus
     // CentOS 7 has no usable systemd user instance (maintainer)
     field("containerd/nerdctl#686", "[ERROR] Needs systemd (systemctl --user)\nFailed to get D-Bus connection: No such file or directory", NO_SYSTEMD, USER_MANAGER),
@@ -196,6 +214,11 @@ static FIELD: &[Field] = &[
     // ---------------- cgroup-v1-rootless-no-limits
     // dockerd refuses the systemd cgroup driver rootless on cgroup v1 (maintainer PR)
     field("moby/moby#40666", "$ dockerd-rootless.sh   --exec-opt native.cgroupdriver=systemd  --experimental\nfailed to start daemon: exec-opt native.cgroupdriver=systemd requires cgroup v2 for rootless mode", CGROUP_V1, CGROUP),
+    // ---------------- cgroup-controller-not-delegated
+    // Fedora 36 does not delegate cpuset to users; delegating it fixed the cluster (commenter, k3d#1084)
+    field("k3d-io/k3d#1082", "failed to find cpu cgroup (v2)", NOT_DELEGATED, CGROUP),
+    // CI runners delegate no cpu controller to the rootless user; the limits were dropped
+    field("quarkusio/quarkus#33090", "\"cause\":\"OCI runtime error\",\"message\":\"crun: the requested cgroup controller `cpu` is not available: OCI runtime error\",\"response\":500}", NOT_DELEGATED, CGROUP),
     // ---------------- overlay-rootless-kernel-unsupported
     // kernel overlay cannot mknod whiteouts for a rootless user; fuse-overlayfs is the fix (troubleshooting §15)
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#15-rootless-podman-build-fails-when-using-overlayfs", "Error: creating build container: Error committing the finished image: error adding layer with blob \"sha256:8d3eac894db4dc4154377ad28643dfe6625ff0e54bcfa63e0d04921f1a8ef7f8\": Error processing tar file(exit status 1): operation not permitted", OVERLAY_KERNEL, OVERLAY),
@@ -256,6 +279,14 @@ static FIELD: &[Field] = &[
     field("podman-container-tools/podman#22681", "AVC apparmor=\"DENIED\" operation=\"open\" profile=\"passt\" name=\"/run/user/1000/netns/netns-fc48cae4-8a15-67d8-f96d-f2e683d49dc5\" pid=2292 comm=\"passt.avx2\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=0", PASTA_APPARMOR, HELPER),
     // Debian's passt profile does not cover a netns under /var/tmp (maintainers)
     field("podman-container-tools/podman#22625", "Error: setting up Pasta: pasta failed with exit code 1:\nCouldn't open network namespace /var/tmp/...cut...: Permission denied", PASTA_APPARMOR, HELPER),
+    // ---------------- slirp4netns-sandbox-denied
+    // Ubuntu 24.04's AppArmor denies pivot_root to the slirp4netns sandbox inside LXD (slirp4netns#348, lxd#13389)
+    field("rootless-containers/usernetes#337", "[rootlesskit:parent] error: failed to setup network &{logWriter:0xc000212b20 binary:slirp4netns mtu:65520 ipnet:<nil> disableHostLoopback:true apiSocketPath: enableSandbox:true enableSeccomp:true enableIPv6:false ifname:tap0 infoMu:{w:{state:0 sema:0} writerSem:0 readerSem:0 readerCount:{_:{} v:0} readerWait:{_:{} v:0}} info:<nil>}: waiting for ready fd (/usr/bin/slirp4netns --mtu 65520 -r 3 --disable-host-loopback --enable-sandbox --enable-seccomp 2724 tap0): slirp4netns failed\n[rootlesskit:child ] error: EOF", SLIRP_SANDBOX, HELPER),
+    // ---------------- docker-rootless-iptables
+    // Ubuntu 26.04 has no ip_tables module loaded; the project installs with SKIP_IPTABLES=1 (freeipa-container#738)
+    field("freeipa/freeipa-container#733", "# Missing system requirements. Please run following commands to\n# install the requirements and run this installer again.\n# Alternatively iptables checks can be disabled with SKIP_IPTABLES=1\n\ncat <<EOF | sudo sh -x\n\nmodprobe ip_tables\nEOF", IPTABLES, NONE),
+    // EL10 ships nf_tables only; the setup tool learnt to check nf_tables (moby#49727)
+    field("moby/moby#49020", "[ERROR] Missing system requirements. Run the following commands to\n[ERROR] install the requirements and run this tool again.\n[ERROR] Alternatively iptables checks can be disabled with --skip-iptables .\n\n########## BEGIN ##########\nsudo sh -eux <<EOF\n# Load ip_tables module\nmodprobe ip_tables\nEOF\n########## END ##########", IPTABLES, NONE),
     // ---------------- exec-format-error
     // an arm64 image on x86_64 (maintainer re-pushed an amd64 image)
     field("kparuchuri/foto-gallery#5", "exec /entryPoint.sh: exec format error", EXEC_FORMAT, PROCESS),
