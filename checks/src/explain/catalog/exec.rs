@@ -65,6 +65,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("^exec /…: no such file or directory"),
             // a relative entrypoint (`ENTRYPOINT ["./entrypoint.sh"]`) with a CRLF shebang
             specific("^exec ./…: no such file or directory"),
+            // the same line behind a compose log prefix (`svc-1   | exec /…`)
+            specific("| exec /…: no such file or directory"),
             specific("missing dynamic library"),
             specific("error while loading shared libraries"),
             // musl's loader naming a glibc dependency it cannot find

@@ -118,6 +118,9 @@ pub(super) const CAUSES: &[Cause] = &[
             named("no subgid ranges found"),
             specific("cannot find uid/gid for user"),
             specific("has no subuids"),
+            // toolbox
+            specific("/etc/subgid and /etc/subuid don't have entries for user"),
+            specific("missing subgid and/or subuid ranges for user"),
             specific("could not find records for the current user"),
             // rootlesskit with /etc/subuid or /etc/subgid absent
             specific("failed to compute uid/gid map: open /etc/sub"),

@@ -79,11 +79,8 @@ const CLIENT_ENDPOINT: &str = "rootless-client-endpoint";
 const IPTABLES: &str = "docker-rootless-iptables";
 const SLIRP_SANDBOX: &str = "slirp4netns-sandbox-denied";
 const NOT_DELEGATED: &str = "cgroup-controller-not-delegated";
-const MAX_ZERO: &str = "userns-max-zero";
-const NOT_SHARED: &str = "root-mount-not-shared";
-const LINGER: &str = "linger-disabled";
-const PROC_MASKED: &str = "nested-proc-masked";
-const UBUNTU_2504: &str = "ubuntu-2504-unshare-userns-restrict";
+const ROOTLESS_CONFIG: &str = "runc-rootless-config";
+const SETUPTOOL: &str = "docker-rootless-setuptool";
 const EXEC_FORMAT: &str = "exec-format-error";
 const NOT_EXECUTABLE: &str = "exec-permission-denied";
 const NOT_IN_PATH: &str = "exec-not-found-in-path";
@@ -109,8 +106,7 @@ const DRIVER: &[&str] = &["storage.driver"];
 const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const PORTS: &[&str] = &["network.ports"];
 const PING_CHECKS: &[&str] = &["network.ping"];
-const MAX_CHECKS: &[&str] = &["userns.max-namespaces", "userns.create"];
-const LINGER_CHECKS: &[&str] = &["session.linger"];
+const MAPPING_CHECKS: &[&str] = &["bundle.uid-mappings", "bundle.gid-mappings"];
 const HELPER: &[&str] = &["network.helper"];
 const TUN_CHECKS: &[&str] = &["network.tun"];
 const PROCESS: &[&str] = &["bundle.process"];
@@ -136,6 +132,10 @@ static FIELD: &[Field] = &[
     // ---------------- userns-blocked-in-container-sandbox
     // podman in an unprivileged Kubernetes pod
     field("podman-container-tools/podman#15785", "cannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
+    // the Actions job container was unprivileged; running it --privileged fixed the release build
+    field("pixie-io/pixie#2011", "time=\"2024-09-05T22:47:26Z\" level=warning msg=\"\\\"/\\\" is not a shared mount, this could cause issues or missing mounts with rootless containers\"\ncannot clone: Operation not permitted\nError: cannot re-exec process", SANDBOX, CREATE),
+    // the GitLab docker executor was not privileged (maintainer)
+    field("moby/buildkit#3292", "could not connect to unix:///run/user/1000/buildkit/buildkitd.sock after 10 trials\n[rootlesskit:parent] error: failed to start the child: fork/exec /proc/self/exe: operation not permitted", SANDBOX, CREATE),
     // ---------------- newuidmap-missing
     // the Ubuntu package lacked the uidmap dependency; installing uidmap fixed it
     field("podman-container-tools/podman#2211", "$ podman images\n\nERRO[0000] cannot find newuidmap: exec: \"newuidmap\": executable file not found in $PATH", NO_UIDMAP, IDMAP),
@@ -148,6 +148,8 @@ static FIELD: &[Field] = &[
     field("rootless-containers/rootlesskit#326", "Sep 27 14:44:14 ubuntu-server dockerd-rootless.sh[3117122]: [rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 3117138 [0 1002 1 1 231072 65536] failed: newuidmap: write to uid_map failed: Operation not permitted\nSep 27 14:44:14 ubuntu-server dockerd-rootless.sh[3117122]: : exit status 1", UIDMAP_UNPRIV, IDMAP_PRIV),
     // the jail's newuidmap had lost its file capabilities; `rpm --restore shadow-utils` fixed it (reporter)
     field("Jip-Hop/jailmaker#149", "ERRO[0000] running `/usr/bin/newuidmap 280 0 1000 1 1 65536 65536`: newuidmap: write to uid_map failed: Operation not permitted", UIDMAP_UNPRIV, IDMAP_PRIV),
+    // the image's newuidmap had lost its file capabilities; reinstalling shadow restored cap_setuid (reporter)
+    field("lxc/lxc-ci#955", "$ podman run hello-world\nERRO[0000] running `/usr/bin/newuidmap 1514 0 1000 1 1 100000 65536`: newuidmap: Could not set caps\nError: cannot set up namespace using \"/usr/bin/newuidmap\": should have setuid or have filecaps setuid: exit status 1", UIDMAP_UNPRIV, IDMAP_PRIV),
     // ---------------- subuid-no-entry
     // Arch ships no /etc/subuid
     field("podman-container-tools/podman#15611", "ERRO[0000] cannot find UID/GID for user username: open /etc/subuid: no such file or directory - check rootless mode in man pages. \nWARN[0000] Using rootless single mapping into the namespace. This might break some images. Check /etc/subuid and /etc/subgid for adding sub*ids if not using a network user \nError: kernel does not support overlay fs: 'overlay' is not supported over extfs at \"/home/username/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", NO_SUBUID, SUBID),
@@ -158,6 +160,8 @@ static FIELD: &[Field] = &[
     field("wolfi-dev/os#7106", "[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: open /etc/subgid: no such file or directory", NO_SUBUID, SUBID),
     // Arch ships no /etc/subuid; setting up the ranges per the Arch wiki fixed the pull
     field("89luca89/distrobox#92", "Error: writing blob: adding layer with blob \"sha256:76dc685b05eef986dc43ae2b364bad8843fa810e94339085a29b1fb89d5e9779\": Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:12 for /var/spool/mail): Check /etc/subuid and /etc/subgid: lchown /var/spool/mail: invalid argument", NO_SUBUID, SUBID),
+    // root has no subordinate ranges of its own
+    field("containers/toolbox#267", "[root@coreos ~]# toolbox \ntoolbox: /etc/subgid and /etc/subuid don't have entries for user root\nSee the podman(1), subgid(5), subuid(5) and usermod(8) manuals for more\ninformation.", NO_SUBUID, SUBID),
     // ---------------- subuid-range-insufficient
     // the tar's owner uid 4204350 is outside the range; re-tarring as 0:0 fixed it
     field("podman-desktop/podman-desktop#3444", r#"{"cause":"invalid argument","message":"potentially insufficient UIDs or GIDs available in user namespace (requested 4204350:4204350 for /var/tmp/libpod_builder108973413/build/Containerfile): Check /etc/subuid and /etc/subgid if configured locally and run \"podman system migrate\": lchown /var/tmp/libpod_builder108973413/build/Containerfile: invalid argument","response":500}"#, SUBUID_SMALL, SUBID),
@@ -182,6 +186,9 @@ static FIELD: &[Field] = &[
     // ---------------- newuidmap-target-owner-mismatch
     // the process's gid (1107) is not the passwd primary gid (100)
     field("apptainer/apptainer#1751", "newgidmap: Target 8153 is owned by a different user: uid:4290 pw_uid:4290 st_uid:4290, gid:1107 pw_gid:100 st_gid:1107\nERROR  : 'newgidmap' execution failed. Check that 'newgidmap' is setuid root or has setcap cap_setgid+eip.\nERROR  : Error while waiting event for user namespace mappings: Success", TARGET_OWNER, MULTI_MAP),
+    // ---------------- runc-rootless-config
+    // the default `runc spec` is for root; an unprivileged user needs `runc spec --rootless` (maintainer)
+    field("opencontainers/runc#1782", "$ runc run mycontainerid\nrootless containers require user namespaces", ROOTLESS_CONFIG, MAPPING_CHECKS),
     // ---------------- xdg-runtime-dir-invalid
     // sudo -E carried the user's XDG_RUNTIME_DIR into a root podman
     field("openshift-metal3/dev-scripts#899", "Error: could not get runtime: error creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied", XDG_INVALID, XDG),
@@ -226,6 +233,8 @@ static FIELD: &[Field] = &[
     field("rootless-containers/rootlesskit#154", "failed to register layer: Error processing tar file(exit status 1): replaceDirWithOverlayOpaque(\"/root/buildinfo\") failed: createDirWithOverlayOpaque(\"/root/rdwoo893274543\") failed: failed to mkdir /root/rdwoo893274543/m/d: mkdir /root/rdwoo893274543/m/d: input/output error", OVERLAY_KERNEL, OVERLAY),
     // the board's kernel was built without CONFIG_OVERLAY_FS (maintainer)
     field("xiaomi-latte-dev/xiaomi-latte-flash_tools#1", "Error: configure storage: kernel does not support overlay fs: 'overlay' is not supported over btrfs at \"/home/user/.local/share/containers/storage/overlay\": backing file system is unsupported for this graph driver", OVERLAY_KERNEL, OVERLAY),
+    // rootless kernel overlay cannot mknod the whiteouts; fuse-overlayfs as mount_program (maintainer, buildah#1745)
+    field("podman-container-tools/buildah#1709", "error committing container \"alpine-working-container\" to \"\": error copying layers and metadata for container \"5c77e22cdb9772b46833bf727d0c6f0139a5e4fad137286ac432fb6f72a1a520\": Error committing the finished image: error adding layer with blob \"sha256:d722205207d33a3bdaee8e1ab92a2bb66d31ac78dc06fb836b9d46e490dd8faa\": Error processing tar file(exit status 1): operation not permitted\nERRO[0002] exit status 1", OVERLAY_KERNEL, OVERLAY),
     // ---------------- overlay-backing-fs-unsupported
     // XFS without d_type; a new XFS with ftype=1 worked (reporter)
     field("podman-container-tools/podman#545", "ERRO[0000] Could not get runtime: kernel does not support overlay fs: driver not supported", BACKING_FS, BACKING),
@@ -238,6 +247,8 @@ static FIELD: &[Field] = &[
     field("podman-container-tools/podman#6667", "Error: error mounting storage for container c967d9189c3ca165788ca68d069cafd3a3f60fd95eb86c6726c6ef3215a20918: error creating overlay mount to /home/.local/share/containers/storage/overlay/a8e3377a8f75d187a906823f1d8da6bfe5d37771b2d0a4354444f86f722a854c/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such file or directory\n: exit status 1", NO_DEV_FUSE, FUSE),
     // the fuse module not loaded on the host (troubleshooting §24)
     field("https://github.com/containers/podman/blob/main/troubleshooting.md#24-podman-container-images-fail-with-fuse-device-not-found-when-run", "error mounting container \"1ae176ca72b3da7c70af31db7434bcf6f94b07dbc0328bc7e4e8fc9579d0dc2e\": error mounting build container \"1ae176ca72b3da7c70af31db7434bcf6f94b07dbc0328bc7e4e8fc9579d0dc2e\": error creating overlay mount to /var/lib/containers/storage/overlay/30c058cdadc888177361dd14a7ed7edab441c58525b341df321f07bc11440e68/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first\nfuse-overlayfs: cannot mount: No such device\n: exit status 1", NO_DEV_FUSE, FUSE),
+    // the fuse module was not loaded on the node; `modprobe fuse` on the host fixed it (reporter)
+    field("podman-container-tools/buildah#2084", "error mounting new container: error mounting build container \"6f17a2a37df4352dc6a08bfbac27d3464a7a38e9d7919c47652854f36be4094e\": error creating overlay mount to /var/lib/containers/storage/overlay/be6fb89e2de7c93593f090fe3ba231d07695315b60e38cd561d11792009caa06/merged: using mount program /usr/bin/fuse-overlayfs: fuse: device not found, try 'modprobe fuse' first", NO_DEV_FUSE, FUSE),
     // ---------------- fuse-overlayfs-or-fusermount-missing
     // daemon.json asks for fuse-overlayfs but the package had been removed
     field("MagnaCapax/PMSS#643", "level=error msg=\"exec: \\\"fuse-overlayfs\\\": executable file not found in $PATH\" storage-driver=fuse-overlayfs\nfailed to start daemon: error initializing graphdriver: driver not supported: fuse-overlayfs\n[rootlesskit:parent] error: child exited: exit status 1", NO_FUSE_OVERLAYFS, FUSE),
@@ -258,6 +269,8 @@ static FIELD: &[Field] = &[
     field("os-autoinst/os-autoinst-distri-opensuse#21036", "Error: database graph driver \"\" does not match our graph driver\n\"overlay\": database configuration mismatch", DRIVER_MISMATCH, DRIVER),
     // ---------------- storage-no-space
     field("podman-container-tools/podman#19377", "Error: writing blob: adding layer with blob \"sha256:[hash]\": processing tar file(write /usr/local/lib/python3.8/site-packages/azure/mgmt/web/v2018_02_01/models/__pycache__/_models_py3.cpython-38.pyc: no space left on device): exit status 1", NO_SPACE, GRAPHROOT),
+    // the root filesystem holding /var/tmp filled up while the graphroot had room
+    field("podman-container-tools/podman#11107", "Error: Error writing blob: error storing blob to file \"/var/tmp/storage280617948/6\": write /var/tmp/storage280617948/6: no space left on device", NO_SPACE, GRAPHROOT),
     // ---------------- privileged-port-bind-denied
     field("rootless-containers/rootlesskit#192", "Error: failed to expose ports via rootlessport: \"cannot expose privileged port 80, you might need to add \\\"net.ipv4.ip_unprivileged_port_start=0\\\" (currently 1024) to /etc/sysctl.conf, or choose a larger port number (>= 1024): listen tcp 0.0.0.0:80: bind: permission denied\\n\"", LOW_PORT, PORTS),
     field("moby/moby#40860", "docker: Error response from daemon: driver failed programming external connectivity on endpoint brave_murdock (71e0f00b4a8555cefd15d984d15f4dc255e4caa2ca5cc72df8a04e463afc13b2): Error starting userland proxy: error while calling PortManager.AddPort(): cannot expose privileged port 80, you might need to add \"net.ipv4.ip_unprivileged_port_start=0\" (currently 1024) to /etc/sysctl.conf, or set CAP_NET_BIND_SERVICE on rootlesskit binary: listen tcp 0.0.0.0:80: bind: permission denied.", LOW_PORT, PORTS),
@@ -279,6 +292,8 @@ static FIELD: &[Field] = &[
     field("podman-container-tools/podman#22681", "AVC apparmor=\"DENIED\" operation=\"open\" profile=\"passt\" name=\"/run/user/1000/netns/netns-fc48cae4-8a15-67d8-f96d-f2e683d49dc5\" pid=2292 comm=\"passt.avx2\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=0", PASTA_APPARMOR, HELPER),
     // Debian's passt profile does not cover a netns under /var/tmp (maintainers)
     field("podman-container-tools/podman#22625", "Error: setting up Pasta: pasta failed with exit code 1:\nCouldn't open network namespace /var/tmp/...cut...: Permission denied", PASTA_APPARMOR, HELPER),
+    // the passt AppArmor profile from the third-party repository denied the netns path (dmesg shows it)
+    field("podman-container-tools/podman#22937", "Error: pasta failed with exit code 1:\nCouldn't open network namespace /run/user/1001/netns/netns-a7f183ff-5cf7-a9ab-304f-23d76da9450a: Permission denied\n[  214.033148] audit: type=1400 audit(1717774894.345:18): apparmor=\"DENIED\" operation=\"open\" profile=\"passt\" name=\"/run/user/1001/netns/netns-ee1afd7a-c406-0b45-7e3e-9283cb35e0b1\" pid=929 comm=\"pasta\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1001 ouid=0", PASTA_APPARMOR, HELPER),
     // ---------------- slirp4netns-sandbox-denied
     // Ubuntu 24.04's AppArmor denies pivot_root to the slirp4netns sandbox inside LXD (slirp4netns#348, lxd#13389)
     field("rootless-containers/usernetes#337", "[rootlesskit:parent] error: failed to setup network &{logWriter:0xc000212b20 binary:slirp4netns mtu:65520 ipnet:<nil> disableHostLoopback:true apiSocketPath: enableSandbox:true enableSeccomp:true enableIPv6:false ifname:tap0 infoMu:{w:{state:0 sema:0} writerSem:0 readerSem:0 readerCount:{_:{} v:0} readerWait:{_:{} v:0}} info:<nil>}: waiting for ready fd (/usr/bin/slirp4netns --mtu 65520 -r 3 --disable-host-loopback --enable-sandbox --enable-seccomp 2724 tap0): slirp4netns failed\n[rootlesskit:child ] error: EOF", SLIRP_SANDBOX, HELPER),
@@ -287,6 +302,9 @@ static FIELD: &[Field] = &[
     field("freeipa/freeipa-container#733", "# Missing system requirements. Please run following commands to\n# install the requirements and run this installer again.\n# Alternatively iptables checks can be disabled with SKIP_IPTABLES=1\n\ncat <<EOF | sudo sh -x\n\nmodprobe ip_tables\nEOF", IPTABLES, NONE),
     // EL10 ships nf_tables only; the setup tool learnt to check nf_tables (moby#49727)
     field("moby/moby#49020", "[ERROR] Missing system requirements. Run the following commands to\n[ERROR] install the requirements and run this tool again.\n[ERROR] Alternatively iptables checks can be disabled with --skip-iptables .\n\n########## BEGIN ##########\nsudo sh -eux <<EOF\n# Load ip_tables module\nmodprobe ip_tables\nEOF\n########## END ##########", IPTABLES, NONE),
+    // ---------------- docker-rootless-setuptool
+    // the system-wide socket was still there after disabling the service; the docs now say to stop it (docs#19992)
+    field("docker/docs#19992", "[ERROR] Aborting because rootful Docker (/var/run/docker.sock) is running and accessible. Set --force to ignore.", SETUPTOOL, NONE),
     // ---------------- exec-format-error
     // an arm64 image on x86_64 (maintainer re-pushed an amd64 image)
     field("kparuchuri/foto-gallery#5", "exec /entryPoint.sh: exec format error", EXEC_FORMAT, PROCESS),
@@ -304,6 +322,18 @@ static FIELD: &[Field] = &[
     field("onedr0p/containers#178", "$ k logs -n media unpackerr-5c76bc9d8d-9ww74\nexec /sbin/tini: exec format error", EXEC_FORMAT, PROCESS),
     // an image for another architecture (maintainer)
     field("hpc/charliecloud#1898", "ch-run[121666]: error: can't execve(2): /sbin/ldconfig: Exec format error (ch_core.c:549 8)", EXEC_FORMAT, PROCESS),
+    // the image had no arm64 build; the maintainer published one
+    field("FSchiltz/Helse#268", "exec /usr/bin/dotnet: exec format error", EXEC_FORMAT, PROCESS),
+    // no ARM image of it exists (maintainer)
+    field("DomiStyle/docker-idrac6#32", "standard_init_linux.go:211: exec user process caused “exec format error”", EXEC_FORMAT, PROCESS),
+    // the arm64 tags held x86_64 binaries from the CI build (maintainer)
+    field("bitnami/minideb#99", "standard_init_linux.go:219 exec user process caused: exec format error", EXEC_FORMAT, PROCESS),
+    // images built on an Apple-silicon Mac were arm64 and ran on amd64 ECS; building with --platform linux/amd64 fixed it
+    field("aws-samples/one-observability-demo#266", "exec /usr/bin/java: exec format error\nexec ./app: exec format error\nexec /usr/bin/dotnet: exec format error", EXEC_FORMAT, PROCESS),
+    // the image is amd64-only; the host was an Apple M-series (maintainer: no ARM support)
+    field("vulhub/vulhub#457", " ! web The requested image's platform (linux/amd64) does not match the detected host platform (linux/arm64/v8) and no specific platform was requested 0.0s \nAttaching to ssti-web-1\nssti-web-1  | exec /bin/sh: exec format error\nssti-web-1 exited with code 1", EXEC_FORMAT, PROCESS),
+    // the egg's image is amd64-only and the node was arm64 (maintainer)
+    field("pelican-eggs/eggs#1595", "Server crashed with error: standard_init_linux.go:228: exec user process caused: exec format error", EXEC_FORMAT, PROCESS),
     // ---------------- exec-enoent-interpreter-or-crlf
     // CRLF line endings in the entrypoint: `#!/bin/sh\r` names no interpreter (fixed by converting to LF)
     field("fossasia/eventyay#2849", "exec /usr/src/app/entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
@@ -317,11 +347,19 @@ static FIELD: &[Field] = &[
     field("MatthiasLohr/docker-f5fpc#26", "Error loading shared library ld-linux-x86-64.so.2: No such file or directory (needed by /usr/local/bin/f5fpc)", INTERPRETER, PROCESS),
     // a glibc-built java on Alpine lacks its libraries (maintainer: use a glibc-based image)
     field("sgerrand/alpine-pkg-glibc#97", "./java: error while loading shared libraries: libz.so.1: cannot open shared object file: No such file or directory", INTERPRETER, PROCESS),
+    // a Windows checkout gave the entrypoint CRLF line endings (commenter's fix confirmed by others)
+    field("CTFd/CTFd#2598", "ctfd-1   | exec /opt/CTFd/docker-entrypoint.sh: no such file or directory", INTERPRETER, PROCESS),
+    // the action's script said #!/bin/bash on an Alpine image
+    field("cadwallion/publish-rubygems-action#4", "standard_init_linux.go:211: exec user process caused \"no such file or directory\"", INTERPRETER, PROCESS),
     // ---------------- exec-not-found-in-path
     // arguments passed to an image without an ENTRYPOINT became the command
     field("BioContainers/containers#23", "Error response from daemon: Cannot start container 44303d2fc534577941fb4f29f33ebf5c030ae6fd18c27646c709cde043ab110c: [8] System error: exec: \"-p\": executable file not found in $PATH", NOT_IN_PATH, PROCESS),
     // the whole command was quoted as one program name (maintainer)
     field("oh-my-fish/dockerfiles#5", "docker: Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"ls ~l\\\": executable file not found in $PATH\": unknown.", NOT_IN_PATH, PROCESS),
+    // Alpine images ship no bash; use sh (maintainer)
+    field("docker-library/php#469", "rpc error: code = 2 desc = oci runtime error: exec failed: container_linux.go:247: starting container process caused \"exec: \\\"bash\\\": executable file not found in $PATH\"", NOT_IN_PATH, PROCESS),
+    // the image had moved to Alpine, which has no bash (fixed in #58)
+    field("wuhan2020/api-server#59", "docker: Error response from daemon: OCI runtime create failed: container_linux.go:349: starting container process caused \"exec: \\\"bash\\\": executable file not found in $PATH\": unknown.", NOT_IN_PATH, PROCESS),
     // ---------------- exec-permission-denied
     // the entrypoint lost its x bit; chmod +x in the Dockerfile fixed it
     field("eNMS-automation/eNMS#94", "docker: Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused \"exec: \\\"./boot.sh\\\": permission denied\": unknown.", NOT_EXECUTABLE, PROCESS),
@@ -342,6 +380,10 @@ static FIELD: &[Field] = &[
     // ---------------- rootless-client-endpoint
     // root's shell carried DOCKER_HOST for the rootless daemon (reporter)
     field("NixOS/nixpkgs#265419", "Cannot connect to the Docker daemon at unix:///run/user/0/docker.sock. Is the docker daemon running?", CLIENT_ENDPOINT, XDG),
+    // the rootless CLI had no context or DOCKER_HOST and dialled the system socket (maintainer: v22 uses the rootless context)
+    field("docker/docker-install#260", "Server:\nERROR: Cannot connect to Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\nerrors pretty printing info", CLIENT_ENDPOINT, XDG),
+    // docker-py dials /var/run/docker.sock unless DOCKER_HOST points at the rootless socket
+    field("binbashar/le-ref-architecture-doc#209", "[10:40:04.464] ERROR    Docker daemon doesn't seem to be responding. Please check it is up and running correctly before re-running the command.", CLIENT_ENDPOINT, XDG),
 ];
 
 /// Every check id there is, plus the ones pending on other branches.
@@ -377,11 +419,13 @@ fn field_rows_are_distinct() {
 }
 
 /// The share of rows whose settled cause `explain` ranks first, in percent,
-/// rounded down. The honest result on this branch when the table was written;
+/// rounded down: 102 of 121 (84%) on this branch when the table was written;
 /// the ranking is being reworked elsewhere and the floor is raised after.
-const FLOOR_PERCENT: usize = 0;
+const FLOOR_PERCENT: usize = 84;
 
 #[test]
+// The measurement is this test's output (`--nocapture` shows it).
+#[allow(clippy::print_stdout)]
 fn field_messages_rank_the_settled_cause_first() {
     let mut first = 0;
     let mut misses = Vec::new();
