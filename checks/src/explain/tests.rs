@@ -8,6 +8,7 @@ use crate::model::{CommonCode, Evidence, Status};
 use crate::registry::{BUNDLE_CHECKS, HOST_CHECKS};
 use crate::{cgroup, idmap, userns};
 
+mod field;
 mod messages;
 
 fn ids(e: &Explanation) -> Vec<&'static str> {

@@ -45,6 +45,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("mountpoint for…not found"),
             specific("cgroup mountpoint does not exist"),
             specific("cannot use rootless systemd cgroups manager on cgroup v1"),
+            // dockerd-rootless with native.cgroupdriver=systemd on cgroup v1
+            specific("requires cgroup v2 for rootless mode"),
             specific("unknown filesystem type 'cgroup2'"),
             CGROUP_SUBTREE_EACCES,
             CGROUP_NO_PERMISSION,
@@ -67,6 +69,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("\"cpu.max\" for writing: permission denied"),
             specific("requires setting systemd property \"delegate=yes\""),
             specific("cgroup.subtree_control\": invalid argument"),
+            specific("failed to find cpu cgroup (v2)"),
             CGROUP_MKDIR_EACCES,
             CGROUP_SUBTREE_EACCES,
             CGROUP_PROCS_EACCES,

@@ -97,6 +97,8 @@ pub(super) const CAUSES: &[Cause] = &[
             or the rootless daemon is not running.",
         patterns: &[
             shared("cannot connect to the docker daemon at unix://"),
+            // `docker info` words it without the article
+            shared("cannot connect to docker daemon at unix://"),
             specific("docker daemon doesn't seem to be responding"),
             specific("cannot connect to podman"),
         ],

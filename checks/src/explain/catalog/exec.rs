@@ -63,8 +63,14 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             specific("exec user process caused…no such file or directory"),
             specific("^exec /…: no such file or directory"),
+            // a relative entrypoint (`ENTRYPOINT ["./entrypoint.sh"]`) with a CRLF shebang
+            specific("^exec ./…: no such file or directory"),
+            // the same line behind a compose log prefix (`svc-1   | exec /…`)
+            specific("| exec /…: no such file or directory"),
             specific("missing dynamic library"),
             specific("error while loading shared libraries"),
+            // musl's loader naming a glibc dependency it cannot find
+            specific("error loading shared library…(needed by"),
         ],
         checks: &[confirmed_by_codes(
             &bundle::PROCESS,
@@ -133,6 +139,8 @@ pub(super) const CAUSES: &[Cause] = &[
             EXEC_EACCES,
             EXEC_EACCES_CRUN,
             EACCESS_GO119,
+            // tini as PID 1 failing to exec the entrypoint
+            shared("tini (…)] exec …failed: permission denied"),
         ],
         checks: &[confirmed_by_codes(
             &bundle::PROCESS,

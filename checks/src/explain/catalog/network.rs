@@ -67,6 +67,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("slirp4netns seems older than v0.4.0"),
             specific("\"slirp4netns\": executable file not found"),
             specific("\"pasta\": executable file not found"),
+            // dockerd-rootless.sh without slirp4netns or vpnkit (Ubuntu 18.04 has no package)
+            specific("either slirp4netns (>= v0.4.0) or vpnkit needs to be installed"),
             shared("binary…is not installed"),
             shared("failed to setup network"),
         ],
@@ -148,6 +150,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("module ip_tables not found"),
             specific("/run/xtables.lock: permission denied"),
             specific("--skip-iptables"),
+            specific("iptables checks can be disabled with skip_iptables=1"),
             DOCKER_SERVICE,
             DOCKER_SERVICE_JOB,
         ],

@@ -41,11 +41,20 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("xdg_runtime_dir is pointing to a path which is not writable"),
             specific("could not get xdg_runtime_dir"),
             specific("is not set, does not exist, or is not writable"),
+            // without XDG_RUNTIME_DIR podman falls back to /tmp/storage-run-<uid>, which
+            // survives a reboot when /tmp is not a tmpfs
+            specific("current system boot id differs from cached boot id"),
             specific("the path in $xdg_runtime_dir must be writable by the user"),
             specific("mkdir /run/runc"),
             specific("lstat /run/runc/"),
             specific("/run/user/0/libpod"),
             specific("mkdir /run/user/0/containers: permission denied"),
+            // `su - user`: no session, so podman's fallback /run/user/<uid> does not exist
+            specific("creating tmpdir: mkdir /run/user/…permission denied"),
+            specific("unable to make temp dir /run/user/"),
+            // `sudo -E podman`: root podman joins the user's namespace through the
+            // leaked XDG_RUNTIME_DIR and cannot write the system store
+            specific("creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied"),
             shared("/run/user/0/"),
             shared("xdg_runtime_dir isn't set in the environment"),
             SYSTEMD_NOT_DETECTED,
@@ -78,6 +87,10 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("systemd cgroup flag passed, but systemd support for managing cgroups is not available"),
             specific("failed to connect to dbus (hint: for rootless containers, maybe you need to install dbus-user-session"),
             specific("systemd session not available"),
+            // systemctl --user with no user manager to talk to (CentOS 7, no login session)
+            specific("failed to get d-bus connection: no such file or directory"),
+            // podman 5 without dbus-user-session (no DBUS_SESSION_BUS_ADDRESS to find)
+            specific("systemd sandbox cgroup: dbus: couldn't determine address of session bus"),
             shared("interactive authentication required"),
             BUS_CONNECT,
             BUS_DIAL,
@@ -139,6 +152,36 @@ pub(super) const CAUSES: &[Cause] = &[
         ],
         checks: &[],
         remediation: &[root_now("make / shared", &["mount --make-rshared /"])],
+        yields_to: &[],
+    },
+    Cause {
+        id: "rlimit-above-hard-limit",
+        title: "a container rlimit asks for more than the user's hard limit",
+        explanation: "Podman sets RLIMIT_NOFILE and RLIMIT_NPROC for the container from \
+            containers.conf (default_ulimits) or --ulimit; without CAP_SYS_RESOURCE on the \
+            host a rootless runtime cannot raise a limit above the hard limit it inherited \
+            from the login session or systemd unit, so runc fails with `error setting rlimit \
+            type 7` (NOFILE) or `type 6` (NPROC) and crun with `setrlimit`.",
+        patterns: &[
+            specific("error setting rlimit type…operation not permitted"),
+            specific("setrlimit \"rlimit_…\": operation not permitted"),
+            specific("error setting new rlimits: operation not permitted"),
+            shared("setting rlimits for ready process"),
+        ],
+        // limits.nofile (another branch) will confirm the NOFILE case.
+        checks: &[],
+        remediation: &[
+            root(
+                "raise the user's hard limit (a file in /etc/security/limits.d, or \
+                 LimitNOFILE=/LimitNPROC= in the unit that starts the engine) and log in again",
+                &[],
+            ),
+            user(
+                "or ask for no more than the hard limit: --ulimit host, or default_ulimits \
+                 in ~/.config/containers/containers.conf",
+                &[],
+            ),
+        ],
         yields_to: &[],
     },
 ];

@@ -38,6 +38,9 @@ const BWRAP_ENOSPC: Pattern =
     shared("creating new namespace failed: nesting depth or /proc/sys/user/max_");
 const STORAGE_UNSHARE_EPERM: Pattern =
     shared("error during unshare(clone_newuser): operation not permitted");
+/// Newer containers/storage prints the flags as `unshare(...)`.
+const STORAGE_UNSHARE_FLAGS_EPERM: Pattern =
+    shared("error during unshare(...): operation not permitted");
 const LXC_CLONE_EPERM: Pattern =
     shared("operation not permitted - failed to clone a new set of namespaces");
 const LXC_CLONE_EINVAL: Pattern =
@@ -126,7 +129,10 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
+            // Singularity 3.x: any failed clone of the container namespaces
+            shared("failed to create container namespaces"),
             FINAL_CHILD_PID,
             LDCONFIG,
             ROOTLESSKIT_FAILED,
@@ -216,6 +222,8 @@ pub(super) const CAUSES: &[Cause] = &[
             APPTAINER_EACCES,
             BWRAP_EACCES,
             specific("credentials.cc(…permission denied (13)"),
+            // bwrap --unshare-net in the capability-less unprivileged_userns profile
+            specific("bwrap: loopback: failed rtm_newaddr: operation not permitted"),
             REEXEC_EACCES,
             FORK_EXEC_EACCES,
             FORK_EXEC_EPERM,
@@ -226,6 +234,7 @@ pub(super) const CAUSES: &[Cause] = &[
             NSEXEC_EPERM,
             BWRAP_EPERM,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             UID_MAP_EPERM_BWRAP,
             UID_MAP_EPERM_UNSHARE,
@@ -319,6 +328,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             UID_MAP_EPERM_BWRAP,
             UID_MAP_EPERM_UNSHARE,
@@ -361,6 +371,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
         ],
         checks: &[confirmed_by_codes(&userns::CREATE, &[userns::Code::UnexplainedEperm.code()])],
         remediation: &[root(
