@@ -282,6 +282,10 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             specific("error setting rlimit type 7"),
             specific("error setting rlimit type 6"),
+            specific("error setting rlimit type…operation not permitted"),
+            specific("setrlimit \"rlimit_…\": operation not permitted"),
+            specific("error setting new rlimits: operation not permitted"),
+            shared("setting rlimits for ready process"),
             specific("setrlimit `RLIMIT_NOFILE`"),
             specific("setrlimit `RLIMIT_NPROC`"),
             specific("open files: cannot modify limit"),

@@ -154,34 +154,4 @@ pub(super) const CAUSES: &[Cause] = &[
         remediation: &[root_now("make / shared", &["mount --make-rshared /"])],
         yields_to: &[],
     },
-    Cause {
-        id: "rlimit-above-hard-limit",
-        title: "a container rlimit asks for more than the user's hard limit",
-        explanation: "Podman sets RLIMIT_NOFILE and RLIMIT_NPROC for the container from \
-            containers.conf (default_ulimits) or --ulimit; without CAP_SYS_RESOURCE on the \
-            host a rootless runtime cannot raise a limit above the hard limit it inherited \
-            from the login session or systemd unit, so runc fails with `error setting rlimit \
-            type 7` (NOFILE) or `type 6` (NPROC) and crun with `setrlimit`.",
-        patterns: &[
-            specific("error setting rlimit type…operation not permitted"),
-            specific("setrlimit \"rlimit_…\": operation not permitted"),
-            specific("error setting new rlimits: operation not permitted"),
-            shared("setting rlimits for ready process"),
-        ],
-        // limits.nofile (another branch) will confirm the NOFILE case.
-        checks: &[],
-        remediation: &[
-            root(
-                "raise the user's hard limit (a file in /etc/security/limits.d, or \
-                 LimitNOFILE=/LimitNPROC= in the unit that starts the engine) and log in again",
-                &[],
-            ),
-            user(
-                "or ask for no more than the hard limit: --ulimit host, or default_ulimits \
-                 in ~/.config/containers/containers.conf",
-                &[],
-            ),
-        ],
-        yields_to: &[],
-    },
 ];

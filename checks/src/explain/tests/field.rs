@@ -61,7 +61,7 @@ const TARGET_OWNER: &str = "newuidmap-target-owner-mismatch";
 const STALE_PAUSE: &str = "subuid-stale-pause-process";
 const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
 const NO_SYSTEMD: &str = "no-user-systemd-or-dbus";
-const RLIMIT: &str = "rlimit-above-hard-limit";
+const RLIMIT: &str = "rlimit-nofile-too-low";
 const CGROUP_V1: &str = "cgroup-v1-rootless-no-limits";
 const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
 const BACKING_FS: &str = "overlay-backing-fs-unsupported";
@@ -211,9 +211,9 @@ static FIELD: &[Field] = &[
     field("podman-container-tools/podman#16529", "error running container: from /usr/bin/crun creating container for [/bin/sh -c date]: sd-bus call: Permission denied", NO_SYSTEMD, USER_MANAGER),
     // installing dbus-user-session fixed it (reporter)
     field("alvistack/ansible-role-podman#25", "$ podman version\nWARN[0000] Failed to add pause process to systemd sandbox cgroup: dbus: couldn't determine address of session bus", NO_SYSTEMD, USER_MANAGER),
-    // ---------------- rlimit-above-hard-limit
+    // ---------------- rlimit-nofile-too-low
     // podman's default nproc limit above the user's hard limit; raising it fixed it (maintainer)
-    field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, NONE),
+    field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, NOFILE),
     // --ulimit=host works around it: the default nofile exceeds the unit's hard limit
     field("podman-container-tools/podman#6668", "Error: unable to start container \"redis\": container_linux.go:344: starting container process caused \"process_linux.go:424: container init caused \\\"process_linux.go:353: setting rlimits for ready process caused \\\\\\\"error setting rlimit type 7: operation not permitted\\\\\\\"\\\"\": OCI runtime permission denied error", RLIMIT, NOFILE),
     // nested podman: the inner container asks for RLIMIT_NOFILE 1048576, above the outer container's hard limit
