@@ -349,6 +349,6 @@ fn engine_podman_agrees_with_podman_run() {
             ));
         }
     }
-    println!("{}", table.join("\n"));
+    eprintln!("{}", table.join("\n"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -21,7 +21,6 @@ use crate::engines::storage::{self, Driver, EngineEnv, Storage};
 use crate::model::{CommonCode, Evidence, Remediation, Status};
 use crate::probe::ProbeKind;
 use crate::shell::quote;
-use crate::{cgroup, idmap, network, runtime, subid, userns};
 use std::path::{Path, PathBuf};
 
 pub static PODMAN: CheckDef = CheckDef {
@@ -119,18 +118,17 @@ pub fn gather(ctx: &Context<'_>, path: PathBuf) -> Facts {
         .unwrap_or_default();
     let user_conf = containers_conf::user_file(subject, &env);
     let mut defs: Vec<&'static CheckDef> = vec![
-        &userns::CREATE,
-        &subid::SUBUID,
-        &subid::SUBGID,
-        &idmap::MULTI_MAP,
-        &runtime::XDG_RUNTIME_DIR,
+        &crate::userns::CREATE,
+        &crate::subid::SUBUID,
+        &crate::subid::SUBGID,
+        &crate::idmap::MULTI_MAP,
+        &crate::runtime::XDG_RUNTIME_DIR,
         &crate::storage::GRAPHROOT,
         &crate::storage::DRIVER,
-        &runtime::OCI_RUNTIME,
-        &cgroup::DELEGATION,
+        &crate::runtime::OCI_RUNTIME,
     ];
     if conf.network_needs_tun() {
-        defs.extend([&network::HELPER, &network::TUN]);
+        defs.extend([&crate::network::HELPER, &crate::network::TUN]);
     }
     let deps = if conf.problem.is_some() {
         Vec::new()
@@ -395,17 +393,19 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
         }
     };
 
-    consider(&userns::CREATE, Code::UsernsFails, &|_| {
+    consider(&crate::userns::CREATE, Code::UsernsFails, &|_| {
         "it cannot create its user namespace (userns.create fails; podman: \"cannot clone\", \
          \"cannot re-exec process\")"
             .into()
     });
-    let no_subids = [&subid::SUBUID, &subid::SUBGID].iter().any(|def| {
-        facts.dep(def).is_some_and(|o| {
-            o.status == Status::Fail
-                && (o.is(subid::Code::NoEntry) || o.is(subid::Code::FileMissing))
-        })
-    });
+    let no_subids = [&crate::subid::SUBUID, &crate::subid::SUBGID]
+        .iter()
+        .any(|def| {
+            facts.dep(def).is_some_and(|o| {
+                o.status == Status::Fail
+                    && (o.is(crate::subid::Code::NoEntry) || o.is(crate::subid::Code::FileMissing))
+            })
+        });
     if no_subids {
         warnings.push((
             Code::SingleIdMapping,
@@ -415,18 +415,22 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                 .to_string(),
         ));
     } else {
-        consider(&idmap::MULTI_MAP, Code::UsernsFails, &|_| {
+        consider(&crate::idmap::MULTI_MAP, Code::UsernsFails, &|_| {
             "newuidmap/newgidmap do not map the subordinate ids (idmap.multi-map fails), and \
              podman stops when the ranges it was given cannot be mapped"
                 .into()
         });
     }
-    consider(&runtime::XDG_RUNTIME_DIR, Code::RuntimeDirFails, &|o| {
-        format!(
-            "its runtime directory is unusable (runtime.xdg-runtime-dir: {})",
-            code_text(o)
-        )
-    });
+    consider(
+        &crate::runtime::XDG_RUNTIME_DIR,
+        Code::RuntimeDirFails,
+        &|o| {
+            format!(
+                "its runtime directory is unusable (runtime.xdg-runtime-dir: {})",
+                code_text(o)
+            )
+        },
+    );
     if facts.storage.is_some() {
         consider(&crate::storage::GRAPHROOT, Code::StorageFails, &|o| {
             format!(
@@ -441,13 +445,12 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
             )
         });
     }
-    drop(consider);
 
     // The OCI runtime: podman creates the container with it before the
     // network helper starts.
     match &conf.runtime.path {
         None => blocks.push(Block {
-            def: &runtime::OCI_RUNTIME,
+            def: &crate::runtime::OCI_RUNTIME,
             code: Code::RuntimeMissing,
             text: format!(
                 "its OCI runtime {} is not installed (podman: \"default OCI runtime \\\"{}\\\" \
@@ -458,7 +461,7 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
             ),
             fixes: Vec::new(),
         }),
-        Some(path) => match facts.dep(&runtime::OCI_RUNTIME) {
+        Some(path) => match facts.dep(&crate::runtime::OCI_RUNTIME) {
             None => {}
             Some(outcome) => {
                 let found: Vec<&OciRuntime> = outcome.oci_runtimes().collect();
@@ -473,7 +476,7 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                             .iter()
                             .copied()
                             .find(|o| o.runs_here && o.name != r.name);
-                        let hybrid = outcome.names(runtime::Code::CrunRefusesHybrid);
+                        let hybrid = outcome.names(crate::runtime::Code::CrunRefusesHybrid);
                         let why = if hybrid && r.name == "crun" {
                             "crun refuses this hybrid cgroup host (\"cgroups in hybrid mode \
                              not supported, drop all controllers from cgroupv2\")"
@@ -482,7 +485,7 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                             format!("{} does not run here", r.name)
                         };
                         blocks.push(Block {
-                            def: &runtime::OCI_RUNTIME,
+                            def: &crate::runtime::OCI_RUNTIME,
                             code: Code::RuntimeRefused,
                             text: format!(
                                 "its OCI runtime is {} ({}), and {why}",
@@ -495,11 +498,11 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                     Some(_) => {}
                     None => match said(outcome) {
                         Said::Undecided(why) => {
-                            undecided.push(format!("{} ({why})", runtime::OCI_RUNTIME.id))
+                            undecided.push(format!("{} ({why})", crate::runtime::OCI_RUNTIME.id))
                         }
                         _ => undecided.push(format!(
                             "{} (the doctor does not judge the runtime {program})",
-                            runtime::OCI_RUNTIME.id
+                            crate::runtime::OCI_RUNTIME.id
                         )),
                     },
                 }
@@ -512,7 +515,7 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
         let helper = &conf.network.value;
         if conf.network_cmd.is_none() {
             blocks.push(Block {
-                def: &network::HELPER,
+                def: &crate::network::HELPER,
                 code: Code::NetworkHelperFails,
                 text: format!(
                     "its network helper {helper} is not installed (podman: \"could not find \
@@ -520,12 +523,12 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                 ),
                 fixes: Vec::new(),
             });
-        } else if let Some(outcome) = facts.dep(&network::HELPER) {
+        } else if let Some(outcome) = facts.dep(&crate::network::HELPER) {
             // A helper another engine lacks is not podman's problem.
-            let others_missing = outcome.is(network::Code::HelperMissing);
+            let others_missing = outcome.is(crate::network::Code::HelperMissing);
             match said(outcome) {
                 Said::Failed if !others_missing => blocks.push(Block {
-                    def: &network::HELPER,
+                    def: &crate::network::HELPER,
                     code: Code::NetworkHelperFails,
                     text: format!(
                         "its network helper {helper} does not start (network.helper: {})",
@@ -533,14 +536,16 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                     ),
                     fixes: Vec::new(),
                 }),
-                Said::Undecided(why) => undecided.push(format!("{} ({why})", network::HELPER.id)),
+                Said::Undecided(why) => {
+                    undecided.push(format!("{} ({why})", crate::network::HELPER.id))
+                }
                 _ => {}
             }
         }
-        if let Some(outcome) = facts.dep(&network::TUN) {
+        if let Some(outcome) = facts.dep(&crate::network::TUN) {
             match said(outcome) {
                 Said::Failed => blocks.push(Block {
-                    def: &network::TUN,
+                    def: &crate::network::TUN,
                     code: Code::TunFails,
                     text: format!(
                         "{helper} cannot open /dev/net/tun or make its tap device (network.tun: \
@@ -550,7 +555,9 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
                     ),
                     fixes: Vec::new(),
                 }),
-                Said::Undecided(why) => undecided.push(format!("{} ({why})", network::TUN.id)),
+                Said::Undecided(why) => {
+                    undecided.push(format!("{} ({why})", crate::network::TUN.id))
+                }
                 Said::Fine => {}
             }
         }

@@ -35,7 +35,6 @@
 //! docs/checks/engine.md, section `engine.podman`.
 
 use super::storage::EngineEnv;
-use crate::cgroupfs;
 use crate::host::HostFs;
 use crate::subject::Subject;
 use std::collections::BTreeMap;
@@ -357,7 +356,8 @@ impl HostDefaults {
         let systemd = host
             .read_text("/proc/1/comm")
             .is_ok_and(|c| c.trim_end() == "systemd");
-        let unified = cgroupfs::gather(host) == cgroupfs::Hierarchy::Unified;
+        // cgroup v2 alone: its root files are at /sys/fs/cgroup itself.
+        let unified = host.exists("/sys/fs/cgroup/cgroup.controllers");
         let user_bus = match &env.dbus_session_bus_address {
             Some(address) => address
                 .split(',')

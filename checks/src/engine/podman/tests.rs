@@ -1,6 +1,7 @@
 use super::*;
 use crate::engines::containers_conf::{Runtime, Setting};
 use crate::testing::debian;
+use crate::{idmap, network, runtime, subid, userns};
 
 fn setting(value: &str) -> Setting {
     Setting {
