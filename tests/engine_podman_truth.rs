@@ -10,7 +10,10 @@
 //! driver must be what `podman info` reports. States: podman's default
 //! runtime (crun) and `runtime = "runc"`, each with /dev/net/tun 0666 and
 //! 0600; no storage.conf, `driver = "overlay"`, and overlay with
-//! fuse-overlayfs as mount_program with /dev/fuse 0600 and 0666. Device
+//! fuse-overlayfs as mount_program with /dev/fuse 0600 and 0666; runc named
+//! by a user drop-in over a user file naming crun; `CONTAINERS_CONF` naming
+//! crun over a user file naming runc (it replaces every file); a
+//! storage.conf naming no driver (containers/storage picks one). Device
 //! modes are restored by guards; podman's pause process (its pid file is
 //! `$XDG_RUNTIME_DIR/libpod/tmp/pause.pid`) and any process running from a
 //! scratch directory are killed by pid, and the scratch directories
@@ -31,6 +34,8 @@ const IMAGE: &str = "localhost/rd-engine-bb";
 /// (after the processes running from them are killed).
 struct Scratch {
     root: PathBuf,
+    /// `CONTAINERS_CONF` for every run, when the state sets it.
+    containers_conf: Option<PathBuf>,
 }
 
 impl Scratch {
@@ -43,11 +48,18 @@ impl Scratch {
         for dir in ["", "home", "config", "config/containers", "data", "run"] {
             chown(root.join(dir), Some(live.uid), Some(live.gid)).unwrap();
         }
-        Scratch { root }
+        Scratch {
+            root,
+            containers_conf: None,
+        }
     }
 
     fn conf(&self, live: &Live, file: &str, text: &str) {
         let path = self.root.join("config/containers").join(file);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).unwrap();
+            chown(dir, Some(live.uid), Some(live.gid)).unwrap();
+        }
         fs::write(&path, text).unwrap();
         chown(&path, Some(live.uid), Some(live.gid)).unwrap();
     }
@@ -71,6 +83,11 @@ impl Scratch {
                 "XDG_RUNTIME_DIR={}",
                 self.root.join("run").display()
             ))
+            .args(
+                self.containers_conf
+                    .iter()
+                    .map(|p| format!("CONTAINERS_CONF={}", p.display())),
+            )
             .args(["timeout", "180"])
             .args(argv)
             .output()
@@ -195,6 +212,10 @@ fn explaining_check(stderr: &str) -> &'static str {
 
 struct State {
     name: &'static str,
+    /// Files under the scratch `$XDG_CONFIG_HOME/containers`.
+    files: &'static [(&'static str, &'static str)],
+    /// One of them named by `CONTAINERS_CONF`.
+    containers_conf_env: Option<&'static str>,
     containers_conf: Option<&'static str>,
     storage_conf: Option<&'static str>,
     tun: u32,
@@ -202,12 +223,15 @@ struct State {
 }
 
 const RUNC: &str = "[engine]\nruntime = \"runc\"\n";
+const CRUN: &str = "[engine]\nruntime = \"crun\"\n";
 const OVERLAY: &str = "[storage]\ndriver = \"overlay\"\n";
 const FUSE_OVERLAY: &str = "[storage]\ndriver = \"overlay\"\n[storage.options.overlay]\n\
                             mount_program = \"/usr/bin/fuse-overlayfs\"\n";
 
 const STATES: &[State] = &[
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "crun, tun 0666",
         containers_conf: None,
         storage_conf: None,
@@ -215,6 +239,8 @@ const STATES: &[State] = &[
         fuse: 0o666,
     },
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "crun, tun 0600",
         containers_conf: None,
         storage_conf: None,
@@ -222,6 +248,8 @@ const STATES: &[State] = &[
         fuse: 0o666,
     },
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "runc, tun 0666",
         containers_conf: Some(RUNC),
         storage_conf: None,
@@ -229,6 +257,8 @@ const STATES: &[State] = &[
         fuse: 0o666,
     },
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "runc, tun 0600",
         containers_conf: Some(RUNC),
         storage_conf: None,
@@ -236,6 +266,8 @@ const STATES: &[State] = &[
         fuse: 0o666,
     },
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "runc, overlay",
         containers_conf: Some(RUNC),
         storage_conf: Some(OVERLAY),
@@ -243,6 +275,8 @@ const STATES: &[State] = &[
         fuse: 0o666,
     },
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "runc, fuse-overlayfs, fuse 0600",
         containers_conf: Some(RUNC),
         storage_conf: Some(FUSE_OVERLAY),
@@ -250,9 +284,38 @@ const STATES: &[State] = &[
         fuse: 0o600,
     },
     State {
+        files: &[],
+        containers_conf_env: None,
         name: "runc, fuse-overlayfs, fuse 0666",
         containers_conf: Some(RUNC),
         storage_conf: Some(FUSE_OVERLAY),
+        tun: 0o666,
+        fuse: 0o666,
+    },
+    State {
+        files: &[("containers.conf.d/50-runc.conf", RUNC)],
+        containers_conf_env: None,
+        name: "runc in a user drop-in",
+        containers_conf: Some(CRUN),
+        storage_conf: None,
+        tun: 0o666,
+        fuse: 0o666,
+    },
+    State {
+        files: &[("only.conf", CRUN)],
+        containers_conf_env: Some("only.conf"),
+        name: "CONTAINERS_CONF crun, user file runc",
+        containers_conf: Some(RUNC),
+        storage_conf: None,
+        tun: 0o666,
+        fuse: 0o666,
+    },
+    State {
+        files: &[],
+        containers_conf_env: None,
+        name: "runc, storage.conf without driver",
+        containers_conf: Some(RUNC),
+        storage_conf: Some("[storage]\n"),
         tun: 0o666,
         fuse: 0o666,
     },
@@ -280,7 +343,13 @@ fn engine_podman_agrees_with_podman_run() {
     )];
     let mut failures = Vec::new();
     for (i, state) in STATES.iter().enumerate() {
-        let scratch = Scratch::new(&live, &i.to_string());
+        let mut scratch = Scratch::new(&live, &i.to_string());
+        for (file, text) in state.files {
+            scratch.conf(&live, file, text);
+        }
+        scratch.containers_conf = state
+            .containers_conf_env
+            .map(|f| scratch.root.join("config/containers").join(f));
         if let Some(text) = state.containers_conf {
             scratch.conf(&live, "containers.conf", text);
         }
