@@ -5,6 +5,7 @@
 
 mod bundle_truth;
 mod cli;
+mod engine_podman_fixture;
 mod engine_podman_truth;
 mod explain;
 mod fixture_hosts;
