@@ -13,7 +13,8 @@
 //! fuse-overlayfs as mount_program with /dev/fuse 0600 and 0666; runc named
 //! by a user drop-in over a user file naming crun; `CONTAINERS_CONF` naming
 //! crun over a user file naming runc (it replaces every file); a
-//! storage.conf naming no driver (containers/storage picks one). Device
+//! storage.conf naming no driver (containers/storage picks one); an empty
+//! `runtime` (libpod's own choice, not containers/common's search). Device
 //! modes are restored by guards; podman's pause process (its pid file is
 //! `$XDG_RUNTIME_DIR/libpod/tmp/pause.pid`) and any process running from a
 //! scratch directory are killed by pid, and the scratch directories
@@ -316,6 +317,15 @@ const STATES: &[State] = &[
         name: "runc, storage.conf without driver",
         containers_conf: Some(RUNC),
         storage_conf: Some("[storage]\n"),
+        tun: 0o666,
+        fuse: 0o666,
+    },
+    State {
+        files: &[],
+        containers_conf_env: None,
+        name: "runtime = \"\" (libpod's choice)",
+        containers_conf: Some("[engine]\nruntime = \"\"\n"),
+        storage_conf: None,
         tun: 0o666,
         fuse: 0o666,
     },

@@ -264,7 +264,9 @@ fn dropins(host: &HostFs, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Stri
     match host.read_dir_names(dir) {
         Ok(mut names) => {
             names.retain(|n| n.ends_with(".conf"));
-            names.retain(|n| !host.metadata(dir.join(n)).is_ok_and(|m| m.is_dir()));
+            // WalkDir skips directories, not links to them (podman then
+            // fails to read the link as a file).
+            names.retain(|n| !host.symlink_metadata(dir.join(n)).is_ok_and(|m| m.is_dir()));
             names.sort();
             out.extend(names.into_iter().map(|n| dir.join(n)));
             Ok(())
@@ -461,32 +463,41 @@ pub fn resolve_layers(
             runtimes.insert(name.clone(), paths.clone());
         }
     }
-    let runtime_setting = last(layers, "runtime", |k| k.runtime.as_ref())
-        .filter(|s| !s.value.is_empty())
-        .or_else(|| {
-            SEARCH_ORDER
-                .iter()
-                .find(|name| {
-                    runtimes
-                        .get(**name)
-                        .is_some_and(|paths| paths.iter().any(|p| stat(p).is_some()))
-                        || lookup(name).is_some()
-                })
-                .map(|name| Setting {
-                    value: name.to_string(),
-                    source: Source::Default(format!(
-                        "podman's default: the first of {} installed",
-                        SEARCH_ORDER.join(", ")
-                    )),
-                })
-        })
-        .unwrap_or_else(|| {
-            let name = if defaults.unified { "crun" } else { "runc" };
-            Setting {
-                value: name.into(),
-                source: Source::Default("podman's default when no runtime is installed".into()),
-            }
-        });
+    // A file that empties `runtime` leaves libpod's own choice: runc, or
+    // crun on a unified cgroup v2 host.
+    let libpod_default = |why: &str| {
+        let name = if defaults.unified { "crun" } else { "runc" };
+        Setting {
+            value: name.into(),
+            source: Source::Default(why.into()),
+        }
+    };
+    let configured = last(layers, "runtime", |k| k.runtime.as_ref());
+    let runtime_setting = match configured {
+        Some(s) if s.value.is_empty() => Some(libpod_default(&format!(
+            "libpod's default: {} is empty",
+            s.source.text()
+        ))),
+        other => other,
+    }
+    .or_else(|| {
+        SEARCH_ORDER
+            .iter()
+            .find(|name| {
+                runtimes
+                    .get(**name)
+                    .is_some_and(|paths| paths.iter().any(|p| stat(p).is_some()))
+                    || lookup(name).is_some()
+            })
+            .map(|name| Setting {
+                value: name.to_string(),
+                source: Source::Default(format!(
+                    "podman's default: the first of {} installed",
+                    SEARCH_ORDER.join(", ")
+                )),
+            })
+    })
+    .unwrap_or_else(|| libpod_default("libpod's default when no runtime is installed"));
     let name = runtime_setting.value.clone();
     let path = if name.starts_with('/') {
         stat(&name).filter(|f| *f).map(|_| PathBuf::from(&name))

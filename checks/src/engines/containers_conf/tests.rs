@@ -199,6 +199,11 @@ fn runtime_paths_come_from_engine_runtimes_and_a_missing_one_is_none() {
         ("youki", None)
     );
 
+    // An empty runtime leaves libpod's choice: runc without cgroup v2.
+    let (_d, host) = with_files(&[(USER, "[engine]\nruntime = \"\"\n")], DEBIAN_BINS);
+    let p = resolve(&host, &alice(), &EngineEnv::default(), Some((4, 3)));
+    assert_eq!(p.runtime.name, "runc");
+
     // Only runc installed: runc is the default.
     let (_d, host) = with_files(&[], &["/usr/sbin/runc"]);
     let p = resolve(&host, &alice(), &EngineEnv::default(), Some((4, 3)));
