@@ -12,7 +12,8 @@
 //!   `$HOME/.config/containers/containers.conf`) and its `.d` directory. A
 //!   file that is not TOML, or a drop-in directory that cannot be listed,
 //!   stops every podman command.
-//! - **OCI runtime**: `[engine] runtime`, else the first of crun, runc, runj,
+//! - **OCI runtime**: `[engine] runtime` (an empty one is libpod's choice:
+//!   runc, crun on a unified cgroup v2 host), else the first of crun, runc, runj,
 //!   kata, runsc with one of its `[engine.runtimes]` paths present or found
 //!   on the PATH (`findRuntime`), else runc (crun on a unified cgroup v2
 //!   host). Its binary is the first regular file among its
