@@ -30,6 +30,7 @@ const ALL_IDS: &[&str] = &[
     "session.user-manager",
     "session.linger",
     "limits.nofile",
+    "engine.podman",
     "bundle.config",
     "bundle.rootfs",
     "bundle.process",

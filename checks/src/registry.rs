@@ -4,7 +4,8 @@
 
 use crate::check::CheckDef;
 use crate::{
-    bundle, cgroup, idmap, limits, mount, network, runtime, session, storage, subid, userns,
+    bundle, cgroup, engine, idmap, limits, mount, network, runtime, session, storage, subid,
+    userns,
 };
 
 /// Every host check, in report order.
@@ -34,6 +35,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &session::USER_MANAGER,
     &session::LINGER,
     &limits::NOFILE,
+    &engine::PODMAN,
 ];
 
 /// Every bundle check, in report order.

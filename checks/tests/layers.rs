@@ -43,6 +43,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("session", 7),
     ("limits", 7),
     ("systemd", 1),
+    ("engine", 7),
     ("engines", 3),
     ("bundle", 7),
     ("registry", 8),

@@ -3,8 +3,11 @@
 //! shared by several check families, the probe plan and the engine checks
 //! (layer 3).
 //!
-//! [`network`]: the engines found and the user-mode network helper each uses;
-//! [`storage`]: each engine's storage paths and driver.
+//! [`containers_conf`]: podman's effective containers.conf (runtime, cgroup
+//! manager, network); [`network`]: the engines found and the user-mode
+//! network helper each uses; [`storage`]: each engine's storage paths and
+//! driver.
 
+pub mod containers_conf;
 pub mod network;
 pub mod storage;

@@ -788,7 +788,7 @@ fn wire_document_shape() {
     assert_eq!(c["confirmed"], serde_json::Value::Null);
     assert_eq!(
         c["checks"],
-        serde_json::json!(["runtime.oci-runtime", "cgroup.delegation"])
+        serde_json::json!(["runtime.oci-runtime", "cgroup.delegation", "engine.podman"])
     );
     assert_eq!(c["strength"], "named");
     assert_eq!(c["line"], 1);

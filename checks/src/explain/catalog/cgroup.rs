@@ -117,6 +117,7 @@ pub(super) const CAUSES: &[Cause] = &[
         checks: &[
             confirmed_by_codes(&runtime::OCI_RUNTIME, &[runtime::Code::CrunRefusesHybrid.code()]),
             confirmed_by_codes(&cgroup::DELEGATION, &[cgroup::Code::V1OrHybrid.code()]),
+            confirmed_by_codes(&crate::engine::PODMAN, &[crate::engine::Code::RuntimeRefused.code()]),
         ],
         remediation: &[
             CGROUP_V2_FIX,

@@ -93,7 +93,7 @@ pub(super) const CAUSES: &[Cause] = &[
                 Code::TunModuleAbsent.code(),
                 Code::TapRefused.code(),
             ],
-        )],
+        ), confirmed_by_codes(&crate::engine::PODMAN, &[crate::engine::Code::TunFails.code()])],
         remediation: &[root(
             "load the tun module now and at boot (in a container: --device /dev/net/tun)",
             &["modprobe tun", "echo tun > /etc/modules-load.d/tun.conf"],

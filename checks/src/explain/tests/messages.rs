@@ -132,7 +132,7 @@ const PROCESS: &[&str] = &["bundle.process"];
 const PORTS: &[&str] = &["network.ports"];
 const PING_CHECKS: &[&str] = &["network.ping"];
 const HELPER: &[&str] = &["network.helper"];
-const TUN_CHECKS: &[&str] = &["network.tun"];
+const TUN_CHECKS: &[&str] = &["network.tun", "engine.podman"];
 const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const DRIVER: &[&str] = &["storage.driver"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
@@ -468,7 +468,7 @@ static ROWS: &[Row] = &[
     row("cannot configure rootless cgroup using the cgroupfs manager", &[CGROUPFS], CGROUP),
     // ---------------- crun hybrid
     // [captured] crun 1.8.1, any `crun run` on the CI host (cgroup v1/v2 hybrid)
-    row("cgroups in hybrid mode not supported, drop all controllers from cgroupv2", &[HYBRID], &["runtime.oci-runtime", "cgroup.delegation"]),
+    row("cgroups in hybrid mode not supported, drop all controllers from cgroupv2", &[HYBRID], &["runtime.oci-runtime", "cgroup.delegation", "engine.podman"]),
     // ---------------- storage
     // [issue: podman#2659]
     row("Error: kernel does not support overlay fs: overlay: the backing xfs filesystem is formatted without d_type support", &[BACKING_FS], BACKING),
