@@ -5,7 +5,7 @@ use super::{
     confirmed_by, confirmed_by_codes, named, root, root_now, shared, specific, user, Cause, Fix,
     Pattern, DOCKER_SERVICE, DOCKER_SERVICE_JOB,
 };
-use crate::{cgroup, runtime};
+use crate::{bundle, cgroup, runtime};
 
 // Session wording shared by xdg-runtime-dir-invalid and
 // no-user-systemd-or-dbus.
@@ -46,6 +46,10 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("lstat /run/runc/"),
             specific("/run/user/0/libpod"),
             specific("mkdir /run/user/0/containers: permission denied"),
+            specific("creating tmpdir: mkdir /run/user/"),
+            specific("mkdir /run/user/…: permission denied"),
+            specific("directory set by $xdg_runtime_dir does not exist"),
+            specific("$dbus_session_bus_address and $xdg_runtime_dir not defined"),
             shared("/run/user/0/"),
             shared("xdg_runtime_dir isn't set in the environment"),
             SYSTEMD_NOT_DETECTED,
@@ -127,6 +131,66 @@ pub(super) const CAUSES: &[Cause] = &[
         ],
         checks: &[],
         remediation: &[root_now("make / shared", &["mount --make-rshared /"])],
+        yields_to: &[],
+    },
+    Cause {
+        id: "podman-run-dir-survived-reboot",
+        title: "podman's run directory survived a reboot (not on tmpfs)",
+        explanation: "Podman keeps per-boot state in its run and tmp directories, which must \
+            be on a tmpfs such as /run/user/<uid>. Without a login session (su, sudo, no \
+            lingering) it falls back to /tmp/storage-run-<uid> or a configured path that \
+            persists; after a reboot the cached boot id no longer matches and podman refuses \
+            to start until those directories are removed.",
+        patterns: &[
+            named("current system boot id differs from cached boot id"),
+            specific("an unhandled reboot has occurred"),
+        ],
+        checks: &[confirmed_by_codes(
+            &runtime::XDG_RUNTIME_DIR,
+            &[runtime::Code::Unset.code(), runtime::Code::Missing.code()],
+        )],
+        remediation: &[
+            user(
+                "remove the stale directories the message names (podman recreates them), \
+                 then run podman from a real login so its state lives under /run/user/<uid>",
+                &["podman system migrate"],
+            ),
+            LOGIN_FIX,
+            LINGER_FIX,
+        ],
+        yields_to: &[],
+    },
+    Cause {
+        id: "rlimit-above-hard-limit",
+        title: "a container resource limit above the user's hard limit",
+        explanation: "An unprivileged runtime can raise a soft limit only up to its own hard \
+            limit. When the container asks for more open files (type 7, RLIMIT_NOFILE) or \
+            processes (type 6, RLIMIT_NPROC) than the login session, the systemd unit \
+            (LimitNOFILE=) or an outer container allows, setrlimit fails with EPERM.",
+        patterns: &[
+            specific("error setting rlimit type…: operation not permitted"),
+            specific("setting rlimits for ready process…operation not permitted"),
+            specific("setrlimit `rlimit_nofile`: operation not permitted"),
+            specific("setrlimit `rlimit_nproc`: operation not permitted"),
+            shared("error setting new rlimits: operation not permitted"),
+        ],
+        checks: &[confirmed_by_codes(
+            &bundle::PROCESS_SETTINGS,
+            &[bundle::Code::RlimitAboveHard.code()],
+        )],
+        remediation: &[
+            root(
+                "raise the user's hard limits (nofile, nproc) in \
+                 /etc/security/limits.d/<user>.conf, or LimitNOFILE=/LimitNPROC= in the unit \
+                 that starts the engine, then log in again",
+                &[],
+            ),
+            user(
+                "or ask for less: --ulimit nofile=<n>:<n> below `ulimit -Hn`, or \
+                 default_ulimits in ~/.config/containers/containers.conf",
+                &[],
+            ),
+        ],
         yields_to: &[],
     },
 ];
