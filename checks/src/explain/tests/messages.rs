@@ -526,6 +526,8 @@ fn run_table(rows: &[Row]) -> (usize, Vec<String>) {
 }
 
 #[test]
+// The share is the table's report, shown with --nocapture.
+#[allow(clippy::print_stdout)]
 fn real_messages_map_to_their_causes() {
     let (right, failures) = run_table(ROWS);
     let share = format!(
