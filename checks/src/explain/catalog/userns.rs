@@ -134,7 +134,7 @@ pub(super) const CAUSES: &[Cause] = &[
             INIT_P,
         ],
         checks: &[
-            confirmed_by(&userns::CLONE_SYSCTL),
+            confirmed_by_codes(&userns::CLONE_SYSCTL, &[userns::Code::CloneSysctlOff.code()]),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::CloneSysctlOff.code()]),
         ],
         remediation: &[SYSCTL_CLONE_NOW, SYSCTL_CLONE_PERSIST],
@@ -169,7 +169,10 @@ pub(super) const CAUSES: &[Cause] = &[
             ROOTLESSKIT_FAILED,
             REEXEC,
         ],
-        checks: &[confirmed_by(&userns::MAX_NAMESPACES)],
+        checks: &[confirmed_by_codes(
+            &userns::MAX_NAMESPACES,
+            &[userns::Code::MaxNamespacesZero.code()],
+        )],
         remediation: &[SYSCTL_MAX_NOW, SYSCTL_MAX_PERSIST],
         yields_to: &[],
     },
@@ -244,7 +247,14 @@ pub(super) const CAUSES: &[Cause] = &[
             INIT_P,
         ],
         checks: &[
-            confirmed_by(&userns::APPARMOR),
+            confirmed_by_codes(
+                &userns::APPARMOR,
+                &[
+                    userns::Code::ApparmorRestriction.code(),
+                    userns::Code::RuntimesUncovered.code(),
+                    userns::Code::RestrictionUnconfirmed.code(),
+                ],
+            ),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::ApparmorRestriction.code()]),
         ],
         remediation: &[APPARMOR_PROFILE_FIX, APPARMOR_SYSCTL_FIX],
@@ -290,7 +300,15 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("failed to create a detached netns"),
             specific("unshare -n mount --bind /proc/self/ns/net"),
         ],
-        checks: &[confirmed_by(&userns::APPARMOR)],
+        checks: &[confirmed_by_codes(
+            &userns::APPARMOR,
+            &[
+                userns::Code::ApparmorRestriction.code(),
+                userns::Code::RuntimesCovered.code(),
+                userns::Code::RuntimesUncovered.code(),
+                userns::Code::RestrictionUnconfirmed.code(),
+            ],
+        )],
         remediation: &[root(
             "upgrade RootlessKit (docker-ce-rootless-extras, nerdctl-full) to a release that \
              re-executes itself instead of /usr/bin/unshare",
@@ -386,7 +404,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_ENOSPC,
         ],
         checks: &[
-            confirmed_by(&userns::MAX_NAMESPACES),
+            confirmed_by_codes(&userns::MAX_NAMESPACES, &[userns::Code::MaxNamespacesLow.code()]),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::MaxNamespacesZero.code(), userns::Code::LimitReached.code(), userns::Code::NestingTooDeep.code()]),
         ],
         remediation: &[SYSCTL_MAX_NOW, SYSCTL_MAX_PERSIST],
