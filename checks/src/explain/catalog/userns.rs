@@ -5,10 +5,10 @@
 //! later line.
 
 use super::{
-    confirmed_by, confirmed_by_codes, follow_up, named, root, root_now, shared, specific, Cause,
-    Fix, Pattern, FINAL_CHILD_PID, INIT_P, LDCONFIG, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN,
-    MOUNT_PROC_RUNC, MOUNT_PROC_RUNC12, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, REEXEC,
-    ROOTLESSKIT_FAILED, SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD,
+    confirmed_by_codes, follow_up, named, root, root_now, shared, specific, Cause, Fix, Pattern,
+    FINAL_CHILD_PID, INIT_P, LDCONFIG, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN, MOUNT_PROC_RUNC,
+    MOUNT_PROC_RUNC12, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, REEXEC, ROOTLESSKIT_FAILED,
+    SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD,
 };
 use crate::userns;
 
