@@ -28,12 +28,16 @@ pub mod hint {
     pub const CONTAINER: u32 = 1 << 0;
     /// An LXD or LXC container host.
     pub const LXD: u32 = 1 << 1;
-    /// Ubuntu 23.10 or later (the AppArmor userns restriction), or AppArmor named.
+    /// Ubuntu 23.10 or later (the AppArmor userns restriction), or an AppArmor
+    /// denial or the restriction's knob named.
     pub const UBUNTU_APPARMOR: u32 = 1 << 2;
     /// Debian, Arch or linux-hardened (kernel.unprivileged_userns_clone).
     pub const DEBIAN_ARCH: u32 = 1 << 3;
     /// The user was switched with su, sudo or runuser (no login session).
     pub const SU_SUDO: u32 = 1 << 4;
+    /// Debian 10 or older, whose kernels default to
+    /// kernel.unprivileged_userns_clone=0.
+    pub const DEBIAN_OLD: u32 = 1 << 5;
     /// Printed by runc.
     pub const RUNC: u32 = 1 << 8;
     /// Printed by crun.
@@ -80,11 +84,21 @@ pub static HINTS: &[(&str, u32)] = &[
     ("ubuntu 25.04", hint::UBUNTU_APPARMOR),
     ("ubuntu 25.10", hint::UBUNTU_APPARMOR),
     ("noble", hint::UBUNTU_APPARMOR),
-    ("apparmor", hint::UBUNTU_APPARMOR),
+    ("apparmor=\"denied\"", hint::UBUNTU_APPARMOR),
+    (
+        "apparmor_restrict_unprivileged_userns",
+        hint::UBUNTU_APPARMOR,
+    ),
+    ("apparmor-userns", hint::UBUNTU_APPARMOR),
     ("debian", hint::DEBIAN_ARCH),
     ("arch linux", hint::DEBIAN_ARCH),
     ("archlinux", hint::DEBIAN_ARCH),
     ("linux-hardened", hint::DEBIAN_ARCH),
+    ("stretch", hint::DEBIAN_OLD),
+    ("buster", hint::DEBIAN_OLD),
+    ("jessie", hint::DEBIAN_OLD),
+    ("debian 9", hint::DEBIAN_OLD),
+    ("debian 10", hint::DEBIAN_OLD),
     ("sudo -u ", hint::SU_SUDO),
     ("sudo -iu ", hint::SU_SUDO),
     ("sudo su", hint::SU_SUDO),
