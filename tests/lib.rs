@@ -5,9 +5,9 @@
 
 mod bundle_truth;
 mod cli;
-mod engine_runtimes_truth;
 mod engine_podman_fixture;
 mod engine_podman_truth;
+mod engine_runtimes_truth;
 mod explain;
 mod fixture_hosts;
 mod formats;

@@ -4,8 +4,7 @@
 
 use crate::check::CheckDef;
 use crate::{
-    bundle, cgroup, engine, idmap, limits, mount, network, runtime, session, storage, subid,
-    userns,
+    bundle, cgroup, engine, idmap, limits, mount, network, runtime, session, storage, subid, userns,
 };
 
 /// Every host check, in report order.

@@ -50,6 +50,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("unknown filesystem type 'cgroup2'"),
             CGROUP_SUBTREE_EACCES,
             CGROUP_NO_PERMISSION,
+            CGROUP_MKDIR_EACCES,
         ],
         checks: &[confirmed_by_codes(&cgroup::DELEGATION, &[cgroup::Code::V1OrHybrid.code()])],
         remediation: &[CGROUP_V2_FIX],

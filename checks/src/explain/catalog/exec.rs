@@ -285,16 +285,25 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("error setting rlimit type…operation not permitted"),
             specific("setrlimit \"rlimit_…\": operation not permitted"),
             specific("error setting new rlimits: operation not permitted"),
+            specific("setting rlimits for ready process…operation not permitted"),
+            specific("setrlimit `rlimit_nofile`: operation not permitted"),
+            specific("setrlimit `rlimit_nproc`: operation not permitted"),
             shared("setting rlimits for ready process"),
             specific("setrlimit `RLIMIT_NOFILE`"),
             specific("setrlimit `RLIMIT_NPROC`"),
             specific("open files: cannot modify limit"),
             shared("too many open files"),
         ],
-        checks: &[confirmed_by_codes(
-            &limits::NOFILE,
-            &[limits::Code::NofileLow.code(), limits::Code::NprocLow.code()],
-        )],
+        checks: &[
+            confirmed_by_codes(
+                &limits::NOFILE,
+                &[limits::Code::NofileLow.code(), limits::Code::NprocLow.code()],
+            ),
+            confirmed_by_codes(
+                &bundle::PROCESS_SETTINGS,
+                &[bundle::Code::RlimitAboveHard.code()],
+            ),
+        ],
         remediation: &[
             root(
                 "raise the user's hard limit for every login, then log in again",

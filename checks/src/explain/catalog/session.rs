@@ -5,7 +5,7 @@ use super::{
     confirmed_by, confirmed_by_codes, named, root, root_now, shared, specific, user, Cause, Fix,
     Pattern, DOCKER_SERVICE, DOCKER_SERVICE_JOB,
 };
-use crate::{cgroup, runtime, session};
+use crate::{bundle, cgroup, runtime, session};
 
 // Session wording shared by xdg-runtime-dir-invalid and
 // no-user-systemd-or-dbus.
@@ -43,7 +43,6 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("is not set, does not exist, or is not writable"),
             // without XDG_RUNTIME_DIR podman falls back to /tmp/storage-run-<uid>, which
             // survives a reboot when /tmp is not a tmpfs
-            specific("current system boot id differs from cached boot id"),
             specific("the path in $xdg_runtime_dir must be writable by the user"),
             specific("mkdir /run/runc"),
             specific("lstat /run/runc/"),
@@ -55,6 +54,10 @@ pub(super) const CAUSES: &[Cause] = &[
             // `sudo -E podman`: root podman joins the user's namespace through the
             // leaked XDG_RUNTIME_DIR and cannot write the system store
             specific("creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied"),
+            specific("creating tmpdir: mkdir /run/user/"),
+            specific("mkdir /run/user/…: permission denied"),
+            specific("directory set by $xdg_runtime_dir does not exist"),
+            specific("$dbus_session_bus_address and $xdg_runtime_dir not defined"),
             shared("/run/user/0/"),
             shared("xdg_runtime_dir isn't set in the environment"),
             SYSTEMD_NOT_DETECTED,
@@ -152,6 +155,33 @@ pub(super) const CAUSES: &[Cause] = &[
         ],
         checks: &[],
         remediation: &[root_now("make / shared", &["mount --make-rshared /"])],
+        yields_to: &[],
+    },
+    Cause {
+        id: "podman-run-dir-survived-reboot",
+        title: "podman's run directory survived a reboot (not on tmpfs)",
+        explanation: "Podman keeps per-boot state in its run and tmp directories, which must \
+            be on a tmpfs such as /run/user/<uid>. Without a login session (su, sudo, no \
+            lingering) it falls back to /tmp/storage-run-<uid> or a configured path that \
+            persists; after a reboot the cached boot id no longer matches and podman refuses \
+            to start until those directories are removed.",
+        patterns: &[
+            named("current system boot id differs from cached boot id"),
+            specific("an unhandled reboot has occurred"),
+        ],
+        checks: &[confirmed_by_codes(
+            &runtime::XDG_RUNTIME_DIR,
+            &[runtime::Code::Unset.code(), runtime::Code::Missing.code()],
+        )],
+        remediation: &[
+            user(
+                "remove the stale directories the message names (podman recreates them), \
+                 then run podman from a real login so its state lives under /run/user/<uid>",
+                &["podman system migrate"],
+            ),
+            LOGIN_FIX,
+            LINGER_FIX,
+        ],
         yields_to: &[],
     },
 ];

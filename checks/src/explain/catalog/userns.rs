@@ -5,10 +5,10 @@
 //! later line.
 
 use super::{
-    confirmed_by, confirmed_by_codes, follow_up, named, root, root_now, shared, specific, Cause,
-    Fix, Pattern, FINAL_CHILD_PID, INIT_P, LDCONFIG, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN,
-    MOUNT_PROC_RUNC, MOUNT_PROC_RUNC12, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, REEXEC,
-    ROOTLESSKIT_FAILED, SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD,
+    confirmed_by_codes, follow_up, named, root, root_now, shared, specific, Cause, Fix, Pattern,
+    FINAL_CHILD_PID, INIT_P, LDCONFIG, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN, MOUNT_PROC_RUNC,
+    MOUNT_PROC_RUNC12, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, REEXEC, ROOTLESSKIT_FAILED,
+    SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD,
 };
 use crate::userns;
 
@@ -140,7 +140,7 @@ pub(super) const CAUSES: &[Cause] = &[
             INIT_P,
         ],
         checks: &[
-            confirmed_by(&userns::CLONE_SYSCTL),
+            confirmed_by_codes(&userns::CLONE_SYSCTL, &[userns::Code::CloneSysctlOff.code()]),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::CloneSysctlOff.code()]),
         ],
         remediation: &[SYSCTL_CLONE_NOW, SYSCTL_CLONE_PERSIST],
@@ -175,7 +175,10 @@ pub(super) const CAUSES: &[Cause] = &[
             ROOTLESSKIT_FAILED,
             REEXEC,
         ],
-        checks: &[confirmed_by(&userns::MAX_NAMESPACES)],
+        checks: &[confirmed_by_codes(
+            &userns::MAX_NAMESPACES,
+            &[userns::Code::MaxNamespacesZero.code()],
+        )],
         remediation: &[SYSCTL_MAX_NOW, SYSCTL_MAX_PERSIST],
         yields_to: &[],
     },
@@ -253,7 +256,14 @@ pub(super) const CAUSES: &[Cause] = &[
             INIT_P,
         ],
         checks: &[
-            confirmed_by(&userns::APPARMOR),
+            confirmed_by_codes(
+                &userns::APPARMOR,
+                &[
+                    userns::Code::ApparmorRestriction.code(),
+                    userns::Code::RuntimesUncovered.code(),
+                    userns::Code::RestrictionUnconfirmed.code(),
+                ],
+            ),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::ApparmorRestriction.code()]),
         ],
         remediation: &[APPARMOR_PROFILE_FIX, APPARMOR_SYSCTL_FIX],
@@ -299,7 +309,15 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("failed to create a detached netns"),
             specific("unshare -n mount --bind /proc/self/ns/net"),
         ],
-        checks: &[confirmed_by(&userns::APPARMOR)],
+        checks: &[confirmed_by_codes(
+            &userns::APPARMOR,
+            &[
+                userns::Code::ApparmorRestriction.code(),
+                userns::Code::RuntimesCovered.code(),
+                userns::Code::RuntimesUncovered.code(),
+                userns::Code::RestrictionUnconfirmed.code(),
+            ],
+        )],
         remediation: &[root(
             "upgrade RootlessKit (docker-ce-rootless-extras, nerdctl-full) to a release that \
              re-executes itself instead of /usr/bin/unshare",
@@ -397,7 +415,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_ENOSPC,
         ],
         checks: &[
-            confirmed_by(&userns::MAX_NAMESPACES),
+            confirmed_by_codes(&userns::MAX_NAMESPACES, &[userns::Code::MaxNamespacesLow.code()]),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::MaxNamespacesZero.code(), userns::Code::LimitReached.code(), userns::Code::NestingTooDeep.code()]),
         ],
         remediation: &[SYSCTL_MAX_NOW, SYSCTL_MAX_PERSIST],

@@ -62,6 +62,8 @@ const STALE_PAUSE: &str = "subuid-stale-pause-process";
 const XDG_INVALID: &str = "xdg-runtime-dir-invalid";
 const NO_SYSTEMD: &str = "no-user-systemd-or-dbus";
 const RLIMIT: &str = "rlimit-nofile-too-low";
+const STALE_BOOT: &str = "podman-run-dir-survived-reboot";
+const RLIMIT_CHECKS: &[&str] = &["limits.nofile", "bundle.process-settings"];
 const CGROUP_V1: &str = "cgroup-v1-rootless-no-limits";
 const OVERLAY_KERNEL: &str = "overlay-rootless-kernel-unsupported";
 const BACKING_FS: &str = "overlay-backing-fs-unsupported";
@@ -203,7 +205,7 @@ static FIELD: &[Field] = &[
     // /run/user/<uid> does not exist or is not writable for the user (no login session)
     field("podman-container-tools/podman#3712", "ERRO[0000] unable to make temp dir /run/user/43228", XDG_INVALID, XDG_SESSION),
     // the runroot had fallen back to /tmp/storage-run-1000 on a disk /tmp; deleting it (or a tmpfs /tmp) fixed it
-    field("fitbeard/automation-platform#166", "Error: current system boot ID differs from cached boot ID; an unhandled reboot has occurred. Please delete directories \"/tmp/storage-run-1000/containers\" and \"/tmp/storage-run-1000/libpod/tmp\" and re-run Podman", XDG_INVALID, XDG),
+    field("fitbeard/automation-platform#166", "Error: current system boot ID differs from cached boot ID; an unhandled reboot has occurred. Please delete directories \"/tmp/storage-run-1000/containers\" and \"/tmp/storage-run-1000/libpod/tmp\" and re-run Podman", STALE_BOOT, XDG),
     // ---------------- no-user-systemd-or-dbus
     // CentOS 7 has no usable systemd user instance (maintainer)
     field("containerd/nerdctl#686", "[ERROR] Needs systemd (systemctl --user)\nFailed to get D-Bus connection: No such file or directory", NO_SYSTEMD, USER_MANAGER),
@@ -213,11 +215,11 @@ static FIELD: &[Field] = &[
     field("alvistack/ansible-role-podman#25", "$ podman version\nWARN[0000] Failed to add pause process to systemd sandbox cgroup: dbus: couldn't determine address of session bus", NO_SYSTEMD, USER_MANAGER),
     // ---------------- rlimit-nofile-too-low
     // podman's default nproc limit above the user's hard limit; raising it fixed it (maintainer)
-    field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, NOFILE),
+    field("podman-container-tools/podman#7510", "error setting rlimit type 6: operation not permitted", RLIMIT, RLIMIT_CHECKS),
     // --ulimit=host works around it: the default nofile exceeds the unit's hard limit
-    field("podman-container-tools/podman#6668", "Error: unable to start container \"redis\": container_linux.go:344: starting container process caused \"process_linux.go:424: container init caused \\\"process_linux.go:353: setting rlimits for ready process caused \\\\\\\"error setting rlimit type 7: operation not permitted\\\\\\\"\\\"\": OCI runtime permission denied error", RLIMIT, NOFILE),
+    field("podman-container-tools/podman#6668", "Error: unable to start container \"redis\": container_linux.go:344: starting container process caused \"process_linux.go:424: container init caused \\\"process_linux.go:353: setting rlimits for ready process caused \\\\\\\"error setting rlimit type 7: operation not permitted\\\\\\\"\\\"\": OCI runtime permission denied error", RLIMIT, RLIMIT_CHECKS),
     // nested podman: the inner container asks for RLIMIT_NOFILE 1048576, above the outer container's hard limit
-    field("podman-container-tools/podman#24508", "Error: crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied", RLIMIT, NOFILE),
+    field("podman-container-tools/podman#24508", "Error: crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted: OCI permission denied", RLIMIT, RLIMIT_CHECKS),
     // ---------------- cgroup-v1-rootless-no-limits
     // dockerd refuses the systemd cgroup driver rootless on cgroup v1 (maintainer PR)
     field("moby/moby#40666", "$ dockerd-rootless.sh   --exec-opt native.cgroupdriver=systemd  --experimental\nfailed to start daemon: exec-opt native.cgroupdriver=systemd requires cgroup v2 for rootless mode", CGROUP_V1, CGROUP),
