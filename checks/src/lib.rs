@@ -52,6 +52,7 @@ pub mod runtime;
 pub mod shell;
 pub mod spawn;
 pub mod spec;
+pub mod state;
 pub mod storage;
 pub mod subid;
 pub mod subject;

@@ -40,6 +40,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cgroup", 7),
     ("network", 7),
     ("storage", 7),
+    ("state", 7),
     ("engines", 3),
     ("bundle", 7),
     ("registry", 8),

@@ -4,7 +4,10 @@
 //! (layer 3).
 //!
 //! [`network`]: the engines found and the user-mode network helper each uses;
-//! [`storage`]: each engine's storage paths and driver.
+//! [`storage`]: each engine's storage paths and driver; [`state`]: the pid
+//! files naming the processes that hold each engine's long-lived user
+//! namespace.
 
 pub mod network;
+pub mod state;
 pub mod storage;

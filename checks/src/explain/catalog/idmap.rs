@@ -8,7 +8,7 @@ use super::{
     FAILED_NEWUID_MAP, FINAL_CHILD_PID, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, ROOTLESSKIT_FAILED,
     SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD, SYNC_USERMAP,
 };
-use crate::{bundle, idmap, subid};
+use crate::{bundle, idmap, state, subid};
 
 // Id shortage wording shared by subuid-no-entry, subuid-range-insufficient
 // and subuid-stale-pause-process.
@@ -183,8 +183,36 @@ pub(super) const CAUSES: &[Cause] = &[
             NOT_ENOUGH_IDS,
             LCHOWN_EINVAL,
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &state::PAUSE_PROCESS,
+            &[state::Code::StaleMappings.code()],
+        )],
         remediation: &[MIGRATE_FIX],
+        yields_to: &[],
+    },
+    Cause {
+        id: "podman-unhandled-reboot",
+        title: "podman's tmp dir survived a reboot, so its state was never refreshed",
+        explanation: "Podman resets the state of the containers of an earlier boot only when \
+            the `alive` file in its tmp dir is missing, which holds when that dir is on a tmpfs \
+            ($XDG_RUNTIME_DIR). Without a login session podman falls back to a dir on disk; \
+            after a reboot it believes the old containers still run. Podman 5 detects this by \
+            boot id and refuses to start.",
+        patterns: &[
+            specific("an unhandled reboot has occurred"),
+            specific("current system boot id differs from cached boot id"),
+            specific("could not find any running process"),
+        ],
+        checks: &[confirmed_by_codes(
+            &state::PAUSE_PROCESS,
+            &[state::Code::StaleBoot.code()],
+        )],
+        remediation: &[user(
+            "with no podman container running, remove podman's tmp dir (and its runroot, \
+             when podman names it) so that the next command refreshes its state; keep both \
+             on a tmpfs such as /run/user/<uid>",
+            &[],
+        )],
         yields_to: &[],
     },
     Cause {

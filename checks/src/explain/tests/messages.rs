@@ -21,6 +21,7 @@ const UIDMAP_UNPRIV: &str = "newuidmap-unprivileged";
 const NO_SUBUID: &str = "subuid-no-entry";
 const SUBUID_SMALL: &str = "subuid-range-insufficient";
 const STALE_PAUSE: &str = "subuid-stale-pause-process";
+const REBOOT: &str = "podman-unhandled-reboot";
 const RANGE_INVALID: &str = "subuid-range-invalid";
 const TARGET_OWNER: &str = "newuidmap-target-owner-mismatch";
 const ROOTLESS_CONFIG: &str = "runc-rootless-config";
@@ -130,6 +131,7 @@ const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const DRIVER: &[&str] = &["storage.driver"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const NONE: &[&str] = &[];
+const STATE: &[&str] = &["state.pause-process"];
 
 static ROWS: &[Row] = &[
     // ---------------- userns-clone-sysctl-disabled
@@ -274,7 +276,7 @@ static ROWS: &[Row] = &[
     // [issue: podman#2788]
     row("Error: cannot setup namespace using newuidmap: exit status 1", SETUP_NAMESPACE, APPARMOR_CHECKS),
     // [issue: podman#21738]
-    row(r#"invalid internal status, try resetting the pause process with "podman system migrate": cannot set up namespace using "/usr/bin/newuidmap": exit status 1"#, &[STALE_PAUSE], NONE),
+    row(r#"invalid internal status, try resetting the pause process with "podman system migrate": cannot set up namespace using "/usr/bin/newuidmap": exit status 1"#, &[STALE_PAUSE], STATE),
     // [src: rootlesskit pkg/parent/parent.go] [issue: moby#41812]
     row("[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 4242 [0 1000 1 1 165536 65536] failed: newuidmap: Could not set caps\n: exit status 1", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     // [issue: buildah#3834]
@@ -309,9 +311,16 @@ static ROWS: &[Row] = &[
     row("chown: /data/file: Invalid argument", &[SUBUID_SMALL], SUBID_CHECKS),
     // ---------------- subuid-stale-pause-process
     // [src: podman pkg/domain/infra/abi/system_linux.go]
-    row(r#"fatal error, invalid internal status, unable to create a new pause process: exit status 1. Try running "podman system migrate" and if that doesn't work reboot to recover"#, &[STALE_PAUSE], NONE),
+    row(r#"fatal error, invalid internal status, unable to create a new pause process: exit status 1. Try running "podman system migrate" and if that doesn't work reboot to recover"#, &[STALE_PAUSE], STATE),
     // [src: podman system_linux.go]
-    row(r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[STALE_PAUSE], NONE),
+    row(r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[STALE_PAUSE], STATE),
+    // [src: containers/storage v1.43.0 pkg/idtools/idtools.go, as podman 4.3.1 prints it]
+    row(r#"Error: writing blob: adding layer with blob "sha256:3331450fb84f": Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/gshadow): Check /etc/subuid and /etc/subgid if configured locally and run podman-system-migrate: lchown /etc/gshadow: invalid argument"#, &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
+    // [src: podman v4.3.1 pkg/domain/infra/abi/system.go, pkg/rootless/rootless_linux.go]
+    row(r#"time="2026-12-03T12:40:00Z" level=error msg="invalid internal status, try resetting the pause process with \"podman system migrate\": could not find any running process: no such process""#, &[STALE_PAUSE, REBOOT], STATE),
+    // ---------------- podman-unhandled-reboot
+    // [issue: containers/podman#22278]
+    row(r#"Error: current system boot ID differs from cached boot ID; an unhandled reboot has occurred. Please delete directories "/tmp/storage-run-1000/containers" and "/tmp/storage-run-1000/libpod/tmp" and re-run Podman"#, &[REBOOT], STATE),
     // ---------------- subuid-range-invalid
     // [captured] runc 1.1.5, uidMappings 1→100000 (size 1000) outside nobody's ranges
     row("newuidmap: uid range [1-1001) -> [100000-101000) not allowed\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-0[5344]: failed to use newuid map on 5346: Operation not permitted\"\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-1[5346]: failed to sync with parent: read(SYNC_USERMAP_ACK): Success\"", &[RANGE_INVALID], RANGE_CHECKS),
