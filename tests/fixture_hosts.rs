@@ -530,8 +530,14 @@ fn a_pause_process_with_todays_range_passes_and_a_changed_range_is_stale() {
     assert_eq!(c["code"], "stale-mappings", "{c:#}");
     let message = c["message"].as_str().unwrap_or_default();
     assert!(message.contains("pid 4242"), "{message}");
-    assert!(message.contains("100000-165535 are not mapped"), "{message}");
-    assert!(message.contains("300000-365535 are mapped but no longer"), "{message}");
+    assert!(
+        message.contains("100000-165535 are not mapped"),
+        "{message}"
+    );
+    assert!(
+        message.contains("300000-365535 are mapped but no longer"),
+        "{message}"
+    );
     assert_eq!(c["remediation"][0]["commands"][0], "podman system migrate");
     assert_eq!(c["remediation"][0]["requires_root"], false);
     // No pause process at all: nothing can be stale.
@@ -552,10 +558,9 @@ fn a_reused_pause_pid_and_a_tmp_dir_from_an_earlier_boot_are_named() {
         .unwrap_or_default()
         .starts_with("rm -f /run/user/1000/libpod/tmp/pause.pid"));
     // A boot time after the files were written: they survived a reboot.
-    let c = pause_verdict(pause_process("100000 65536").file(
-        "proc/stat",
-        "cpu  1 2 3\nbtime 99999999999\n",
-    ));
+    let c = pause_verdict(
+        pause_process("100000 65536").file("proc/stat", "cpu  1 2 3\nbtime 99999999999\n"),
+    );
     assert_eq!(c["status"], "warn", "{c:#}");
     assert_eq!(c["code"], "stale-boot", "{c:#}");
     // A zombie is not running.

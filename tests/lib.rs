@@ -19,5 +19,6 @@ mod live_sandbox;
 mod network_truth;
 mod setup_truth;
 mod shell;
+mod state_truth;
 mod storage_truth;
 mod trace;

@@ -1,0 +1,343 @@
+//! Live: `state.pause-process` against podman's real pause process. The test
+//! makes its own user (it changes the user's subordinate ranges, which the
+//! shared test user must keep), with a scratch HOME and XDG_RUNTIME_DIR:
+//!
+//! 1. range A: `podman unshare` starts the pause process, which maps A; the
+//!    doctor passes;
+//! 2. /etc/subuid and /etc/subgid changed to range B: `podman unshare` still
+//!    runs in the pause process's namespace with A (ground truth read from
+//!    /proc/<pid>/uid_map and from inside), and the doctor fails with
+//!    `stale-mappings`, its fix `podman system migrate`;
+//! 3. `podman system migrate` as the user: the pause process is gone and the
+//!    doctor passes; the next `podman unshare` maps B and the doctor passes.
+//!
+//! Runs as root when `ROOTLESS_DOCTOR_TEST_USER` is set (a live run); the
+//! user, its processes and its subordinate lines are removed in a guard that
+//! runs even when the test fails. Only processes of that user are killed.
+
+use crate::live::ONE_AT_A_TIME;
+use std::fs;
+use std::os::unix::fs::{chown, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const PATH: &str = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+const SUBID_FILES: [&str; 2] = ["/etc/subuid", "/etc/subgid"];
+
+/// The test's own user; dropping it kills its processes, deletes it and
+/// removes its subordinate lines.
+struct User {
+    name: String,
+    uid: u32,
+    gid: u32,
+    dir: tempfile::TempDir,
+}
+
+impl User {
+    fn create() -> Option<User> {
+        let name = format!("rdst{}", std::process::id() % 100_000);
+        let dir = tempfile::Builder::new()
+            .prefix("rd-state-")
+            .tempdir_in("/tmp")
+            .ok()?;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).ok()?;
+        let home = dir.path().join("home");
+        let ok = Command::new("useradd")
+            .args(["-M", "-s", "/bin/sh", "-d"])
+            .arg(&home)
+            .arg(&name)
+            .status()
+            .ok()?
+            .success();
+        if !ok {
+            eprintln!("skipped: useradd {name} failed");
+            return None;
+        }
+        let account = nix::unistd::User::from_name(&name).ok().flatten()?;
+        let user = User {
+            name,
+            uid: account.uid.as_raw(),
+            gid: account.gid.as_raw(),
+            dir,
+        };
+        let xdg = user.xdg();
+        for (path, mode) in [(&home, 0o755), (&xdg, 0o700)] {
+            fs::create_dir_all(path).ok()?;
+            fs::set_permissions(path, fs::Permissions::from_mode(mode)).ok()?;
+            chown(path, Some(user.uid), Some(user.gid)).ok()?;
+        }
+        Some(user)
+    }
+
+    fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    fn xdg(&self) -> PathBuf {
+        self.dir.path().join("xdg")
+    }
+
+    /// Runs `argv` as the user, with a clean environment.
+    fn run(&self, argv: &[&str]) -> Output {
+        Command::new("runuser")
+            .args(["-u", &self.name, "--", "env", "-i"])
+            .arg(format!("PATH={PATH}"))
+            .arg(format!("HOME={}", self.home().display()))
+            .arg(format!("XDG_RUNTIME_DIR={}", self.xdg().display()))
+            .args(argv)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("runuser")
+    }
+
+    /// Gives the user exactly one range in both files (other lines untouched).
+    fn set_range(&self, start: u64) {
+        for file in SUBID_FILES {
+            let text = fs::read_to_string(file).unwrap_or_default();
+            let mut lines: Vec<String> = text
+                .lines()
+                .filter(|l| !self.owns(l))
+                .map(str::to_string)
+                .collect();
+            lines.push(format!("{}:{start}:65536", self.name));
+            fs::write(file, lines.join("\n") + "\n").expect("write subordinate ids");
+        }
+    }
+
+    fn owns(&self, line: &str) -> bool {
+        let owner = line.split(':').next().unwrap_or("");
+        owner == self.name || owner == self.uid.to_string()
+    }
+
+    /// The pids of the user's processes.
+    fn pids(&self) -> Vec<i32> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+                continue;
+            };
+            let status = fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+            let uid = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse::<u32>().ok());
+            if uid == Some(self.uid) {
+                out.push(pid);
+            }
+        }
+        out
+    }
+
+    /// The pause process's pid, as podman wrote it.
+    fn pause_pid(&self) -> Option<u32> {
+        fs::read_to_string(self.xdg().join("libpod/tmp/pause.pid"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// The doctor's verdict on state.pause-process, run as the user.
+    fn doctor(&self, exe: &Path) -> serde_json::Value {
+        let out = self.run(&[
+            exe.to_str().unwrap(),
+            "--format",
+            "json",
+            "--only",
+            "state.pause-process",
+        ]);
+        let report = crate::live::parse_report(&out);
+        crate::harness::check(&report, "state.pause-process").clone()
+    }
+}
+
+impl Drop for User {
+    fn drop(&mut self) {
+        // Only this user's processes, by pid.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let pids = self.pids();
+            if pids.is_empty() || Instant::now() > deadline {
+                break;
+            }
+            for pid in pids {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("userdel").arg(&self.name).status();
+        for file in SUBID_FILES {
+            if let Ok(text) = fs::read_to_string(file) {
+                let kept: Vec<&str> = text.lines().filter(|l| !self.owns(l)).collect();
+                let mut out = kept.join("\n");
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                if out != text {
+                    let _ = fs::write(file, out);
+                }
+            }
+        }
+    }
+}
+
+/// Parses a uid_map as the kernel prints it.
+fn map_of(text: &str) -> Vec<(u64, u64, u64)> {
+    text.lines()
+        .filter_map(|l| {
+            let v: Vec<u64> = l
+                .split_whitespace()
+                .filter_map(|f| f.parse().ok())
+                .collect();
+            (v.len() == 3).then(|| (v[0], v[1], v[2]))
+        })
+        .collect()
+}
+
+/// The map podman writes from today's file: own id -> 0, the ranges -> 1..
+fn todays_map(file: &str, user: &User, own: u32) -> Vec<(u64, u64, u64)> {
+    let mut out = vec![(0, u64::from(own), 1)];
+    let mut inside = 1;
+    for line in fs::read_to_string(file).unwrap().lines() {
+        if !user.owns(line) {
+            continue;
+        }
+        let f: Vec<u64> = line
+            .split(':')
+            .skip(1)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        if f.len() == 2 {
+            out.push((inside, f[0], f[1]));
+            inside += f[1];
+        }
+    }
+    out
+}
+
+/// A start for two fresh 65536-id ranges past every range in both files.
+fn free_start() -> u64 {
+    let end = SUBID_FILES
+        .iter()
+        .flat_map(|f| {
+            fs::read_to_string(f)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|l| {
+            let f: Vec<u64> = l
+                .split(':')
+                .skip(1)
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            (f.len() == 2).then(|| f[0] + f[1])
+        })
+        .max()
+        .unwrap_or(100_000);
+    end.div_ceil(65536) * 65536 + 65536
+}
+
+fn wait_gone(pid: u32) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
+#[test]
+fn a_stale_pause_process_fails_until_podman_system_migrate() {
+    let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if std::env::var("ROOTLESS_DOCTOR_TEST_USER").is_err() {
+        eprintln!("skipped: ROOTLESS_DOCTOR_TEST_USER is not set (a live run only)");
+        return;
+    }
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("skipped: needs root to create its own user");
+        return;
+    }
+    if !Path::new("/usr/bin/podman").exists() {
+        eprintln!("skipped: podman is not installed");
+        return;
+    }
+    let Some(user) = User::create() else {
+        return;
+    };
+    let exe = user.dir.path().join("rootless-doctor");
+    fs::copy(crate::harness::binary(), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    let a = free_start();
+    let b = a + 65536;
+
+    // 1. Range A: the pause process maps A, the doctor passes.
+    user.set_range(a);
+    let inside = user.run(&["podman", "unshare", "cat", "/proc/self/uid_map"]);
+    assert!(
+        inside.status.success(),
+        "podman unshare: {}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    let pid = user.pause_pid().expect("podman wrote pause.pid");
+    let real = map_of(&fs::read_to_string(format!("/proc/{pid}/uid_map")).unwrap());
+    assert_eq!(real, todays_map("/etc/subuid", &user, user.uid));
+    assert_eq!(map_of(&String::from_utf8_lossy(&inside.stdout)), real);
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "range A, pause process {pid}: {c:#}");
+
+    // 2. Range B: podman still joins the namespace with A.
+    user.set_range(b);
+    let real = map_of(&fs::read_to_string(format!("/proc/{pid}/uid_map")).unwrap());
+    let today = todays_map("/etc/subuid", &user, user.uid);
+    assert_ne!(real, today, "the pause process maps what /etc/subuid gives");
+    let inside = user.run(&["podman", "unshare", "cat", "/proc/self/uid_map"]);
+    assert_eq!(
+        map_of(&String::from_utf8_lossy(&inside.stdout)),
+        real,
+        "podman unshare after the change runs in the old namespace: {}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    assert_eq!(user.pause_pid(), Some(pid));
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "fail", "range B, stale pause process: {c:#}");
+    assert_eq!(c["code"], "stale-mappings", "{c:#}");
+    let commands: Vec<&str> = c["remediation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["commands"].as_array().into_iter().flatten())
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(commands.contains(&"podman system migrate"), "{c:#}");
+
+    // 3. `podman system migrate`: the pause process stops, the doctor passes.
+    let migrate = user.run(&["podman", "system", "migrate"]);
+    assert!(
+        migrate.status.success(),
+        "podman system migrate: {}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    assert!(wait_gone(pid), "podman system migrate left pid {pid}");
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "after migrate: {c:#}");
+    let inside = user.run(&["podman", "unshare", "cat", "/proc/self/uid_map"]);
+    let today = todays_map("/etc/subuid", &user, user.uid);
+    assert_eq!(map_of(&String::from_utf8_lossy(&inside.stdout)), today);
+    let pid = user.pause_pid().expect("a new pause process");
+    let real = map_of(&fs::read_to_string(format!("/proc/{pid}/uid_map")).unwrap());
+    assert_eq!(real, today);
+    let c = user.doctor(&exe);
+    assert_eq!(
+        c["status"], "pass",
+        "new pause process {pid} with range B: {c:#}"
+    );
+}
