@@ -93,6 +93,15 @@ impl User {
 
     /// Gives the user exactly one range in both files (other lines untouched).
     fn set_range(&self, start: u64) {
+        self.rewrite(Some(start));
+    }
+
+    /// Takes the user's lines out of both files (other lines untouched).
+    fn clear_range(&self) {
+        self.rewrite(None);
+    }
+
+    fn rewrite(&self, start: Option<u64>) {
         for file in SUBID_FILES {
             let text = fs::read_to_string(file).unwrap_or_default();
             let mut lines: Vec<String> = text
@@ -100,7 +109,9 @@ impl User {
                 .filter(|l| !self.owns(l))
                 .map(str::to_string)
                 .collect();
-            lines.push(format!("{}:{start}:65536", self.name));
+            if let Some(start) = start {
+                lines.push(format!("{}:{start}:65536", self.name));
+            }
             fs::write(file, lines.join("\n") + "\n").expect("write subordinate ids");
         }
     }
@@ -255,27 +266,52 @@ fn wait_gone(pid: u32) -> bool {
     true
 }
 
+/// Whether this run may create a user and run podman (a live run as root).
+fn live_podman(test: &str) -> bool {
+    if std::env::var("ROOTLESS_DOCTOR_TEST_USER").is_err() {
+        eprintln!("skipped {test}: ROOTLESS_DOCTOR_TEST_USER is not set (a live run only)");
+        return false;
+    }
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("skipped {test}: needs root to create its own user");
+        return false;
+    }
+    if !Path::new("/usr/bin/podman").exists() {
+        eprintln!("skipped {test}: podman is not installed");
+        return false;
+    }
+    true
+}
+
+/// The doctor's binary, executable by the user.
+fn doctor_exe(user: &User) -> PathBuf {
+    let exe = user.dir.path().join("rootless-doctor");
+    fs::copy(crate::harness::binary(), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    exe
+}
+
+/// The commands of a check's fixes.
+fn commands(c: &serde_json::Value) -> Vec<String> {
+    c["remediation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["commands"].as_array().into_iter().flatten())
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect()
+}
+
 #[test]
 fn a_stale_pause_process_fails_until_podman_system_migrate() {
     let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    if std::env::var("ROOTLESS_DOCTOR_TEST_USER").is_err() {
-        eprintln!("skipped: ROOTLESS_DOCTOR_TEST_USER is not set (a live run only)");
-        return;
-    }
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!("skipped: needs root to create its own user");
-        return;
-    }
-    if !Path::new("/usr/bin/podman").exists() {
-        eprintln!("skipped: podman is not installed");
+    if !live_podman("a_stale_pause_process_fails_until_podman_system_migrate") {
         return;
     }
     let Some(user) = User::create() else {
         return;
     };
-    let exe = user.dir.path().join("rootless-doctor");
-    fs::copy(crate::harness::binary(), &exe).unwrap();
-    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = doctor_exe(&user);
     let a = free_start();
     let b = a + 65536;
 
@@ -310,14 +346,10 @@ fn a_stale_pause_process_fails_until_podman_system_migrate() {
     let c = user.doctor(&exe);
     assert_eq!(c["status"], "fail", "range B, stale pause process: {c:#}");
     assert_eq!(c["code"], "stale-mappings", "{c:#}");
-    let commands: Vec<&str> = c["remediation"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|r| r["commands"].as_array().into_iter().flatten())
-        .filter_map(|c| c.as_str())
-        .collect();
-    assert!(commands.contains(&"podman system migrate"), "{c:#}");
+    assert!(
+        commands(&c).contains(&"podman system migrate".to_string()),
+        "{c:#}"
+    );
 
     // 3. `podman system migrate`: the pause process stops, the doctor passes.
     let migrate = user.run(&["podman", "system", "migrate"]);
@@ -339,5 +371,123 @@ fn a_stale_pause_process_fails_until_podman_system_migrate() {
     assert_eq!(
         c["status"], "pass",
         "new pause process {pid} with range B: {c:#}"
+    );
+}
+
+/// A tar whose one file belongs to gid 42 (shadow's group in many images).
+fn gid42_tar(user: &User) -> PathBuf {
+    let tree = user.dir.path().join("tree/etc");
+    fs::create_dir_all(&tree).unwrap();
+    fs::write(tree.join("gshadow"), "root:*::\n").unwrap();
+    let tar = user.dir.path().join("gid42.tar");
+    let ok = Command::new("tar")
+        .arg("-C")
+        .arg(user.dir.path().join("tree"))
+        .args(["--owner=0", "--group=42", "-cf"])
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "tar");
+    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
+    tar
+}
+
+#[test]
+fn a_single_mapping_made_before_the_range_was_added_is_stale() {
+    let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if !live_podman("a_single_mapping_made_before_the_range_was_added_is_stale") {
+        return;
+    }
+    let Some(user) = User::create() else {
+        return;
+    };
+    let exe = doctor_exe(&user);
+    let tar = gid42_tar(&user);
+    let tar = tar.to_str().unwrap();
+
+    // No range: podman maps the own id alone, and that is all there is.
+    user.clear_range();
+    let inside = user.run(&["podman", "unshare", "cat", "/proc/self/uid_map"]);
+    assert_eq!(
+        map_of(&String::from_utf8_lossy(&inside.stdout)),
+        [(0, u64::from(user.uid), 1)],
+        "{}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    let pid = user.pause_pid().expect("podman wrote pause.pid");
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "no range, single mapping: {c:#}");
+
+    // A range added: podman keeps the single mapping, an image with a file
+    // of gid 42 cannot be stored, and the doctor fails.
+    user.set_range(free_start());
+    let real = map_of(&fs::read_to_string(format!("/proc/{pid}/uid_map")).unwrap());
+    assert_eq!(real, [(0, u64::from(user.uid), 1)]);
+    assert_ne!(real, todays_map("/etc/subuid", &user, user.uid));
+    let import = user.run(&["podman", "import", "-q", tar, "localhost/gid42"]);
+    let stderr = String::from_utf8_lossy(&import.stderr).into_owned();
+    assert!(!import.status.success(), "podman import worked: {stderr}");
+    assert!(
+        stderr.contains("potentially insufficient UIDs or GIDs available in user namespace"),
+        "{stderr}"
+    );
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["code"], "stale-mappings", "{c:#}");
+    assert!(
+        commands(&c).contains(&"podman system migrate".to_string()),
+        "{c:#}"
+    );
+    // explain, as the user, on podman's own words: the stale pause process is
+    // confirmed by this check.
+    let error_line = stderr
+        .lines()
+        .find(|l| l.starts_with("Error:"))
+        .unwrap_or(&stderr)
+        .to_string();
+    let explained = user.run(&[
+        exe.to_str().unwrap(),
+        "explain",
+        "--format",
+        "json",
+        &error_line,
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&explained.stdout).unwrap_or_else(|e| {
+        panic!(
+            "explain JSON ({e}): {}",
+            String::from_utf8_lossy(&explained.stderr)
+        )
+    });
+    let stale = doc["causes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == "subuid-stale-pause-process")
+        .unwrap_or_else(|| panic!("no stale pause cause: {doc:#}"));
+    assert_eq!(stale["confirmed"], true, "{doc:#}");
+    assert!(
+        stale["supported_by"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|c| c == "state.pause-process")),
+        "{doc:#}"
+    );
+
+    // After `podman system migrate` the same image is stored.
+    let migrate = user.run(&["podman", "system", "migrate"]);
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    assert!(wait_gone(pid), "podman system migrate left pid {pid}");
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "after migrate: {c:#}");
+    let import = user.run(&["podman", "import", "-q", tar, "localhost/gid42"]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
     );
 }
