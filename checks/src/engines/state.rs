@@ -73,10 +73,10 @@ pub fn runtime_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Option<
 pub fn podman_tmp_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Option<PathBuf> {
     let configured = super::network::containers_conf_files(host, subject)
         .iter()
+        .rev()
         .filter_map(|file| host.read_text_up_to(file, 1 << 20).ok())
         .filter_map(|(text, _)| super::network::toml_string(&text, "engine", "tmp_dir"))
-        .filter(|dir| dir.starts_with('/'))
-        .last();
+        .find(|dir| dir.starts_with('/'));
     if let Some(dir) = configured {
         return Some(PathBuf::from(dir));
     }

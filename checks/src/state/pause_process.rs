@@ -550,10 +550,8 @@ fn pid_reused(facts: &Facts, h: &Holder, pid: u32, p: &Process) -> Finding {
         ),
     )
     .fixes([Remediation::root(
-        format!(
-            "remove the stale pid file (as the user, before any `podman system migrate`); \
-             the engine writes a new one at its next start"
-        ),
+        "remove the stale pid file (as the user, before any `podman system migrate`); the \
+         engine writes a new one at its next start",
         vec![format!("rm -f {}", quote_path(&h.file.path))],
     )
     .as_user()])

@@ -316,6 +316,8 @@ static ROWS: &[Row] = &[
     row(r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[STALE_PAUSE], STATE),
     // [src: containers/storage v1.43.0 pkg/idtools/idtools.go, as podman 4.3.1 prints it]
     row(r#"Error: writing blob: adding layer with blob "sha256:3331450fb84f": Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/gshadow): Check /etc/subuid and /etc/subgid if configured locally and run podman-system-migrate: lchown /etc/gshadow: invalid argument"#, &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
+    // [captured] podman 4.3.1 import of a layer with a gid-42 file, its pause process made before the user had a range
+    row(r#"Error: writing blob: adding layer with blob "sha256:9ebbabfb5d78": ApplyLayer stdout:  stderr: potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /): Check /etc/subuid and /etc/subgid if configured locally and run podman-system-migrate: lchown /: invalid argument exit status 1"#, &[NO_SUBUID, SUBUID_SMALL, STALE_PAUSE], SUBID_CHECKS),
     // [src: podman v4.3.1 pkg/domain/infra/abi/system.go, pkg/rootless/rootless_linux.go]
     row(r#"time="2026-12-03T12:40:00Z" level=error msg="invalid internal status, try resetting the pause process with \"podman system migrate\": could not find any running process: no such process""#, &[STALE_PAUSE, REBOOT], STATE),
     // ---------------- podman-unhandled-reboot
