@@ -32,6 +32,8 @@ struct User {
     uid: u32,
     gid: u32,
     dir: tempfile::TempDir,
+    /// Whether the test made /run/user itself (then the guard removes it).
+    made_run_user: bool,
 }
 
 impl User {
@@ -60,8 +62,13 @@ impl User {
             uid: account.uid.as_raw(),
             gid: account.gid.as_raw(),
             dir,
+            made_run_user: !Path::new("/run/user").exists(),
         };
         let xdg = user.xdg();
+        if xdg.exists() {
+            eprintln!("skipped: {} exists already", xdg.display());
+            return None;
+        }
         for (path, mode) in [(&home, 0o755), (&xdg, 0o700)] {
             fs::create_dir_all(path).ok()?;
             fs::set_permissions(path, fs::Permissions::from_mode(mode)).ok()?;
@@ -74,8 +81,10 @@ impl User {
         self.dir.path().join("home")
     }
 
+    /// The runtime dir a login would give the new user, which root's
+    /// `--user` run assumes too; made by the test, removed by the guard.
     fn xdg(&self) -> PathBuf {
-        self.dir.path().join("xdg")
+        PathBuf::from(format!("/run/user/{}", self.uid))
     }
 
     /// Runs `argv` as the user, with a clean environment.
@@ -150,17 +159,29 @@ impl User {
             .ok()
     }
 
-    /// The doctor's verdict on state.pause-process, run as the user.
+    /// The doctor's verdict on state.pause-process, run as the user; root's
+    /// `--user` run must give the same status and code.
     fn doctor(&self, exe: &Path) -> serde_json::Value {
-        let out = self.run(&[
-            exe.to_str().unwrap(),
-            "--format",
-            "json",
-            "--only",
-            "state.pause-process",
-        ]);
-        let report = crate::live::parse_report(&out);
-        crate::harness::check(&report, "state.pause-process").clone()
+        let args = ["--format", "json", "--only", "state.pause-process"];
+        let mut argv = vec![exe.to_str().unwrap()];
+        argv.extend(args);
+        let own = crate::live::parse_report(&self.run(&argv));
+        let own = crate::harness::check(&own, "state.pause-process").clone();
+        let root = Command::new(exe)
+            .args(args)
+            .args(["--user", &self.name])
+            .current_dir("/")
+            .output()
+            .expect("run the doctor as root");
+        let root = crate::live::parse_report(&root);
+        let root = crate::harness::check(&root, "state.pause-process");
+        assert_eq!(
+            (&root["status"], &root["code"]),
+            (&own["status"], &own["code"]),
+            "root --user {} disagrees with the user's own run:\n{root:#}\n{own:#}",
+            self.name
+        );
+        own
     }
 }
 
@@ -180,6 +201,10 @@ impl Drop for User {
                 );
             }
             std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = fs::remove_dir_all(self.xdg());
+        if self.made_run_user {
+            let _ = fs::remove_dir("/run/user");
         }
         let _ = Command::new("userdel").arg(&self.name).status();
         for file in SUBID_FILES {

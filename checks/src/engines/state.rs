@@ -25,12 +25,19 @@
 //! `os.MkdirTemp("", "rootlesskit")` (`$TMPDIR/rootlesskit<digits>`, removed
 //! when it exits cleanly); later scripts pass
 //! `$XDG_RUNTIME_DIR/dockerd-rootless`. Both are looked at.
+//!
+//! These files are in directories the subject controls. When root diagnoses
+//! another user, [`open_subject_file`] opens them without following a
+//! symlink at any step, and only when they are the subject's own (see
+//! docs/privileges.md): a link planted there never makes root read a file
+//! the subject could not.
 
 use super::storage::{Engine, EngineEnv};
 use crate::host::HostFs;
 use crate::subject::Subject;
+use std::fs::File;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// A file naming the process that holds an engine's user namespace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,13 +81,31 @@ pub fn podman_tmp_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Opti
     let configured = super::network::containers_conf_files(host, subject)
         .iter()
         .rev()
-        .filter_map(|file| host.read_text_up_to(file, 1 << 20).ok())
-        .filter_map(|(text, _)| super::network::toml_string(&text, "engine", "tmp_dir"))
+        .filter_map(|file| read_conf(host, subject, Path::new(file)))
+        .filter_map(|text| super::network::toml_string(&text, "engine", "tmp_dir"))
         .find(|dir| dir.starts_with('/'));
     if let Some(dir) = configured {
         return Some(PathBuf::from(dir));
     }
     Some(runtime_dir(host, subject, env)?.join("libpod/tmp"))
+}
+
+/// A containers.conf file: the subject's own (under their home) through
+/// [`open_subject_file`], the system's as it is.
+fn read_conf(host: &HostFs, subject: &Subject, path: &Path) -> Option<String> {
+    if !path.starts_with(&subject.home) {
+        return host
+            .read_text_up_to(path, 1 << 20)
+            .ok()
+            .map(|(text, _)| text);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    open_subject_file(host, subject, path)?
+        .take(1 << 20)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The pid files that may name a process holding one of the subject's
@@ -90,7 +115,7 @@ pub fn pid_files(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<PidFi
     let mut out = Vec::new();
     if let Some(tmp) = podman_tmp_dir(host, subject, env) {
         let path = tmp.join("pause.pid");
-        if host.exists(&path) {
+        if open_subject_file(host, subject, &path).is_some() {
             out.push(PidFile {
                 engine: Engine::Podman,
                 path,
@@ -118,7 +143,7 @@ pub fn pid_files(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<PidFi
             .symlink_metadata(&dir)
             .is_ok_and(|m| m.is_dir() && m.uid() == subject.uid);
         let path = dir.join("child_pid");
-        if owned && host.exists(&path) {
+        if owned && open_subject_file(host, subject, &path).is_some() {
             out.push(PidFile {
                 engine: Engine::Docker,
                 path,
@@ -127,6 +152,58 @@ pub fn pid_files(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<PidFi
         }
     }
     out
+}
+
+/// Opens a file in a directory the subject controls. The subject's own run
+/// opens it as the engine would (links followed). When root acts for another
+/// user, every step from `/` is opened with O_NOFOLLOW, the directories must
+/// be root's or the subject's, and the file a regular file of the
+/// subject's (owners are checked on the real host only: a fixture's files
+/// belong to whoever runs the tests).
+pub fn open_subject_file(host: &HostFs, subject: &Subject, path: &Path) -> Option<File> {
+    if subject.is_invoker {
+        return File::open(host.resolve(path)).ok();
+    }
+    use nix::fcntl::{open, openat, OFlag};
+    use nix::sys::stat::Mode;
+    let check_owner = host.is_real();
+    let owned_by = |file: &File, dir: bool| {
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        let kind = if dir { meta.is_dir() } else { meta.is_file() };
+        let owner = meta.uid() == subject.uid || (dir && meta.uid() == 0);
+        kind && (owner || !check_owner)
+    };
+    let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW;
+    let mut current =
+        File::from(open(host.root(), flags | OFlag::O_DIRECTORY, Mode::empty()).ok()?);
+    let parts: Vec<_> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => Some(name.to_owned()),
+            _ => None,
+        })
+        .collect();
+    if path.components().any(|c| c == Component::ParentDir) || parts.is_empty() {
+        return None;
+    }
+    for (i, name) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let extra = if last {
+            OFlag::O_NONBLOCK
+        } else {
+            OFlag::O_DIRECTORY
+        };
+        let next =
+            File::from(openat(&current, name.as_os_str(), flags | extra, Mode::empty()).ok()?);
+        // Directories above the subject's own (/, /run, /tmp) are root's.
+        if !owned_by(&next, !last) {
+            return None;
+        }
+        current = next;
+    }
+    Some(current)
 }
 
 #[cfg(test)]
@@ -206,5 +283,38 @@ mod tests {
                 PathBuf::from("/tmp/rootlesskit123/child_pid"),
             ]
         );
+    }
+
+    #[test]
+    fn root_for_another_user_follows_no_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let host = HostFs::rooted(dir.path());
+        let mut subject = alice();
+        subject.is_invoker = false;
+        let tmp = dir.path().join("run/user/1000/libpod/tmp");
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(dir.path().join("secret"), "1").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), tmp.join("pause.pid")).unwrap();
+        let path = Path::new("/run/user/1000/libpod/tmp/pause.pid");
+        assert!(open_subject_file(&host, &subject, path).is_none());
+        // A linked directory on the way is refused too.
+        fs::create_dir_all(dir.path().join("elsewhere/tmp")).unwrap();
+        fs::write(dir.path().join("elsewhere/tmp/pause.pid"), "1").unwrap();
+        fs::remove_dir_all(dir.path().join("run/user/1000/libpod")).unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("elsewhere"),
+            dir.path().join("run/user/1000/libpod"),
+        )
+        .unwrap();
+        assert!(open_subject_file(&host, &subject, path).is_none());
+        // The subject's own run follows links as podman does.
+        subject.is_invoker = true;
+        assert!(open_subject_file(&host, &subject, path).is_some());
+        // A plain file is opened for root as well.
+        fs::remove_file(dir.path().join("run/user/1000/libpod")).unwrap();
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(tmp.join("pause.pid"), "1").unwrap();
+        subject.is_invoker = false;
+        assert!(open_subject_file(&host, &subject, path).is_some());
     }
 }

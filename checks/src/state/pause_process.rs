@@ -20,7 +20,9 @@ use crate::model::{Evidence, Remediation, Status};
 use crate::shell::quote_path;
 use crate::subject::Subject;
 use crate::subordinate::{self, SubidFile};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
 use std::time::UNIX_EPOCH;
 
 pub static PAUSE_PROCESS: CheckDef = CheckDef {
@@ -93,11 +95,11 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
     let env = EngineEnv::of(host, subject);
     let holders = state::pid_files(host, subject, &env)
         .into_iter()
-        .map(|file| holder(host, file))
+        .map(|file| holder(host, subject, file))
         .collect();
     let alive = state::podman_tmp_dir(host, subject, &env).and_then(|tmp| {
-        let written = mtime(host, &tmp.join("alive"))?;
-        Some((tmp, written))
+        let file = state::open_subject_file(host, subject, &tmp.join("alive"))?;
+        Some((tmp, mtime(&file)?))
     });
     let btime = host.read_text("/proc/stat").ok().and_then(|text| {
         text.lines()
@@ -120,20 +122,22 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
     }
 }
 
-fn mtime(host: &HostFs, path: &Path) -> Option<i64> {
-    let modified = host.metadata(path).ok()?.modified().ok()?;
+fn mtime(file: &File) -> Option<i64> {
+    let modified = file.metadata().ok()?.modified().ok()?;
     Some(modified.duration_since(UNIX_EPOCH).ok()?.as_secs() as i64)
 }
 
-fn holder(host: &HostFs, file: PidFile) -> Holder {
-    let text = host
-        .read_text_up_to(&file.path, 64)
-        .map(|(t, _)| t)
-        .unwrap_or_default();
+fn holder(host: &HostFs, subject: &Subject, file: PidFile) -> Holder {
+    let opened = state::open_subject_file(host, subject, &file.path);
+    let mut bytes = Vec::new();
+    if let Some(f) = &opened {
+        let _ = f.take(64).read_to_end(&mut bytes);
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     // Podman parses the whole file with strconv.Atoi; rootlesskit writes a
     // bare decimal pid.
     let pid = text.trim().parse::<u32>().ok().filter(|&p| p > 0);
-    let written = mtime(host, &file.path);
+    let written = opened.as_ref().and_then(mtime);
     let process = pid.and_then(|pid| process(host, pid));
     Holder {
         file,
