@@ -75,9 +75,13 @@ pub fn runtime_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Option<
     Some(home.join("rundir"))
 }
 
-/// Podman's libpod tmp dir: containers.conf's `[engine] tmp_dir`, else
+/// Podman's libpod tmp dir: the one its database recorded at first use
+/// ([`recorded_tmp_dir`]), else containers.conf's `[engine] tmp_dir`, else
 /// `<runtime dir>/libpod/tmp`.
 pub fn podman_tmp_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Option<PathBuf> {
+    if let Some(dir) = recorded_tmp_dir(host, subject, env) {
+        return Some(dir);
+    }
     let configured = super::network::containers_conf_files(host, subject)
         .iter()
         .rev()
@@ -88,6 +92,62 @@ pub fn podman_tmp_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Opti
         return Some(PathBuf::from(dir));
     }
     Some(runtime_dir(host, subject, env)?.join("libpod/tmp"))
+}
+
+/// The most of podman's database the doctor reads; its runtime-config bucket
+/// is written at first use, near the start.
+const MAX_DB: u64 = 16 << 20;
+
+/// The tmp dir podman's database recorded when podman first ran: key
+/// `tmp-dir` of its `runtime-config` bucket in `<graph root>/libpod/
+/// bolt_state.db`. Podman 4.3.1 prefers it to every configured one
+/// ("Overriding tmp dir ... with ... from database", libpod/runtime.go), so
+/// a first run without XDG_RUNTIME_DIR pins the tmp dir to disk for good.
+pub fn recorded_tmp_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Option<PathBuf> {
+    let storage = super::storage::resolve(host, subject, env)
+        .into_iter()
+        .find(|s| s.engine == Engine::Podman)?;
+    let db = storage.graphroot.join("libpod/bolt_state.db");
+    let mut bytes = Vec::new();
+    use std::io::Read;
+    open_subject_file(host, subject, &db)?
+        .take(MAX_DB)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    bolt_value(&bytes, b"tmp-dir")
+        .filter(|v| v.starts_with('/') && !v.contains('\0'))
+        .map(PathBuf::from)
+}
+
+/// The value of `key` in a bbolt (boltdb) file: a leaf element is four
+/// little-endian u32 (flags 0, pos, ksize, vsize) `pos` bytes before its key,
+/// and the value follows the key. The first element found wins.
+pub fn bolt_value(db: &[u8], key: &[u8]) -> Option<String> {
+    let u32_at = |at: usize| {
+        db.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let mut from = 0;
+    while let Some(found) = db.get(from..)?.windows(key.len()).position(|w| w == key) {
+        let k = from + found;
+        let lowest = k.saturating_sub(1 << 16);
+        for h in (lowest..=k.saturating_sub(16)).rev() {
+            if k < 16 {
+                break;
+            }
+            if u32_at(h) == Some(0)
+                && u32_at(h + 4) == Some(k - h)
+                && u32_at(h + 8) == Some(key.len())
+            {
+                let size = u32_at(h + 12)?;
+                let start = k + key.len();
+                let value = db.get(start..start.checked_add(size)?)?;
+                return std::str::from_utf8(value).ok().map(str::to_string);
+            }
+        }
+        from = k + 1;
+    }
+    None
 }
 
 /// A containers.conf file: the subject's own (under their home) through
@@ -113,7 +173,16 @@ fn read_conf(host: &HostFs, subject: &Subject, path: &Path) -> Option<String> {
 /// `child_pid` files, those that exist.
 pub fn pid_files(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<PidFile> {
     let mut out = Vec::new();
-    if let Some(tmp) = podman_tmp_dir(host, subject, env) {
+    // The tmp dir podman uses, and the file its C entry point joins before
+    // reading any configuration, when that is another.
+    let mut tmps: Vec<PathBuf> = podman_tmp_dir(host, subject, env).into_iter().collect();
+    if let Some(xdg) = &subject.xdg_runtime_dir {
+        let shortcut = xdg.join("libpod/tmp");
+        if !tmps.contains(&shortcut) {
+            tmps.push(shortcut);
+        }
+    }
+    for tmp in tmps {
         let path = tmp.join("pause.pid");
         if open_subject_file(host, subject, &path).is_some() {
             out.push(PidFile {
@@ -243,6 +312,79 @@ mod tests {
             podman_tmp_dir(&host, &subject, &env),
             Some(PathBuf::from("/var/tmp/podman"))
         );
+    }
+
+    /// A bbolt leaf page holding podman's runtime-config keys.
+    fn leaf(pairs: &[(&str, &str)]) -> Vec<u8> {
+        let mut page = vec![0u8; 16];
+        let headers = 16 + 16 * pairs.len();
+        let mut data = Vec::new();
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            let at = 16 + 16 * i;
+            let pos = headers + data.len() - at;
+            for n in [0, pos, k.len(), v.len()] {
+                page.extend((n as u32).to_le_bytes());
+            }
+            data.extend(k.bytes());
+            data.extend(v.bytes());
+        }
+        page.extend(data);
+        page
+    }
+
+    #[test]
+    fn the_tmp_dir_is_read_from_podmans_database() {
+        let page = leaf(&[
+            ("run-root", "/tmp/a/containers"),
+            (
+                "static-dir",
+                "/home/alice/.local/share/containers/storage/libpod",
+            ),
+            ("tmp-dir", "/tmp/a/libpod/tmp"),
+            ("volume-path", "/home/alice/v"),
+        ]);
+        assert_eq!(
+            bolt_value(&page, b"tmp-dir").as_deref(),
+            Some("/tmp/a/libpod/tmp")
+        );
+        assert_eq!(
+            bolt_value(&page, b"volume-path").as_deref(),
+            Some("/home/alice/v")
+        );
+        assert_eq!(bolt_value(&page, b"graph-root"), None);
+        assert_eq!(bolt_value(b"tmp-dir", b"tmp-dir"), None);
+        assert_eq!(bolt_value(&page[..page.len() - 20], b"volume-path"), None);
+        // In a fixture host with podman installed, the database wins.
+        let dir = tempfile::tempdir().unwrap();
+        let host = HostFs::rooted(dir.path());
+        let mut subject = alice();
+        subject.path = "/usr/bin".into();
+        subject.is_invoker = false;
+        for (path, bytes) in [
+            ("usr/bin/podman", Vec::new()),
+            (
+                "home/alice/.local/share/containers/storage/libpod/bolt_state.db",
+                page,
+            ),
+            ("tmp/a/libpod/tmp/pause.pid", b"42".to_vec()),
+        ] {
+            let full = dir.path().join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(&full, bytes).unwrap();
+        }
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(
+            dir.path().join("usr/bin/podman"),
+            fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+        let env = EngineEnv::default();
+        assert_eq!(
+            podman_tmp_dir(&host, &subject, &env),
+            Some(PathBuf::from("/tmp/a/libpod/tmp"))
+        );
+        let found = pid_files(&host, &subject, &env);
+        assert_eq!(found[0].path, PathBuf::from("/tmp/a/libpod/tmp/pause.pid"));
     }
 
     #[test]
