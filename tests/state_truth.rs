@@ -516,3 +516,152 @@ fn a_single_mapping_made_before_the_range_was_added_is_stale() {
         String::from_utf8_lossy(&import.stderr)
     );
 }
+
+/// A busybox image tar (`/bin/busybox` only).
+fn busybox_tar(user: &User) -> PathBuf {
+    let bin = user.dir.path().join("bb/bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::copy("/bin/busybox", bin.join("busybox")).unwrap();
+    let tar = user.dir.path().join("bb.tar");
+    let ok = Command::new("tar")
+        .arg("-C")
+        .arg(user.dir.path().join("bb"))
+        .arg("-cf")
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "tar");
+    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
+    tar
+}
+
+/// Kills every process of the user (as a reboot would) and waits for them.
+fn kill_all(user: &User) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pids = user.pids();
+        if pids.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "processes of {} left", user.name);
+        for pid in pids {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_tmp_dir_from_an_earlier_boot_warns_and_its_fix_works() {
+    let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if !live_podman("a_tmp_dir_from_an_earlier_boot_warns_and_its_fix_works")
+        || !Path::new("/bin/busybox").exists()
+        || !Path::new("/usr/sbin/runc").exists()
+    {
+        return;
+    }
+    let Some(user) = User::create() else {
+        return;
+    };
+    let exe = doctor_exe(&user);
+    user.set_range(free_start());
+    let tar = busybox_tar(&user);
+    let run = [
+        "podman",
+        "run",
+        "--net=none",
+        "--runtime",
+        "/usr/sbin/runc",
+        "localhost/bb",
+        "/bin/busybox",
+    ];
+    let import = user.run(&[
+        "podman",
+        "import",
+        "-q",
+        tar.to_str().unwrap(),
+        "localhost/bb",
+    ]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let mut detached = run.to_vec();
+    detached.insert(2, "-d");
+    detached.push("sleep");
+    detached.push("1000");
+    let started = user.run(&detached);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "{c:#}");
+
+    // A reboot that leaves the tmp dir: every process gone, the files stay,
+    // written before the boot (podman looks at whether `alive` exists, the
+    // doctor at when it was written).
+    kill_all(&user);
+    let btime: i64 = fs::read_to_string("/proc/stat")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("btime");
+    let tmp = user.xdg().join("libpod/tmp");
+    for name in ["alive", "pause.pid"] {
+        let ok = Command::new("touch")
+            .args(["-h", "-d", &format!("@{}", btime - 60)])
+            .arg(tmp.join(name))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "touch {name}");
+    }
+    // Ground truth: podman believes the container runs and cannot start.
+    let ps = user.run(&["podman", "ps"]);
+    let stderr = String::from_utf8_lossy(&ps.stderr);
+    assert!(!ps.status.success(), "podman ps worked after the reboot");
+    assert!(
+        stderr.contains("invalid internal status, try resetting the pause process"),
+        "{stderr}"
+    );
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["code"], "stale-boot", "{c:#}");
+
+    // The printed fix, run as the user, and podman works again.
+    let fix: Vec<String> = c["remediation"][0]["commands"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    assert!(fix.contains(&"podman system migrate".to_string()), "{c:#}");
+    for command in &fix {
+        let out = user.run(&["sh", "-c", command]);
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut once = run.to_vec();
+    once.insert(2, "--rm");
+    once.push("true");
+    let out = user.run(&once);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "after the fix: {c:#}");
+}

@@ -587,7 +587,8 @@ fn stale_boot(facts: &Facts) -> Option<Finding> {
                  the `alive` file is missing, so containers of the earlier boot stay recorded \
                  as running, and while one is, every rootless podman command fails with \
                  \"invalid internal status, try resetting the pause process with \"podman \
-                 system migrate\"\"; the tmp dir belongs on a tmpfs that a reboot empties \
+                 system migrate\": could not find any running process: no such process\"; \
+                 the tmp dir belongs on a tmpfs that a reboot empties \
                  ($XDG_RUNTIME_DIR, /run/user/{})",
                 tmp.display(),
                 file.display(),
@@ -599,15 +600,29 @@ fn stale_boot(facts: &Facts) -> Option<Finding> {
             format!("{} written", file.display()),
             written.to_string(),
         )])
-        .fixes([Remediation::root(
-            "with no podman container of the user running, remove podman's tmp dir so that \
-             the next podman command refreshes its state (podman 5 asks the same: \"an \
-             unhandled reboot has occurred\"); then keep it on a tmpfs: log in through a \
-             session that sets XDG_RUNTIME_DIR=/run/user/<uid>, or set tmp_dir in \
-             containers.conf",
-            vec![format!("rm -rf {}", quote_path(&tmp))],
-        )
-        .as_user()]),
+        .fixes([
+            Remediation::root(
+                "as the user: `podman system migrate` marks the containers of the earlier \
+                 boot stopped (it works while other podman commands fail), then removing \
+                 the tmp dir makes the next podman command refresh its state and write a \
+                 new `alive` (podman 5 asks the same: \"an unhandled reboot has occurred\")",
+                vec![
+                    "podman system migrate".into(),
+                    format!("rm -rf {}", quote_path(&tmp)),
+                ],
+            )
+            .as_user(),
+            Remediation::root(
+                "to keep it from recurring: the tmp dir must be on a tmpfs. Podman records \
+                 it in its database at first use and keeps it over containers.conf, so \
+                 moving it takes `podman system reset` (it deletes every image and \
+                 container of the user) from a session that sets \
+                 XDG_RUNTIME_DIR=/run/user/<uid>",
+                vec![],
+            )
+            .as_user()
+            .alternative(),
+        ]),
     )
 }
 
@@ -777,7 +792,10 @@ mod tests {
         assert_eq!(o.status, Status::Warn);
         assert!(o.is(Code::StaleBoot));
         assert!(o.message.contains("500 s before this boot"));
-        assert_eq!(o.remediation[0].commands, ["rm -rf /var/tmp/podman"]);
+        assert_eq!(
+            o.remediation[0].commands,
+            ["podman system migrate", "rm -rf /var/tmp/podman"]
+        );
         // With stale mappings too: the failure leads, stale-boot follows.
         let mut p = pause(Some(pause_process(100000)));
         p.written = Some(600);
@@ -787,7 +805,8 @@ mod tests {
         let o = judge(&f);
         assert!(o.is(Code::StaleMappings));
         assert!(o.names(Code::StaleBoot));
-        assert_eq!(o.remediation.len(), 2);
+        // migrate (stale mappings), then migrate and rm, then the lasting fix.
+        assert_eq!(o.remediation.len(), 3);
         // No boot time: nothing to compare.
         let mut f = facts(vec![]);
         f.btime = None;
