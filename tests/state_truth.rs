@@ -11,6 +11,14 @@
 //! 3. `podman system migrate` as the user: the pause process is gone and the
 //!    doctor passes; the next `podman unshare` maps B and the doctor passes.
 //!
+//! Also: a pause process made before the user had a range (single mapping,
+//! then a range added: `podman import` fails with insufficient ids, explain
+//! confirms the stale pause process); a tmp dir from an earlier boot (every
+//! process killed, `alive` dated before the boot: `podman ps` fails, the
+//! doctor warns, its printed fix works); rootlesskit's child with an old range
+//! (fails until rootlesskit stops). Each doctor run is made by the user and
+//! by root with `--user`, which must agree.
+//!
 //! Runs as root when `ROOTLESS_DOCTOR_TEST_USER` is set (a live run); the
 //! user, its processes and its subordinate lines are removed in a guard that
 //! runs even when the test fails. Only processes of that user are killed.
@@ -203,6 +211,15 @@ impl Drop for User {
             std::thread::sleep(Duration::from_millis(100));
         }
         let _ = fs::remove_dir_all(self.xdg());
+        // A rootlesskit killed before it could remove its state dir.
+        for entry in fs::read_dir("/tmp").into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let theirs = fs::symlink_metadata(entry.path())
+                .is_ok_and(|m| m.is_dir() && std::os::unix::fs::MetadataExt::uid(&m) == self.uid);
+            if name.starts_with("rootlesskit") && theirs {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
         if self.made_run_user {
             let _ = fs::remove_dir("/run/user");
         }
@@ -664,4 +681,109 @@ fn a_tmp_dir_from_an_earlier_boot_warns_and_its_fix_works() {
     );
     let c = user.doctor(&exe);
     assert_eq!(c["status"], "pass", "after the fix: {c:#}");
+}
+
+/// rootlesskit's state dir of the user (under /tmp, as rootlesskit 1.1 makes
+/// it when dockerd-rootless.sh passes no --state-dir) and the child's pid.
+fn rootlesskit_child(user: &User) -> Option<(PathBuf, u32)> {
+    for entry in fs::read_dir("/tmp").ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let meta = fs::symlink_metadata(entry.path()).ok()?;
+        if name.starts_with("rootlesskit") && std::os::unix::fs::MetadataExt::uid(&meta) == user.uid
+        {
+            let pid = fs::read_to_string(entry.path().join("child_pid"))
+                .ok()?
+                .trim()
+                .parse()
+                .ok()?;
+            return Some((entry.path(), pid));
+        }
+    }
+    None
+}
+
+#[test]
+fn a_rootlesskit_child_with_an_old_range_is_stale_until_restarted() {
+    let _lock = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    if !live_podman("a_rootlesskit_child_with_an_old_range_is_stale_until_restarted") {
+        return;
+    }
+    if !Path::new("/usr/bin/rootlesskit").exists() {
+        eprintln!("skipped: rootlesskit is not installed");
+        return;
+    }
+    let Some(user) = User::create() else {
+        return;
+    };
+    let exe = doctor_exe(&user);
+    let a = free_start();
+    user.set_range(a);
+    // rootlesskit as dockerd-rootless.sh starts it, holding `sleep`.
+    let mut kit = Command::new("runuser")
+        .args(["-u", &user.name, "--", "env", "-i"])
+        .arg(format!("PATH={PATH}"))
+        .arg(format!("HOME={}", user.home().display()))
+        .arg(format!("XDG_RUNTIME_DIR={}", user.xdg().display()))
+        .args(["rootlesskit", "--net=host", "sleep", "600"])
+        .current_dir(user.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("rootlesskit");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (state, child) = loop {
+        if let Some(found) = rootlesskit_child(&user) {
+            if Path::new(&format!("/proc/{}/uid_map", found.1)).exists() {
+                break found;
+            }
+        }
+        assert!(Instant::now() < deadline, "rootlesskit wrote no child_pid");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let real = map_of(&fs::read_to_string(format!("/proc/{child}/uid_map")).unwrap());
+    assert_eq!(real, todays_map("/etc/subuid", &user, user.uid));
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "rootlesskit with today's range: {c:#}");
+
+    user.set_range(a + 65536);
+    let real = map_of(&fs::read_to_string(format!("/proc/{child}/uid_map")).unwrap());
+    assert_ne!(real, todays_map("/etc/subuid", &user, user.uid));
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["code"], "stale-mappings", "{c:#}");
+    assert!(
+        commands(&c).contains(&"systemctl --user restart docker".to_string()),
+        "{c:#}"
+    );
+    assert!(c["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains(&format!("pid {child}")));
+
+    // Stopped (SIGTERM to rootlesskit, the child's parent): it removes its
+    // state dir, and nothing holds the old namespace.
+    let parent = fs::read_to_string(format!("/proc/{child}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("PPid:")
+                .map(|v| v.trim().parse::<i32>().unwrap())
+        })
+        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(parent),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let _ = kit.wait();
+    assert!(
+        wait_gone(child),
+        "rootlesskit's child {child} is still running"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let c = user.doctor(&exe);
+    assert_eq!(c["status"], "pass", "after rootlesskit stopped: {c:#}");
 }
