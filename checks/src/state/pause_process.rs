@@ -709,14 +709,20 @@ mod tests {
             "{}",
             o.message
         );
-        assert!(o.message.contains("100000-165535 are mapped but no longer in"));
+        assert!(o
+            .message
+            .contains("100000-165535 are mapped but no longer in"));
         assert!(!o.message.contains("gid_map"), "{}", o.message);
         // The same ids in other pieces: still not the map podman writes today.
         let mut split = pause_process(100000);
         split.uid_map = Some(vec![(0, 1000, 1), (1, 100000, 10), (11, 100010, 65526)]);
         let o = judge(&facts(vec![pause(Some(split))]));
         assert!(o.is(Code::StaleMappings));
-        assert!(o.message.contains("split into other ranges"), "{}", o.message);
+        assert!(
+            o.message.contains("split into other ranges"),
+            "{}",
+            o.message
+        );
         assert_eq!(o.remediation[0].commands, ["podman system migrate"]);
         assert!(!o.remediation[0].requires_root);
     }
