@@ -29,6 +29,7 @@ const ALL_IDS: &[&str] = &[
     "mount.idmapped",
     "session.user-manager",
     "session.linger",
+    "state.pause-process",
     "limits.nofile",
     "engine.podman",
     "bundle.config",

@@ -24,5 +24,6 @@ mod session_fixtures;
 mod session_truth;
 mod setup_truth;
 mod shell;
+mod state_truth;
 mod storage_truth;
 mod trace;

@@ -55,6 +55,7 @@ pub mod session;
 pub mod shell;
 pub mod spawn;
 pub mod spec;
+pub mod state;
 pub mod storage;
 pub mod subid;
 pub mod subject;

@@ -4,7 +4,8 @@
 
 use crate::check::CheckDef;
 use crate::{
-    bundle, cgroup, engine, idmap, limits, mount, network, runtime, session, storage, subid, userns,
+    bundle, cgroup, engine, idmap, limits, mount, network, runtime, session, state, storage, subid,
+    userns,
 };
 
 /// Every host check, in report order.
@@ -33,6 +34,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &mount::IDMAPPED,
     &session::USER_MANAGER,
     &session::LINGER,
+    &state::PAUSE_PROCESS,
     &limits::NOFILE,
     &engine::PODMAN,
 ];

@@ -44,6 +44,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("limits", 7),
     ("systemd", 1),
     ("engine", 7),
+    ("state", 7),
     ("engines", 3),
     ("bundle", 7),
     ("registry", 8),

@@ -155,6 +155,9 @@ pub struct Keys {
     pub network_cmd_path: Option<String>,
     pub default_rootless_network_cmd: Option<String>,
     pub netns: Option<String>,
+    /// `[engine] tmp_dir`: libpod's tmp dir (where `pause.pid` and `alive`
+    /// live).
+    pub tmp_dir: Option<String>,
 }
 
 /// Decodes one file's text as podman does: the whole file must be TOML, and
@@ -194,6 +197,7 @@ pub fn parse(text: &str) -> Result<Keys, String> {
         keys.runtime = string(engine, "engine", "runtime")?;
         keys.cgroup_manager = string(engine, "engine", "cgroup_manager")?;
         keys.network_cmd_path = string(engine, "engine", "network_cmd_path")?;
+        keys.tmp_dir = string(engine, "engine", "tmp_dir")?;
         if let Some(v) = engine.get("helper_binaries_dir") {
             keys.helper_binaries_dir = Some(strings(v, "engine.helper_binaries_dir")?);
         }

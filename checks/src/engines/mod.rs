@@ -6,8 +6,10 @@
 //! [`containers_conf`]: podman's effective containers.conf (runtime, cgroup
 //! manager, network); [`network`]: the engines found and the user-mode
 //! network helper each uses; [`storage`]: each engine's storage paths and
-//! driver.
+//! driver; [`state`]: the pid files naming the processes that hold each engine's
+//! long-lived user namespace.
 
 pub mod containers_conf;
 pub mod network;
+pub mod state;
 pub mod storage;

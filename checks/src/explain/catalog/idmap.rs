@@ -8,7 +8,7 @@ use super::{
     FAILED_NEWUID_MAP, FINAL_CHILD_PID, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, ROOTLESSKIT_FAILED,
     SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD, SYNC_USERMAP,
 };
-use crate::{bundle, idmap, subid};
+use crate::{bundle, idmap, state, subid};
 
 // Id shortage wording shared by subuid-no-entry, subuid-range-insufficient
 // and subuid-stale-pause-process.
@@ -192,7 +192,10 @@ pub(super) const CAUSES: &[Cause] = &[
             NOT_ENOUGH_IDS,
             LCHOWN_EINVAL,
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &state::PAUSE_PROCESS,
+            &[state::Code::StaleMappings.code()],
+        )],
         remediation: &[MIGRATE_FIX],
         yields_to: &[],
     },

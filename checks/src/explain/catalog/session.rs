@@ -5,7 +5,7 @@ use super::{
     confirmed_by, confirmed_by_codes, named, root, root_now, shared, specific, user, Cause, Fix,
     Pattern, DOCKER_SERVICE, DOCKER_SERVICE_JOB,
 };
-use crate::{bundle, cgroup, runtime, session};
+use crate::{cgroup, runtime, session, state};
 
 // Session wording shared by xdg-runtime-dir-invalid and
 // no-user-systemd-or-dbus.
@@ -168,11 +168,16 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             named("current system boot id differs from cached boot id"),
             specific("an unhandled reboot has occurred"),
+            // podman 4 has no boot id: it finds the old boot's containers gone
+            specific("could not find any running process"),
         ],
-        checks: &[confirmed_by_codes(
-            &runtime::XDG_RUNTIME_DIR,
-            &[runtime::Code::Unset.code(), runtime::Code::Missing.code()],
-        )],
+        checks: &[
+            confirmed_by_codes(&state::PAUSE_PROCESS, &[state::Code::StaleBoot.code()]),
+            confirmed_by_codes(
+                &runtime::XDG_RUNTIME_DIR,
+                &[runtime::Code::Unset.code(), runtime::Code::Missing.code()],
+            ),
+        ],
         remediation: &[
             user(
                 "remove the stale directories the message names (podman recreates them), \

@@ -99,7 +99,6 @@ const PAUSE: &[&str] = &["state.pause-process"];
 const XDG: &[&str] = &["runtime.xdg-runtime-dir"];
 const XDG_SESSION: &[&str] = &["runtime.xdg-runtime-dir", "session.user-manager"];
 const USER_MANAGER: &[&str] = &["session.user-manager", "cgroup.delegation"];
-const NOFILE: &[&str] = &["limits.nofile"];
 const CGROUP: &[&str] = &["cgroup.delegation"];
 const OVERLAY: &[&str] = &["mount.overlay"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];

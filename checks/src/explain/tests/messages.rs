@@ -146,7 +146,6 @@ const SESSION_CHECKS: &[&str] = &[
     "session.user-manager",
 ];
 const LINGER_CHECKS: &[&str] = &["session.linger"];
-const LIMITS: &[&str] = &["limits.nofile"];
 const CGROUP: &[&str] = &["cgroup.delegation"];
 const PROCESS: &[&str] = &["bundle.process"];
 const PORTS: &[&str] = &["network.ports"];
@@ -157,7 +156,7 @@ const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const DRIVER: &[&str] = &["storage.driver"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const NONE: &[&str] = &[];
-const SETTINGS: &[&str] = &["bundle.process-settings"];
+const STATE: &[&str] = &["state.pause-process"];
 
 static ROWS: &[Row] = &[
     // ---------------- userns-clone-sysctl-disabled
@@ -235,7 +234,7 @@ static ROWS: &[Row] = &[
     row("[src: shadow lib/idmapping.c] [issue: moby/moby#41812]", "newuidmap: Could not set caps", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     row("[src: podman rootless_linux.go] [issue: NixOS/nix#15953]", "ERRO[0000] running `/usr/bin/newuidmap 4242 0 1000 1 1 100000 65536`: newuidmap: write to uid_map failed: Operation not permitted\nError: cannot set up namespace using \"/usr/bin/newuidmap\": should have setuid or have filecaps setuid: exit status 1", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     row("[issue: podman#2788]", "Error: cannot setup namespace using newuidmap: exit status 1", SETUP_NAMESPACE, IDMAP_PRIV_CHECKS),
-    row("[issue: podman#21738]", r#"invalid internal status, try resetting the pause process with "podman system migrate": cannot set up namespace using "/usr/bin/newuidmap": exit status 1"#, &[STALE_PAUSE], NONE),
+    row("[issue: podman#21738]", r#"invalid internal status, try resetting the pause process with "podman system migrate": cannot set up namespace using "/usr/bin/newuidmap": exit status 1"#, &[STALE_PAUSE], STATE),
     row("[src: rootlesskit pkg/parent/parent.go] [issue: moby#41812]", "[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 4242 [0 1000 1 1 165536 65536] failed: newuidmap: Could not set caps\n: exit status 1", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
     row("[issue: buildah#3834]", "error from newuidmap: newuidmap: write to uid_map failed: Operation not permitted", NEWUIDMAP_EPERM, IDMAP_PRIV_CHECKS),
     row("[issue: buildah#2123]", "writing file '/proc/4242/gid_map': Operation not permitted", &[UIDMAP_UNPRIV], IDMAP_PRIV_CHECKS),
@@ -254,8 +253,11 @@ static ROWS: &[Row] = &[
     row("[doc: podman troubleshooting §10]", r#"Error: container create failed: container_linux.go:344: starting container process caused "setup user: invalid argument""#, &[NO_SUBUID, SUBUID_SMALL, USER_UNMAPPED], SUBID_CHECKS),
     row("[issue: podman#8592]", "chown: /data/file: Invalid argument", &[SUBUID_SMALL], SUBID_CHECKS),
     // ---------------- subuid-stale-pause-process
-    row("[src: podman pkg/domain/infra/abi/system_linux.go]", r#"fatal error, invalid internal status, unable to create a new pause process: exit status 1. Try running "podman system migrate" and if that doesn't work reboot to recover"#, &[STALE_PAUSE], NONE),
-    row("[src: podman system_linux.go]", r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[STALE_PAUSE], NONE),
+    row("[src: podman pkg/domain/infra/abi/system_linux.go]", r#"fatal error, invalid internal status, unable to create a new pause process: exit status 1. Try running "podman system migrate" and if that doesn't work reboot to recover"#, &[STALE_PAUSE], STATE),
+    row("[src: podman system_linux.go]", r#"Failed to join existing conmon namespace, creating a new rootless podman user namespace. If there are existing container running please stop them with "podman system migrate" to reset the namespace"#, &[STALE_PAUSE], STATE),
+    row("[src: containers/storage v1.43.0 pkg/idtools/idtools.go, as podman 4.3.1 prints it]", r#"Error: writing blob: adding layer with blob "sha256:3331450fb84f": Error processing tar file(exit status 1): potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /etc/gshadow): Check /etc/subuid and /etc/subgid if configured locally and run podman-system-migrate: lchown /etc/gshadow: invalid argument"#, &[NO_SUBUID, STALE_PAUSE, SUBUID_SMALL], SUBID_CHECKS),
+    row("[captured] podman 4.3.1 import of a layer with a gid-42 file, its pause process made before the user had a range", r#"Error: writing blob: adding layer with blob "sha256:9ebbabfb5d78": ApplyLayer stdout:  stderr: potentially insufficient UIDs or GIDs available in user namespace (requested 0:42 for /): Check /etc/subuid and /etc/subgid if configured locally and run podman-system-migrate: lchown /: invalid argument exit status 1"#, &[NO_SUBUID, STALE_PAUSE, SUBUID_SMALL], SUBID_CHECKS),
+    row("[src: podman v4.3.1 pkg/domain/infra/abi/system.go, pkg/rootless/rootless_linux.go]", r#"time="2026-12-03T12:40:00Z" level=error msg="invalid internal status, try resetting the pause process with \"podman system migrate\": could not find any running process: no such process""#, &[STALE_PAUSE, STALE_BOOT], STATE),
     // ---------------- subuid-range-invalid
     row("[captured] runc 1.1.5, uidMappings 1→100000 (size 1000) outside nobody's ranges", "newuidmap: uid range [1-1001) -> [100000-101000) not allowed\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-0[5344]: failed to use newuid map on 5346: Operation not permitted\"\ntime=\"2026-11-29T03:28:56Z\" level=fatal msg=\"nsexec-1[5346]: failed to sync with parent: read(SYNC_USERMAP_ACK): Success\"", &[RANGE_INVALID], RANGE_CHECKS),
     row("[issue: moby/moby#49810]", "[rootlesskit:parent] error: failed to setup UID/GID map: newuidmap 3326 [0 222586300 1 1 524288 1073741824] failed: newuidmap: write to uid_map failed: Invalid argument", &[RANGE_INVALID], RANGE_CHECKS),
@@ -465,7 +467,7 @@ parent failed
     row("[issue: podman-container-tools/podman#10547] sudo -u: no /run/user/<uid>", "$ sudo -u builder podman images\nWARN[0000] \"/run/user/1001\" directory set by $XDG_RUNTIME_DIR does not exist. Either create the directory or unset $XDG_RUNTIME_DIR.: stat /run/user/1001: no such file or directory: Trying to pull image in the event that it is a public image.", &[XDG_INVALID], XDG),
     row("[src: systemd src/shared/bus-util.c] systemctl --user after su or sudo", "Failed to connect to bus: $DBUS_SESSION_BUS_ADDRESS and $XDG_RUNTIME_DIR not defined (consider using --machine=<user>@.host --user to connect to bus of other user)", &[XDG_INVALID], XDG),
     row("[issue: podman-container-tools/podman#10717] sudo -u on Fedora 34: the warnings are context, newuidmap failed", "WARN[0000] The cgroupv2 manager is set to systemd but there is no systemd user session available\nWARN[0000] For using systemd, you may need to login using an user session\nWARN[0000] Alternatively, you can enable lingering with: `loginctl enable-linger 1000` (possibly as root)\nWARN[0000] Falling back to --cgroup-manager=cgroupfs\nError: cannot setup namespace using newuidmap: exit status 1", &[UIDMAP_UNPRIV, RANGE_INVALID, SANDBOX, APPARMOR, NO_SYSTEMD], IDMAP_PRIV_CHECKS),
-    row("[issue: podman-container-tools/podman PR#22278] podman 5's unhandled-reboot check", "Error: current system boot ID differs from cached boot ID; an unhandled reboot has occurred. Please delete directories \"/tmp/storage-run-1000/containers\" and \"/tmp/storage-run-1000/libpod/tmp\" and re-run Podman", &[STALE_BOOT], &["runtime.xdg-runtime-dir"]),
+    row("[issue: podman-container-tools/podman PR#22278] podman 5's unhandled-reboot check", "Error: current system boot ID differs from cached boot ID; an unhandled reboot has occurred. Please delete directories \"/tmp/storage-run-1000/containers\" and \"/tmp/storage-run-1000/libpod/tmp\" and re-run Podman", &[STALE_BOOT], &["state.pause-process", "runtime.xdg-runtime-dir"]),
     row("[issue: podman-container-tools/podman#6668] rootless pod under systemd", r#"Error: unable to start container "redis": container_linux.go:344: starting container process caused "process_linux.go:424: container init caused \"process_linux.go:353: setting rlimits for ready process caused \\\"error setting rlimit type 7: operation not permitted\\\"\"": OCI runtime permission denied error"#, &[RLIMIT], RLIMIT_CHECKS),
     row("[issue: podman-container-tools/podman#17358] RHEL 8.7, cgroup v1", r#"level=error msg="runc create failed: unable to start container process: error during container init: error setting rlimits for ready process: error setting rlimit type 7: operation not permitted": OCI permission denied"#, &[RLIMIT], RLIMIT_CHECKS),
     row("[issue: kubernetes/minikube#21547] rootless docker driver", "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error setting rlimit type 7: operation not permitted: unknown.", &[RLIMIT], RLIMIT_CHECKS),
