@@ -27,6 +27,7 @@ const ALL_IDS: &[&str] = &[
     "storage.graphroot",
     "storage.driver",
     "mount.idmapped",
+    "engine.docker",
     "bundle.config",
     "bundle.rootfs",
     "bundle.process",

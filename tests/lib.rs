@@ -5,6 +5,7 @@
 
 mod bundle_truth;
 mod cli;
+mod engine_docker_truth;
 mod explain;
 mod fixture_hosts;
 mod formats;

@@ -10,7 +10,7 @@
 //! 3. what a check is: [`check`]; what the live checks share: [`live`],
 //!    [`nsenv`];
 //! 4. one module per check family ([`userns`], [`idmap`], [`subid`], [`mount`],
-//!    [`runtime`], [`cgroup`], [`bundle`]), each importing other families only
+//!    [`runtime`], [`cgroup`], [`bundle`], [`engine`]), each importing other families only
 //!    through their public `CheckDef`s and finding codes;
 //! 5. what uses the checks: [`registry`] (the ordered lists), [`capabilities`],
 //!    [`verdicts`] (the engines section),
@@ -29,6 +29,7 @@ pub mod check;
 pub mod children;
 pub mod container;
 pub mod distro;
+pub mod engine;
 pub mod engines;
 pub mod explain;
 #[doc(hidden)]

@@ -3,7 +3,7 @@
 //! nothing below this module imports it.
 
 use crate::check::CheckDef;
-use crate::{bundle, cgroup, idmap, mount, network, runtime, storage, subid, userns};
+use crate::{bundle, cgroup, engine, idmap, mount, network, runtime, storage, subid, userns};
 
 /// Every host check, in report order.
 pub static HOST_CHECKS: &[&CheckDef] = &[
@@ -29,6 +29,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &storage::GRAPHROOT,
     &storage::DRIVER,
     &mount::IDMAPPED,
+    &engine::DOCKER,
 ];
 
 /// Every bundle check, in report order.

@@ -4,7 +4,9 @@
 //! (layer 3).
 //!
 //! [`network`]: the engines found and the user-mode network helper each uses;
-//! [`storage`]: each engine's storage paths and driver.
+//! [`storage`]: each engine's storage paths and driver; [`docker`]: rootless
+//! Docker's script, daemon PATH, drivers, iptables and client endpoint.
 
+pub mod docker;
 pub mod network;
 pub mod storage;
