@@ -259,13 +259,20 @@ pub fn judge(f: &Facts, deps: &Deps, distro: &Distro) -> Outcome {
 
     // The daemon refuses a daemon.json it cannot parse.
     if let Some(problem) = &s.daemon_json.problem {
-        v.fails.push(Finding::fail(
-            Code::DaemonJsonInvalid,
-            format!(
-                "dockerd refuses to start: {problem} (\"unable to configure the Docker daemon \
+        v.fails.push(
+            Finding::fail(
+                Code::DaemonJsonInvalid,
+                format!(
+                    "dockerd refuses to start: {problem} (\"unable to configure the Docker daemon \
                  with file ...\")"
-            ),
-        ));
+                ),
+            )
+            .fixes([Remediation::root(
+                "make daemon.json a JSON object, or remove it",
+                vec![],
+            )
+            .as_user()]),
+        );
     }
     own_binaries(s, distro, &mut v, &mut evidence);
     host_checks(deps, &mut v);
@@ -327,7 +334,19 @@ fn outcome(v: Verdicts, verdict: Verdict, evidence: Vec<Evidence>) -> Outcome {
                     Finding::fail(
                         Code::DockerHostCheckFailed,
                         format!("{text}, so rootless docker cannot start containers"),
-                    ),
+                    )
+                    .fixes([Remediation::root(
+                        "fix what the failed host checks name (their own fixes)",
+                        vec![format!(
+                            "rootless-doctor --only {}",
+                            blocked_by
+                                .iter()
+                                .map(|d| d.id)
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        )],
+                    )
+                    .as_user()]),
                 );
             }
             findings.extend(warns);
@@ -506,17 +525,20 @@ fn network_part(
         .map(crate::packages::upstream_version)
         .and_then(|v| v.split('.').next().and_then(|m| m.parse::<u64>().ok()));
     match r.helper {
-        None => v.fails.push(Finding::fail(
-            Code::NetworkDriverUnsupported,
-            format!(
-                "DOCKERD_ROOTLESS_ROOTLESSKIT_NET is '{}' ({}), a network driver rootlesskit \
+        None => v.fails.push(
+            Finding::fail(
+                Code::NetworkDriverUnsupported,
+                format!(
+                    "DOCKERD_ROOTLESS_ROOTLESSKIT_NET is '{}' ({}), a network driver rootlesskit \
                  does not have: it exits before dockerd starts",
-                crate::model::cap(&r.name, 40),
-                r.source.text()
-            ),
-        )),
-        Some(Helper::Pasta) if rootlesskit_major.is_none_or(|m| m < 2) => {
-            v.fails.push(Finding::fail(
+                    crate::model::cap(&r.name, 40),
+                    r.source.text()
+                ),
+            )
+            .fixes([net_fix()]),
+        ),
+        Some(Helper::Pasta) if rootlesskit_major.is_none_or(|m| m < 2) => v.fails.push(
+            Finding::fail(
                 Code::NetworkDriverUnsupported,
                 format!(
                     "DOCKERD_ROOTLESS_ROOTLESSKIT_NET is pasta ({}), which rootlesskit has only \
@@ -526,8 +548,9 @@ fn network_part(
                         .as_deref()
                         .unwrap_or("version unknown")
                 ),
-            ))
-        }
+            )
+            .fixes([net_fix()]),
+        ),
         Some(Helper::Host) => v
             .unknown
             .push("the RootlessKit network driver 'host' is not judged by the doctor".into()),
@@ -584,19 +607,26 @@ fn network_part(
         _ => false,
     };
     if !valid {
-        v.fails.push(Finding::fail(
-            Code::PortDriverInvalid,
-            format!(
-                "the RootlessKit port driver '{}' ({from}) {}: rootlesskit exits before \
+        v.fails.push(
+            Finding::fail(
+                Code::PortDriverInvalid,
+                format!(
+                    "the RootlessKit port driver '{}' ({from}) {}: rootlesskit exits before \
                  dockerd starts",
-                crate::model::cap(&port, 40),
-                if port == "slirp4netns" {
-                    "needs the slirp4netns network driver"
-                } else {
-                    "is none of builtin, slirp4netns, none"
-                }
-            ),
-        ));
+                    crate::model::cap(&port, 40),
+                    if port == "slirp4netns" {
+                        "needs the slirp4netns network driver"
+                    } else {
+                        "is none of builtin, slirp4netns, none"
+                    }
+                ),
+            )
+            .fixes([Remediation::root(
+                "unset DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER (builtin is the default)",
+                vec![],
+            )
+            .as_user()]),
+        );
     }
 }
 
@@ -718,15 +748,25 @@ fn storage_part(
         Driver::Named(name) => (Some(name.clone()), "daemon.json"),
         _ if prior.len() > 1 => {
             let list: Vec<&str> = prior.iter().map(|s| s.as_str()).collect();
-            v.fails.push(Finding::fail(
-                Code::PriorDrivers,
-                format!(
-                    "{} holds data of several drivers ({}) and daemon.json names none: \
+            v.fails.push(
+                Finding::fail(
+                    Code::PriorDrivers,
+                    format!(
+                        "{} holds data of several drivers ({}) and daemon.json names none: \
                      dockerd stops with \"contains several valid graphdrivers\"",
-                    st.graphroot.display(),
-                    list.join(", ")
-                ),
-            ));
+                        st.graphroot.display(),
+                        list.join(", ")
+                    ),
+                )
+                .fixes([Remediation::root(
+                    format!(
+                        "name the driver to keep in daemon.json: {{\"storage-driver\": \"{}\"}}",
+                        list[0]
+                    ),
+                    vec![],
+                )
+                .as_user()]),
+            );
             return None;
         }
         _ if prior.len() == 1 => (Some(prior[0].clone()), "the data-root's existing data"),
@@ -821,22 +861,40 @@ fn storage_part(
         },
     };
     if driver == "vfs" {
-        v.warns.push(Finding::warn(
-            Code::DockerVfs,
-            format!(
-                "rootless docker stores images with vfs ({}): every layer is a full copy, \
-                 slow and large",
-                if named.is_some() {
-                    format!("{source} names it")
-                } else {
-                    "neither native overlay nor fuse-overlayfs works".to_string()
-                }
-            ),
-        ));
+        v.warns.push(vfs_finding(named.is_some(), source));
     }
     evidence.push(Evidence::fact("storage driver", driver.clone()));
     v.notes.push(format!("storage {driver}"));
     Some(driver)
+}
+
+fn vfs_finding(named: bool, source: &str) -> Finding {
+    Finding::warn(
+        Code::DockerVfs,
+        format!(
+            "rootless docker stores images with vfs ({}): every layer is a full copy, slow and \
+             large",
+            if named {
+                format!("{source} names it")
+            } else {
+                "neither native overlay nor fuse-overlayfs works".to_string()
+            }
+        ),
+    )
+    .fixes([Remediation::root(
+        "use overlay2 where native overlay works in a user namespace (kernel 5.11+), else \
+         fuse-overlayfs: {\"storage-driver\": \"fuse-overlayfs\"} in daemon.json",
+        vec![],
+    )
+    .as_user()])
+}
+
+fn net_fix() -> Remediation {
+    Remediation::root(
+        "unset DOCKERD_ROOTLESS_ROOTLESSKIT_NET (slirp4netns is the default) or name slirp4netns",
+        vec![],
+    )
+    .as_user()
 }
 
 /// The socket the client uses, against the daemon's.

@@ -544,4 +544,122 @@ mod tests {
             ))
         );
     }
+
+    #[test]
+    fn a_fixture_host_is_gathered_as_the_script_would_see_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let put = |path: &str, text: &str, exec: bool| {
+            let real = dir.path().join(path.trim_start_matches('/'));
+            fs::create_dir_all(real.parent().unwrap()).unwrap();
+            fs::write(&real, text).unwrap();
+            if exec {
+                fs::set_permissions(&real, fs::Permissions::from_mode(0o755)).unwrap();
+            }
+        };
+        put(
+            "/usr/share/docker.io/contrib/dockerd-rootless.sh",
+            "#!/bin/sh\n",
+            true,
+        );
+        for bin in [
+            "/usr/sbin/dockerd",
+            "/usr/sbin/runc",
+            "/usr/bin/rootlesskit",
+        ] {
+            put(bin, "", true);
+        }
+        put("/usr/sbin/iptables-legacy", "", true);
+        std::os::unix::fs::symlink("iptables-legacy", dir.path().join("usr/sbin/iptables"))
+            .unwrap();
+        put(
+            "/var/lib/dpkg/info/rootlesskit.list",
+            "/usr/bin/rootlesskit\n",
+            false,
+        );
+        put(
+            "/var/lib/dpkg/status",
+            "Package: rootlesskit\nStatus: install ok installed\nVersion: 1.1.0-1+b4\n",
+            false,
+        );
+        put(
+            "/home/alice/.config/docker/daemon.json",
+            r#"{"iptables": false, "storage-driver": "vfs"}"#,
+            false,
+        );
+        put("/home/alice/.local/share/docker/vfs/dir/x", "", false);
+        put(
+            "/home/alice/.docker/config.json",
+            r#"{"currentContext": "rootless"}"#,
+            false,
+        );
+        put(
+            "/home/alice/.docker/contexts/meta/0123/meta.json",
+            r#"{"Name": "rootless", "Endpoints": {"docker": {"Host": "unix:///run/user/1000/docker.sock"}}}"#,
+            false,
+        );
+        let host = HostFs::rooted(dir.path());
+        let mut subject = alice();
+        subject.path = "/usr/bin:/bin".into();
+        let script = rootless_script(&host, &subject).unwrap();
+        let home = PathBuf::from("/home/alice");
+        let s = gather(
+            &host,
+            &subject,
+            script,
+            &home,
+            None,
+            Path::new("/home/alice/.local/share/docker"),
+        );
+        // /usr/sbin is not on an ordinary user's PATH.
+        assert_eq!(s.dockerd, None);
+        assert_eq!(s.runc, None);
+        assert_eq!(s.rootlesskit, Some(PathBuf::from("/usr/bin/rootlesskit")));
+        assert_eq!(s.rootlesskit_version.as_deref(), Some("1.1.0-1+b4"));
+        assert_eq!(s.iptables_enabled().0, false);
+        assert_eq!(s.prior_drivers, ["vfs"]);
+        assert_eq!(
+            s.context,
+            Some((
+                "rootless".into(),
+                Some("unix:///run/user/1000/docker.sock".into())
+            ))
+        );
+        assert!(!s.systemd);
+        // With /usr/sbin on the PATH, and a unit that systemd would use.
+        subject.path = "/usr/sbin:/usr/bin:/bin".into();
+        put("/run/systemd/system/.keep", "", false);
+        put(
+            "/home/alice/.config/systemd/user/docker.service",
+            "[Service]\nEnvironment=PATH=/usr/bin:/bin\nExecStart=/usr/bin/dockerd-rootless.sh\n",
+            false,
+        );
+        let s = gather(
+            &host,
+            &subject,
+            "/usr/share/docker.io/contrib/dockerd-rootless.sh".into(),
+            &home,
+            None,
+            Path::new("/home/alice/.local/share/docker"),
+        );
+        assert!(s.systemd);
+        assert_eq!(s.daemon_path, "/usr/bin:/bin");
+        assert_eq!(s.dockerd, None, "the unit's PATH wins where systemd runs");
+        subject.path = "/usr/sbin:/usr/bin:/bin".into();
+        fs::remove_file(
+            dir.path()
+                .join("home/alice/.config/systemd/user/docker.service"),
+        )
+        .unwrap();
+        let s = gather(
+            &host,
+            &subject,
+            "/usr/share/docker.io/contrib/dockerd-rootless.sh".into(),
+            &home,
+            None,
+            Path::new("/home/alice/.local/share/docker"),
+        );
+        assert_eq!(s.dockerd, Some(PathBuf::from("/usr/sbin/dockerd")));
+        assert_eq!(s.backend, Some(Backend::Legacy));
+    }
 }
