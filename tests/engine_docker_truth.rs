@@ -8,11 +8,14 @@
 //! driver must be what `docker info -f '{{.Driver}}'` reports, its network
 //! driver what rootlesskit was started with (also in `network.helper`'s
 //! evidence). States: /dev/net/tun 0600 and 0666; default daemon.json and
-//! `{"storage-driver": "vfs"}`; iptables off the daemon's PATH, without
-//! and with `{"iptables": false}`. The daemon is stopped by signalling its
+//! `{"storage-driver": "vfs"}`; `{"storage-driver": "fuse-overlayfs"}` with
+//! /dev/fuse 0600 and 0666; iptables off the daemon's PATH, without and
+//! with `{"iptables": false}`. The daemon is stopped by signalling its
 //! process group (rootlesskit's) and every process it left is killed by
-//! pid; /dev/net/tun's mode is restored by a guard; the scratch dirs
-//! (holding files of subordinate ids) are removed as root.
+//! pid; /dev/net/tun's and /dev/fuse's modes are restored by guards; the
+//! scratch dirs
+//! (holding files of subordinate ids) are removed as root with the test
+//! dir.
 //!
 //! Run: `ROOTLESS_DOCTOR_TEST_USER=rdcmp cargo test --test integration
 //! engine_docker_truth -- --test-threads=1 --nocapture` as root.
@@ -30,20 +33,28 @@ use std::time::{Duration, Instant};
 
 const CONTRIB: &str = "/usr/share/docker.io/contrib";
 const TUN: &str = "/dev/net/tun";
+const FUSE: &str = "/dev/fuse";
 const PATH: &str = "/usr/share/docker.io/contrib:/usr/sbin:/usr/bin:/sbin:/bin";
 const IMAGE: &str = "rootless-doctor-busybox:1";
 
-/// Sets /dev/net/tun's mode back when dropped.
-struct RestoreMode(u32);
+/// Sets a device's mode back when dropped.
+struct RestoreMode(&'static str, u32);
 
-impl Drop for RestoreMode {
-    fn drop(&mut self) {
-        let _ = fs::set_permissions(TUN, fs::Permissions::from_mode(self.0));
+impl RestoreMode {
+    fn save(path: &'static str) -> Option<Self> {
+        let mode = fs::metadata(path).ok()?.permissions().mode() & 0o7777;
+        Some(RestoreMode(path, mode))
     }
 }
 
-fn set_tun(mode: u32) {
-    fs::set_permissions(TUN, fs::Permissions::from_mode(mode)).unwrap();
+impl Drop for RestoreMode {
+    fn drop(&mut self) {
+        let _ = fs::set_permissions(self.0, fs::Permissions::from_mode(self.1));
+    }
+}
+
+fn set_mode(path: &str, mode: u32) {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
 /// One state's scratch: HOME, XDG_RUNTIME_DIR, XDG_CONFIG_HOME and a bin
@@ -320,30 +331,41 @@ fn engine_docker_agrees_with_rootless_docker() {
             return;
         }
     }
-    let Ok(meta) = fs::metadata(TUN) else {
-        eprintln!("skipped: no {TUN}");
+    let (Some(_tun), Some(_fuse)) = (RestoreMode::save(TUN), RestoreMode::save(FUSE)) else {
+        eprintln!("skipped: no {TUN} or no {FUSE}");
         return;
     };
-    let _restore = RestoreMode(meta.permissions().mode() & 0o7777);
     let tar = busybox_tar(&live);
-    // (name, tun mode, daemon.json, PATH with BIN for the scratch bin dir)
+    // (name, /dev/net/tun's mode, /dev/fuse's mode, daemon.json, PATH with
+    // BIN for the scratch bin dir)
     let no_iptables = "/usr/share/docker.io/contrib:BIN:/usr/bin:/bin";
-    let states: &[(&str, u32, Option<&str>, Option<&str>)] = &[
-        ("tun-0600", 0o600, None, None),
-        ("tun-0666", 0o666, None, None),
-        ("vfs", 0o666, Some(r#"{"storage-driver": "vfs"}"#), None),
-        ("no-iptables", 0o666, None, Some(no_iptables)),
+    let fuse_json = Some(r#"{"storage-driver": "fuse-overlayfs"}"#);
+    let states: &[(&str, u32, u32, Option<&str>, Option<&str>)] = &[
+        ("tun-0600", 0o600, 0o600, None, None),
+        ("tun-0666", 0o666, 0o600, None, None),
+        (
+            "vfs",
+            0o666,
+            0o600,
+            Some(r#"{"storage-driver": "vfs"}"#),
+            None,
+        ),
+        ("fuse-0600", 0o666, 0o600, fuse_json, None),
+        ("fuse-0666", 0o666, 0o666, fuse_json, None),
+        ("no-iptables", 0o666, 0o600, None, Some(no_iptables)),
         (
             "iptables-false",
             0o666,
+            0o600,
             Some(r#"{"iptables": false}"#),
             Some(no_iptables),
         ),
     ];
     let mut rows = Vec::new();
     let mut wrong = Vec::new();
-    for (name, mode, json, path) in states {
-        set_tun(*mode);
+    for (name, tun, fuse, json, path) in states {
+        set_mode(TUN, *tun);
+        set_mode(FUSE, *fuse);
         let scratch = Scratch::new(&live, name, *json, *path);
         let (engine, report) = doctor(&live, &scratch);
         let real = really(&live, &scratch, &tar);
@@ -383,13 +405,19 @@ fn engine_docker_agrees_with_rootless_docker() {
         if real.net.is_some() && helper_ev.is_some() && helper_ev != real.net {
             problems.push(format!("network.helper {helper_ev:?} vs {:?}", real.net));
         }
+        // storage.driver names docker's driver only when daemon.json does.
+        if let (Some(named), Some(real)) = (&storage_ev, &real.driver) {
+            if !named.starts_with("automatic") && named != real {
+                problems.push(format!("storage.driver {named} vs {real}"));
+            }
+        }
         if !problems.is_empty() {
             wrong.push(format!("{name}: {}", problems.join(", ")));
         }
         rows.push(format!(
             "| {name} | {} | {} | {verdict} ({code}) | {} | {} / {} | {} | {} / {} |",
             if real.ran { "runs" } else { "fails" },
-            real.why.replace('|', "/"),
+            real.why.replace('|', "/").replace('\n', " "),
             blocked.join(" "),
             real.driver.as_deref().unwrap_or("-"),
             doc_driver.as_deref().unwrap_or("-"),

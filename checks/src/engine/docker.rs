@@ -775,13 +775,7 @@ fn storage_part(
     let overlay = deps.get(&mount::OVERLAY);
     let fuse = deps.get(&mount::FUSE_OVERLAYFS);
     let native_ok = overlay.map(|o| o.status == Status::Pass);
-    let fuse_state = fuse.map(|o| match o.status {
-        Status::Pass => Some(true),
-        Status::Skip if o.is(mount::Code::NotNeeded) => None,
-        Status::Skip if o.is(mount::Code::NotInstalled) => Some(false),
-        Status::Skip | Status::Error => None,
-        _ => Some(false),
-    });
+    let fuse_state = fuse.map(fuse_state);
     let unusable = |v: &mut Verdicts, name: &str, why: String| {
         v.fails.push(
             Finding::fail(
@@ -809,25 +803,18 @@ fn storage_part(
             "overlay2".into()
         }
         Some("fuse-overlayfs") => {
-            match fuse_state.flatten() {
-                Some(true) => {}
-                Some(false) => {
-                    if fuse.is_some_and(|o| o.is(mount::Code::NotInstalled)) {
-                        unusable(
-                            v,
-                            "fuse-overlayfs",
-                            "fuse-overlayfs is not installed".into(),
-                        );
-                    } else {
-                        // It starts (Init only looks for the binary), and
-                        // every container's mount fails.
-                        v.blocked_by.push(&mount::FUSE_OVERLAYFS);
-                    }
-                }
-                None if native_ok == Some(true) => v
-                    .notes
-                    .push("fuse-overlayfs not probed (native overlay works)".into()),
-                None => v
+            match fuse_state {
+                Some(Fuse::Works) => {}
+                Some(Fuse::NotInstalled) => unusable(
+                    v,
+                    "fuse-overlayfs",
+                    "fuse-overlayfs is not installed".into(),
+                ),
+                Some(Fuse::DevFuseClosed) => v.fails.push(fuse_closed(source)),
+                // It starts (Init only looks for the binary), and every
+                // container's mount fails.
+                Some(Fuse::Broken) => v.blocked_by.push(&mount::FUSE_OVERLAYFS),
+                Some(Fuse::Unknown) | None => v
                     .unknown
                     .push("mount.fuse-overlayfs was not evaluated".into()),
             }
@@ -843,21 +830,19 @@ fn storage_part(
                 v.unknown.push("mount.overlay was not evaluated".into());
                 return None;
             }
-            (Some(false), Some(Some(true))) => "fuse-overlayfs".into(),
-            (Some(false), Some(Some(false)))
-                if !fuse.is_some_and(|o| o.is(mount::Code::NotInstalled)) =>
-            {
+            (Some(false), Some(Fuse::Works)) => "fuse-overlayfs".into(),
+            (Some(false), Some(Fuse::Broken | Fuse::DevFuseClosed)) => {
                 // dockerd picks fuse-overlayfs because the binary is there;
                 // mounting then fails for every container.
                 v.blocked_by.push(&mount::FUSE_OVERLAYFS);
                 "fuse-overlayfs".into()
             }
-            (Some(false), Some(None)) | (Some(false), None) => {
+            (Some(false), Some(Fuse::NotInstalled)) => "vfs".into(),
+            (Some(false), Some(Fuse::Unknown) | None) => {
                 v.unknown
                     .push("mount.fuse-overlayfs was not evaluated".into());
                 return None;
             }
-            (Some(false), _) => "vfs".into(),
         },
     };
     if driver == "vfs" {
@@ -866,6 +851,63 @@ fn storage_part(
     evidence.push(Evidence::fact("storage driver", driver.clone()));
     v.notes.push(format!("storage {driver}"));
     Some(driver)
+}
+
+/// What `mount.fuse-overlayfs` found, for rootless Docker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fuse {
+    Works,
+    NotInstalled,
+    /// Installed, but /dev/fuse cannot be opened (reported as `not-needed`
+    /// where native overlay works).
+    DevFuseClosed,
+    /// Found and failing otherwise.
+    Broken,
+    Unknown,
+}
+
+fn fuse_state(o: &Outcome) -> Fuse {
+    let state = o.evidence.iter().find_map(|e| match e {
+        Evidence::Fact { name, value } if name == "fuse-overlayfs state" => Some(value.as_str()),
+        _ => None,
+    });
+    match o.status {
+        Status::Pass => Fuse::Works,
+        _ if o.is(mount::Code::NotInstalled) => Fuse::NotInstalled,
+        _ if o.is(mount::Code::DevFuseNotOpenable) || o.is(mount::Code::DevFuseMissing) => {
+            Fuse::DevFuseClosed
+        }
+        Status::Skip if o.is(mount::Code::NotNeeded) => match state {
+            Some(s) if s.contains("not installed") => Fuse::NotInstalled,
+            Some(_) => Fuse::DevFuseClosed,
+            None => Fuse::Unknown,
+        },
+        Status::Skip | Status::Error => Fuse::Unknown,
+        _ => Fuse::Broken,
+    }
+}
+
+fn fuse_closed(source: &str) -> Finding {
+    Finding::fail(
+        Code::StorageDriverUnusable,
+        format!(
+            "{source} gives the fuse-overlayfs storage driver, but /dev/fuse cannot be opened \
+             (see mount.fuse-overlayfs): dockerd starts, and every container fails with \
+             \"fuse: failed to open /dev/fuse: Permission denied\""
+        ),
+    )
+    .fixes([
+        Remediation::root(
+            "let users open /dev/fuse",
+            vec!["chmod 0666 /dev/fuse".into()],
+        ),
+        Remediation::root(
+            "or let rootless docker use overlay2: remove \"storage-driver\" from daemon.json",
+            vec![],
+        )
+        .as_user()
+        .alternative(),
+    ])
 }
 
 fn vfs_finding(named: bool, source: &str) -> Finding {

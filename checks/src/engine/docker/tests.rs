@@ -298,3 +298,41 @@ fn systemd_without_the_user_unit_warns() {
     let outcome = judge(&facts(s, Driver::Auto), &healthy(), &debian());
     assert!(outcome.is(Code::NoUserUnit), "{outcome:?}");
 }
+
+#[test]
+fn named_fuse_overlayfs_with_dev_fuse_closed_fails_every_container() {
+    let named = || facts(setup(), Driver::Named("fuse-overlayfs".into()));
+    let mut deps = healthy();
+    set(
+        &mut deps,
+        &mount::FUSE_OVERLAYFS,
+        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works").with(
+            Evidence::fact(
+                "fuse-overlayfs state",
+                "/dev/fuse cannot be opened (EACCES)",
+            ),
+        ),
+    );
+    let outcome = judge(&named(), &deps, &debian());
+    assert!(outcome.is(Code::StorageDriverUnusable), "{outcome:?}");
+    assert!(outcome.message.contains("fuse: failed to open /dev/fuse"));
+    set(
+        &mut deps,
+        &mount::FUSE_OVERLAYFS,
+        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works").with(
+            Evidence::fact("fuse-overlayfs state", "fuse-overlayfs is not installed"),
+        ),
+    );
+    let outcome = judge(&named(), &deps, &debian());
+    assert!(
+        outcome.message.contains("driver not supported"),
+        "{outcome:?}"
+    );
+    set(&mut deps, &mount::FUSE_OVERLAYFS, Outcome::pass("mounted"));
+    let outcome = judge(&named(), &deps, &debian());
+    assert_eq!(engine(&outcome).verdict, Verdict::Works);
+    assert_eq!(
+        engine(&outcome).storage_driver.as_deref(),
+        Some("fuse-overlayfs")
+    );
+}
