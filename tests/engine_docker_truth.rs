@@ -13,9 +13,8 @@
 //! with `{"iptables": false}`. The daemon is stopped by signalling its
 //! process group (rootlesskit's) and every process it left is killed by
 //! pid; /dev/net/tun's and /dev/fuse's modes are restored by guards; the
-//! scratch dirs
-//! (holding files of subordinate ids) are removed as root with the test
-//! dir.
+//! scratch dirs (holding files of subordinate ids) are removed as root with
+//! the test dir.
 //!
 //! Run: `ROOTLESS_DOCTOR_TEST_USER=rdcmp cargo test --test integration
 //! engine_docker_truth -- --test-threads=1 --nocapture` as root.

@@ -130,6 +130,7 @@ const GRAPHROOT: &[&str] = &["storage.graphroot"];
 const DRIVER: &[&str] = &["storage.driver"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const NONE: &[&str] = &[];
+const ENGINE_DOCKER: &[&str] = &["engine.docker"];
 
 static ROWS: &[Row] = &[
     // ---------------- userns-clone-sysctl-disabled
@@ -418,9 +419,9 @@ static ROWS: &[Row] = &[
     // [issue: docker/docker-install#208]
     row("Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon running?", &[LINGER, CLIENT_ENDPOINT], NONE),
     // [issue: docker/docker-install#260]
-    row("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
+    row("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     // [src: podman cmd/podman/root.go]
-    row("Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
+    row("Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     // ---------------- root-mount-not-shared
     // [src: podman rootless_linux.go] [issue: microsoft/WSL#8922]
     row("WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], NONE),
@@ -567,7 +568,9 @@ parent failed
     // [issue: https://github.com/podman-container-tools/podman/issues/22937] the kernel's audit line
     row(r#"audit: type=1400 audit(1717774894.345:18): apparmor="DENIED" operation="open" profile="passt" name="/run/user/1001/netns/netns-ee1afd7a" pid=929 comm="pasta" requested_mask="r" denied_mask="r" fsuid=1001 ouid=0"#, &[PASTA_APPARMOR], HELPER),
     // [issue: linuxserver/docker-wps-office#8]
-    row("failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[IPTABLES], NONE),
+    row("failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[IPTABLES], ENGINE_DOCKER),
+    // [captured] docker.io 20.10.24's dockerd-rootless.sh with iptables off the daemon's PATH
+    row("failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to create NAT chain DOCKER: Iptables not found", &[IPTABLES], ENGINE_DOCKER),
     // ---------------- exec-format-error
     // [issue: balena-io-library/base-images#408]
     row(r#"standard_init_linux.go:190: exec user process caused "exec format error""#, &[EXEC_FORMAT], PROCESS),
@@ -652,7 +655,7 @@ parent failed
     // [issue: lxc/lxc PR#265]
     row("Running with euid of 40000 but not CLONE_NEWUSER, check your config files.", &[LXC], &["subid.subuid", "subid.subgid", "idmap.newuidmap"]),
     // [src: moby setuptool]
-    row("[ERROR] Refusing to install rootless Docker as the root user", &[SETUPTOOL], NONE),
+    row("[ERROR] Refusing to install rootless Docker as the root user", &[SETUPTOOL], ENGINE_DOCKER),
     // [src: nerdctl pkg/rootlessutil/parent_linux.go]
     row("FATA[0000] rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd): stat /run/user/1000/containerd-rootless: no such file or directory", &[NERDCTL], NONE),
     // ---------------- more util-linux, youki, crun wordings
