@@ -56,6 +56,10 @@ fn set_mode(path: &str, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
+/// A host state: its name, /dev/net/tun's mode, /dev/fuse's mode,
+/// daemon.json, and the PATH (`BIN` for the scratch bin dir).
+type State<'a> = (&'a str, u32, u32, Option<&'a str>, Option<&'a str>);
+
 /// One state's scratch: HOME, XDG_RUNTIME_DIR, XDG_CONFIG_HOME and a bin
 /// dir, all the test user's.
 struct Scratch {
@@ -339,7 +343,7 @@ fn engine_docker_agrees_with_rootless_docker() {
     // BIN for the scratch bin dir)
     let no_iptables = "/usr/share/docker.io/contrib:BIN:/usr/bin:/bin";
     let fuse_json = Some(r#"{"storage-driver": "fuse-overlayfs"}"#);
-    let states: &[(&str, u32, u32, Option<&str>, Option<&str>)] = &[
+    let states: &[State] = &[
         ("tun-0600", 0o600, 0o600, None, None),
         ("tun-0666", 0o666, 0o600, None, None),
         (

@@ -216,11 +216,10 @@ impl Verdicts {
     fn host(&mut self, def: &'static CheckDef, outcome: Option<&Outcome>, blocks: bool) {
         let Some(o) = outcome else { return };
         match o.status {
-            Status::Fail | Status::Warn if blocks => {
-                if !self.blocked_by.contains(&def) {
-                    self.blocked_by.push(def);
-                }
+            Status::Fail | Status::Warn if blocks && !self.blocked_by.contains(&def) => {
+                self.blocked_by.push(def);
             }
+            Status::Fail | Status::Warn if blocks => {}
             Status::Error => self.unknown.push(format!("{} ended in error", def.id)),
             Status::Skip if !o.is(CommonCode::Blocked) && probe_missing(o) => self
                 .unknown
@@ -686,10 +685,11 @@ fn iptables_part(s: &Setup, distro: &Distro, v: &mut Verdicts, evidence: &mut Ve
     let missing: Vec<&str> = s
         .modules
         .iter()
-        .filter(|(name, state)| match (backend, *name, state) {
-            (_, _, Module::Absent) => true,
-            (Backend::Legacy, "ip_tables", Module::Loadable) => true,
-            _ => false,
+        .filter(|(name, state)| {
+            matches!(
+                (backend, *name, state),
+                (_, _, Module::Absent) | (Backend::Legacy, "ip_tables", Module::Loadable)
+            )
         })
         .map(|(name, _)| *name)
         .collect();

@@ -100,7 +100,7 @@ pub fn parse_unit(file: PathBuf, text: &str) -> Unit {
     let flags = text
         .lines()
         .filter_map(|l| l.trim().strip_prefix("ExecStart="))
-        .last()
+        .next_back()
         .map(|l| l.split_whitespace().skip(1).map(str::to_string).collect())
         .unwrap_or_default();
     Unit {
@@ -616,7 +616,7 @@ mod tests {
         assert_eq!(s.runc, None);
         assert_eq!(s.rootlesskit, Some(PathBuf::from("/usr/bin/rootlesskit")));
         assert_eq!(s.rootlesskit_version.as_deref(), Some("1.1.0-1+b4"));
-        assert_eq!(s.iptables_enabled().0, false);
+        assert!(!s.iptables_enabled().0);
         assert_eq!(s.prior_drivers, ["vfs"]);
         assert_eq!(
             s.context,
