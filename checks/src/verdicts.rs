@@ -10,7 +10,7 @@
 
 use crate::check::{CheckResult, EngineVerdict};
 
-/// The engines' names, in report order (shared/DESIGN.md's `engines`).
+/// The engines' names, in report order (docs/report.schema.json's `engines`).
 pub const ORDER: &[&str] = &[
     "podman",
     "docker",
