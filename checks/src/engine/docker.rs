@@ -20,7 +20,6 @@ use crate::engines::network::{self as net, Engine, Found, Helper, Installed, Sou
 use crate::engines::storage::{self, Driver, EngineEnv, Storage};
 use crate::model::{CommonCode, Evidence, Remediation, Status};
 use crate::probe::ProbeKind;
-use crate::{cgroup, idmap, mount, network, runtime, subid, userns};
 use std::path::PathBuf;
 
 pub static DOCKER: CheckDef = CheckDef {
@@ -128,23 +127,23 @@ fn run(ctx: &Context<'_>) -> Outcome {
     let (net, net_binary) = resolve_net(ctx, &setup);
     let mut deps = Deps::default();
     let mut wanted: Vec<&'static CheckDef> = vec![
-        &userns::CREATE,
-        &idmap::NEWUIDMAP,
-        &idmap::NEWGIDMAP,
-        &subid::SUBUID,
-        &subid::SUBGID,
-        &runtime::XDG_RUNTIME_DIR,
-        &runtime::OCI_RUNTIME,
-        &cgroup::DELEGATION,
+        &crate::userns::CREATE,
+        &crate::idmap::NEWUIDMAP,
+        &crate::idmap::NEWGIDMAP,
+        &crate::subid::SUBUID,
+        &crate::subid::SUBGID,
+        &crate::runtime::XDG_RUNTIME_DIR,
+        &crate::runtime::OCI_RUNTIME,
+        &crate::cgroup::DELEGATION,
     ];
     if net.helper.is_some_and(Helper::needs_tun) {
-        wanted.push(&network::TUN);
+        wanted.push(&crate::network::TUN);
     }
     if net.helper == Some(Helper::Slirp4netns) {
-        wanted.push(&network::HELPER);
+        wanted.push(&crate::network::HELPER);
     }
     if store.driver != Driver::Named("vfs".into()) {
-        wanted.extend([&mount::OVERLAY, &mount::FUSE_OVERLAYFS]);
+        wanted.extend([&crate::mount::OVERLAY, &crate::mount::FUSE_OVERLAYFS]);
     }
     for def in wanted {
         deps.outcomes.push((def, ctx.outcome_of(def)));
@@ -467,11 +466,11 @@ fn host_checks(deps: &Deps, v: &mut Verdicts) {
     // RootlessKit makes a user namespace with newuidmap and newgidmap and
     // the subject's subordinate ranges: any failure there stops it.
     for def in [
-        &userns::CREATE,
-        &idmap::NEWUIDMAP,
-        &idmap::NEWGIDMAP,
-        &subid::SUBUID,
-        &subid::SUBGID,
+        &crate::userns::CREATE,
+        &crate::idmap::NEWUIDMAP,
+        &crate::idmap::NEWGIDMAP,
+        &crate::subid::SUBUID,
+        &crate::subid::SUBGID,
     ] {
         let o = deps.get(def);
         v.host(def, o.filter(|o| o.status != Status::Warn), true);
@@ -480,24 +479,24 @@ fn host_checks(deps: &Deps, v: &mut Verdicts) {
         }
     }
     // dockerd-rootless.sh: "XDG_RUNTIME_DIR needs to be set and writable".
-    if let Some(o) = deps.get(&runtime::XDG_RUNTIME_DIR) {
-        let blocks = o.is(runtime::Code::Unset)
+    if let Some(o) = deps.get(&crate::runtime::XDG_RUNTIME_DIR) {
+        let blocks = o.is(crate::runtime::Code::Unset)
             || (o.status == Status::Fail
-                && !o.is(runtime::Code::WrongMode)
-                && !o.is(runtime::Code::Symlink));
+                && !o.is(crate::runtime::Code::WrongMode)
+                && !o.is(crate::runtime::Code::Symlink));
         if blocks {
-            v.blocked_by.push(&runtime::XDG_RUNTIME_DIR);
+            v.blocked_by.push(&crate::runtime::XDG_RUNTIME_DIR);
         } else {
-            v.host(&runtime::XDG_RUNTIME_DIR, Some(o), false);
+            v.host(&crate::runtime::XDG_RUNTIME_DIR, Some(o), false);
         }
     }
     // dockerd runs containers with runc.
-    if let Some(o) = deps.get(&runtime::OCI_RUNTIME) {
+    if let Some(o) = deps.get(&crate::runtime::OCI_RUNTIME) {
         if o.oci_runtimes().any(|r| r.name == "runc" && !r.runs_here) {
-            v.blocked_by.push(&runtime::OCI_RUNTIME);
+            v.blocked_by.push(&crate::runtime::OCI_RUNTIME);
         }
     }
-    if let Some(o) = deps.get(&cgroup::DELEGATION) {
+    if let Some(o) = deps.get(&crate::cgroup::DELEGATION) {
         if o.status != Status::Pass {
             v.notes
                 .push("containers run without cgroup limits (cgroup.delegation)".into());
@@ -587,12 +586,12 @@ fn network_part(
         }
         Some(helper) => {
             if helper.needs_tun() {
-                v.host(&network::TUN, deps.get(&network::TUN), true);
+                v.host(&crate::network::TUN, deps.get(&crate::network::TUN), true);
             }
             if helper == Helper::Slirp4netns {
-                if let Some(o) = deps.get(&network::HELPER) {
-                    if o.names(network::Code::HelperStartFailed) {
-                        v.blocked_by.push(&network::HELPER);
+                if let Some(o) = deps.get(&crate::network::HELPER) {
+                    if o.names(crate::network::Code::HelperStartFailed) {
+                        v.blocked_by.push(&crate::network::HELPER);
                     }
                 }
             }
@@ -772,8 +771,8 @@ fn storage_part(
         _ if prior.len() == 1 => (Some(prior[0].clone()), "the data-root's existing data"),
         _ => (None, ""),
     };
-    let overlay = deps.get(&mount::OVERLAY);
-    let fuse = deps.get(&mount::FUSE_OVERLAYFS);
+    let overlay = deps.get(&crate::mount::OVERLAY);
+    let fuse = deps.get(&crate::mount::FUSE_OVERLAYFS);
     let native_ok = overlay.map(|o| o.status == Status::Pass);
     let fuse_state = fuse.map(fuse_state);
     let unusable = |v: &mut Verdicts, name: &str, why: String| {
@@ -813,7 +812,7 @@ fn storage_part(
                 Some(Fuse::DevFuseClosed) => v.fails.push(fuse_closed(source)),
                 // It starts (Init only looks for the binary), and every
                 // container's mount fails.
-                Some(Fuse::Broken) => v.blocked_by.push(&mount::FUSE_OVERLAYFS),
+                Some(Fuse::Broken) => v.blocked_by.push(&crate::mount::FUSE_OVERLAYFS),
                 Some(Fuse::Unknown) | None => v
                     .unknown
                     .push("mount.fuse-overlayfs was not evaluated".into()),
@@ -834,7 +833,7 @@ fn storage_part(
             (Some(false), Some(Fuse::Broken | Fuse::DevFuseClosed)) => {
                 // dockerd picks fuse-overlayfs because the binary is there;
                 // mounting then fails for every container.
-                v.blocked_by.push(&mount::FUSE_OVERLAYFS);
+                v.blocked_by.push(&crate::mount::FUSE_OVERLAYFS);
                 "fuse-overlayfs".into()
             }
             (Some(false), Some(Fuse::NotInstalled)) => "vfs".into(),
@@ -873,11 +872,13 @@ fn fuse_state(o: &Outcome) -> Fuse {
     });
     match o.status {
         Status::Pass => Fuse::Works,
-        _ if o.is(mount::Code::NotInstalled) => Fuse::NotInstalled,
-        _ if o.is(mount::Code::DevFuseNotOpenable) || o.is(mount::Code::DevFuseMissing) => {
+        _ if o.is(crate::mount::Code::NotInstalled) => Fuse::NotInstalled,
+        _ if o.is(crate::mount::Code::DevFuseNotOpenable)
+            || o.is(crate::mount::Code::DevFuseMissing) =>
+        {
             Fuse::DevFuseClosed
         }
-        Status::Skip if o.is(mount::Code::NotNeeded) => match state {
+        Status::Skip if o.is(crate::mount::Code::NotNeeded) => match state {
             Some(s) if s.contains("not installed") => Fuse::NotInstalled,
             Some(_) => Fuse::DevFuseClosed,
             None => Fuse::Unknown,

@@ -1,6 +1,7 @@
 use super::*;
 use crate::engines::docker::{DaemonJson, DockerEnv};
 use crate::model::Code as AnyCode;
+use crate::{idmap, mount, network, runtime, subid, userns};
 
 fn debian() -> Distro {
     Distro::from_os_release(&crate::os_release::OsRelease::parse("ID=debian\n"))
