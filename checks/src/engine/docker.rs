@@ -86,6 +86,9 @@ pub struct Facts {
     /// The subject's XDG_RUNTIME_DIR (the daemon's socket is in it).
     pub xdg_runtime_dir: Option<PathBuf>,
     pub uid: u32,
+    /// The filesystem type (mountinfo) of the data-root, or of its nearest
+    /// existing ancestor.
+    pub data_root_fs: Option<String>,
 }
 
 fn run(ctx: &Context<'_>) -> Outcome {
@@ -148,6 +151,9 @@ fn run(ctx: &Context<'_>) -> Outcome {
     for def in wanted {
         deps.outcomes.push((def, ctx.outcome_of(def)));
     }
+    let mounts = crate::mountinfo::read(ctx.host);
+    let data_root_fs = storage::existing_ancestor(ctx.host, &store.graphroot)
+        .and_then(|p| crate::mountinfo::mount_of(&mounts, &p).map(|m| m.fs_type.clone()));
     let facts = Facts {
         setup,
         net,
@@ -155,6 +161,7 @@ fn run(ctx: &Context<'_>) -> Outcome {
         storage: store,
         xdg_runtime_dir: ctx.subject.xdg_runtime_dir.clone(),
         uid: ctx.subject.uid,
+        data_root_fs,
     };
     judge(&facts, &deps, &ctx.distro)
 }
@@ -773,7 +780,24 @@ fn storage_part(
     };
     let overlay = deps.get(&crate::mount::OVERLAY);
     let fuse = deps.get(&crate::mount::FUSE_OVERLAYFS);
-    let native_ok = overlay.map(|o| o.status == Status::Pass);
+    // overlay2 mounts in the data-root: a filesystem that takes no overlay
+    // upper dir in a user namespace refuses it whatever mount.overlay's
+    // scratch dir said.
+    let refusing_fs = f
+        .data_root_fs
+        .as_deref()
+        .filter(|fs| storage::NEEDS_MOUNT_PROGRAM.contains(fs) || storage::NETWORK_FS.contains(fs));
+    if let Some(fs) = f.data_root_fs.as_deref() {
+        evidence.push(Evidence::fact("data-root filesystem", fs));
+    }
+    let native_ok = match refusing_fs {
+        Some(_) => Some(false),
+        None => overlay.map(|o| o.status == Status::Pass),
+    };
+    let native_why = match refusing_fs {
+        Some(fs) => format!("the data-root is on {fs}"),
+        None => "mount.overlay failed".to_string(),
+    };
     let fuse_state = fuse.map(fuse_state);
     let unusable = |v: &mut Verdicts, name: &str, why: String| {
         v.fails.push(
@@ -796,7 +820,7 @@ fn storage_part(
         Some("overlay2") | Some("overlay") => {
             match native_ok {
                 Some(true) => {}
-                Some(false) => unusable(v, "overlay2", "mount.overlay failed".into()),
+                Some(false) => unusable(v, "overlay2", native_why.clone()),
                 None => v.unknown.push("mount.overlay was not evaluated".into()),
             }
             "overlay2".into()
@@ -830,6 +854,14 @@ fn storage_part(
                 return None;
             }
             (Some(false), Some(Fuse::Works)) => "fuse-overlayfs".into(),
+            // mount.fuse-overlayfs skips as not-needed where its own scratch
+            // dir takes native overlay: the cause is then stated here.
+            (Some(false), Some(Fuse::DevFuseClosed))
+                if fuse.is_some_and(|o| o.status == Status::Skip) =>
+            {
+                v.fails.push(fuse_closed("dockerd's own choice"));
+                "fuse-overlayfs".into()
+            }
             (Some(false), Some(Fuse::Broken | Fuse::DevFuseClosed)) => {
                 // dockerd picks fuse-overlayfs because the binary is there;
                 // mounting then fails for every container.

@@ -52,6 +52,7 @@ fn facts(setup: Setup, driver: Driver) -> Facts {
         },
         xdg_runtime_dir: Some("/run/user/1000".into()),
         uid: 1000,
+        data_root_fs: Some("ext4".into()),
     }
 }
 
@@ -336,4 +337,26 @@ fn named_fuse_overlayfs_with_dev_fuse_closed_fails_every_container() {
         engine(&outcome).storage_driver.as_deref(),
         Some("fuse-overlayfs")
     );
+}
+
+#[test]
+fn a_data_root_on_overlay_or_nfs_gets_no_overlay2() {
+    let mut f = facts(setup(), Driver::Auto);
+    f.data_root_fs = Some("overlay".into());
+    let mut deps = healthy();
+    set(
+        &mut deps,
+        &mount::FUSE_OVERLAYFS,
+        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works").with(
+            Evidence::fact("fuse-overlayfs state", "fuse-overlayfs is not installed"),
+        ),
+    );
+    let outcome = judge(&f, &deps, &debian());
+    assert_eq!(engine(&outcome).storage_driver.as_deref(), Some("vfs"));
+    assert!(outcome.is(Code::DockerVfs), "{outcome:?}");
+    let mut f = facts(setup(), Driver::Named("overlay2".into()));
+    f.data_root_fs = Some("nfs4".into());
+    let outcome = judge(&f, &healthy(), &debian());
+    assert!(outcome.is(Code::StorageDriverUnusable), "{outcome:?}");
+    assert!(outcome.message.contains("nfs4"));
 }
