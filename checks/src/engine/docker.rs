@@ -362,16 +362,18 @@ fn outcome(v: Verdicts, verdict: Verdict, evidence: Vec<Evidence>) -> Outcome {
             )
         }
         Verdict::Unknown => {
-            let mut outcome = Outcome::skip(
-                Code::DockerUndecided,
-                format!(
-                    "whether rootless docker runs containers is unknown: {}",
-                    unknown.join("; ")
-                ),
-            )
-            .with_all(evidence);
-            outcome.also = warns.iter().map(|w| w.code).collect();
-            outcome
+            let mut message = format!(
+                "whether rootless docker runs containers is unknown: {}",
+                unknown.join("; ")
+            );
+            for w in &warns {
+                message.push_str("; also: ");
+                message.push_str(&w.message);
+            }
+            Outcome::skip(Code::DockerUndecided, message)
+                .also(warns.iter().map(|w| w.code))
+                .with_all(evidence)
+                .fixes(warns.into_iter().flat_map(|w| w.fixes))
         }
         Verdict::Works if !warns.is_empty() => {
             combine(warns, evidence, "rootless docker runs containers, but: ")
