@@ -7,7 +7,9 @@
 //! with the same environment, must give the same verdict; its storage
 //! driver must be what `docker info -f '{{.Driver}}'` reports, its network
 //! driver what rootlesskit was started with (also in `network.helper`'s
-//! evidence). States: /dev/net/tun 0600 and 0666; default daemon.json and
+//! evidence), and dockerd's NAT chain `DOCKER` must exist in RootlessKit's
+//! network namespace exactly when iptables is not disabled (its iptables
+//! runs there as the user namespace's root). States: /dev/net/tun 0600 and 0666; default daemon.json and
 //! `{"storage-driver": "vfs"}`; `{"storage-driver": "fuse-overlayfs"}` with
 //! /dev/fuse 0600 and 0666; iptables off the daemon's PATH, without and
 //! with `{"iptables": false}`. The daemon is stopped by signalling its
@@ -166,6 +168,9 @@ struct Real {
     why: String,
     driver: Option<String>,
     net: Option<String>,
+    /// Whether dockerd's NAT chain DOCKER exists in RootlessKit's network
+    /// namespace (its iptables ran there as the namespace's root).
+    nat_chain: Option<bool>,
 }
 
 fn really(live: &Live, scratch: &Scratch, tar: &Path) -> Real {
@@ -220,6 +225,7 @@ fn really(live: &Live, scratch: &Scratch, tar: &Path) -> Real {
             why: format!("daemon did not start ({exited:?}): {}", log_tail()),
             driver: None,
             net,
+            nat_chain: None,
         };
     }
     // The socket appears before the daemon answers: wait for `docker info`.
@@ -242,6 +248,7 @@ fn really(live: &Live, scratch: &Scratch, tar: &Path) -> Real {
             why: format!("daemon did not answer: {}", log_tail()),
             driver,
             net,
+            nat_chain: None,
         };
     }
     let import = scratch.run(live, &["docker", "import", tar.to_str().unwrap(), IMAGE]);
@@ -251,6 +258,22 @@ fn really(live: &Live, scratch: &Scratch, tar: &Path) -> Real {
         String::from_utf8_lossy(&import.stderr)
     );
     let run = scratch.run(live, &["docker", "run", "--rm", IMAGE, "true"]);
+    // RootlessKit's child holds the namespaces dockerd runs in.
+    let nat_chain = live
+        .new_processes(&daemon.before)
+        .iter()
+        .find(|l| l.contains("/proc/self/exe"))
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .map(|pid| {
+            Command::new("nsenter")
+                .args(["-t", &pid, "-U", "-n", "--preserve-credentials"])
+                .args(["-S", "0", "-G", "0"])
+                .args(["/usr/sbin/iptables", "-t", "nat", "-S", "DOCKER"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
     let why = String::from_utf8_lossy(&run.stderr)
         .trim()
         .chars()
@@ -262,6 +285,7 @@ fn really(live: &Live, scratch: &Scratch, tar: &Path) -> Real {
         why,
         driver,
         net,
+        nat_chain,
     }
 }
 
@@ -408,6 +432,17 @@ fn engine_docker_agrees_with_rootless_docker() {
         if real.net.is_some() && helper_ev.is_some() && helper_ev != real.net {
             problems.push(format!("network.helper {helper_ev:?} vs {:?}", real.net));
         }
+        // dockerd's iptables runs as root of RootlessKit's user namespace
+        // and makes its NAT chain in RootlessKit's network namespace.
+        if real.driver.is_some() {
+            let disabled = json.is_some_and(|j| j.contains(r#""iptables": false"#));
+            if real.nat_chain != Some(!disabled) {
+                problems.push(format!(
+                    "NAT chain {:?} with iptables disabled: {disabled}",
+                    real.nat_chain
+                ));
+            }
+        }
         // storage.driver names docker's driver only when daemon.json does.
         if let (Some(named), Some(real)) = (&storage_ev, &real.driver) {
             if !named.starts_with("automatic") && named != real {
@@ -418,7 +453,7 @@ fn engine_docker_agrees_with_rootless_docker() {
             wrong.push(format!("{name}: {}", problems.join(", ")));
         }
         rows.push(format!(
-            "| {name} | {} | {} | {verdict} ({code}) | {} | {} / {} | {} | {} / {} |",
+            "| {name} | {} | {} | {verdict} ({code}) | {} | {} / {} | {} | {} / {} | {} |",
             if real.ran { "runs" } else { "fails" },
             real.why.replace('|', "/").replace('\n', " "),
             blocked.join(" "),
@@ -427,10 +462,15 @@ fn engine_docker_agrees_with_rootless_docker() {
             storage_ev.as_deref().unwrap_or("-"),
             real.net.as_deref().unwrap_or("-"),
             doc_net.as_deref().unwrap_or("-"),
+            match real.nat_chain {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "-",
+            },
         ));
     }
     eprintln!(
-        "\n| state | docker run | docker's words | doctor | blocked_by | docker info driver / doctor | storage.driver | rootlesskit --net / doctor |\n|---|---|---|---|---|---|---|---|"
+        "\n| state | docker run | docker's words | doctor | blocked_by | docker info driver / doctor | storage.driver | rootlesskit --net / doctor | NAT chain DOCKER in RootlessKit's netns |\n|---|---|---|---|---|---|---|---|---|"
     );
     for row in &rows {
         eprintln!("{row}");
