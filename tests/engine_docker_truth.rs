@@ -9,9 +9,10 @@
 //! driver what rootlesskit was started with (also in `network.helper`'s
 //! evidence), and dockerd's NAT chain `DOCKER` must exist in RootlessKit's
 //! network namespace exactly when iptables is not disabled (its iptables
-//! runs there as the user namespace's root). States: /dev/net/tun 0600 and 0666; default daemon.json and
-//! `{"storage-driver": "vfs"}`; `{"storage-driver": "fuse-overlayfs"}` with
-//! /dev/fuse 0600 and 0666; iptables off the daemon's PATH, without and
+//! runs there as the user namespace's root). States: /dev/net/tun 0600 and
+//! 0666; default daemon.json and `{"storage-driver": "vfs"}`;
+//! `{"storage-driver": "fuse-overlayfs"}` with /dev/fuse 0600 and 0666;
+//! iptables off the daemon's PATH, without and
 //! with `{"iptables": false}`. The daemon is stopped by signalling its
 //! process group (rootlesskit's) and every process it left is killed by
 //! pid; /dev/net/tun's and /dev/fuse's modes are restored by guards; the
