@@ -398,10 +398,15 @@ fn combine(findings: Vec<Finding>, evidence: Vec<Evidence>, lead: &str) -> Outco
         message.push_str("; also: ");
         message.push_str(&f.message);
     }
-    let fixes: Vec<Remediation> = std::iter::once(&first)
+    let mut fixes: Vec<Remediation> = Vec::new();
+    for fix in std::iter::once(&first)
         .chain(&rest)
         .flat_map(|f| f.fixes.clone())
-        .collect();
+    {
+        if !fixes.contains(&fix) {
+            fixes.push(fix);
+        }
+    }
     Outcome::judged(first.status, first.code, message)
         .also(rest.iter().map(|f| f.code))
         .with_all(evidence)
@@ -409,15 +414,43 @@ fn combine(findings: Vec<Finding>, evidence: Vec<Evidence>, lead: &str) -> Outco
         .fixes(fixes)
 }
 
-fn path_fix(s: &Setup, dir: &str, what: &str) -> Remediation {
+/// The fix for `name` off the daemon's PATH: the directory it is in (else
+/// /usr/sbin, Debian's) put on that PATH.
+fn path_fix(s: &Setup, name: &str) -> Remediation {
+    let dir = s
+        .off_path(name)
+        .and_then(|p| p.parent())
+        .map_or_else(|| "/usr/sbin".to_string(), |d| d.display().to_string());
+    if s.path_source.starts_with("Environment=PATH") {
+        return Remediation::root(
+            format!(
+                "add {dir} to Environment=PATH= in the user unit docker.service, then \
+                 systemctl --user daemon-reload and restart docker"
+            ),
+            vec![],
+        )
+        .as_user();
+    }
+    let path = if dir == "/usr/sbin" || dir == "/sbin" {
+        "/sbin:/usr/sbin:$PATH".to_string()
+    } else {
+        format!("{dir}:/sbin:/usr/sbin:$PATH")
+    };
     Remediation::root(
-        format!("start dockerd-rootless.sh with {dir} on PATH, where {what} is"),
+        format!("start dockerd-rootless.sh with {dir} on its PATH, as the setup tool's unit does"),
         vec![format!(
-            "PATH={dir}:$PATH {}",
+            "PATH={path} {}",
             crate::shell::quote(&s.script.display().to_string())
         )],
     )
     .as_user()
+}
+
+/// `, but it is installed as PATH` when it is, else nothing.
+fn installed_at(s: &Setup, name: &str) -> String {
+    s.off_path(name)
+        .map(|p| format!(" ({} is installed, in a directory not on it)", p.display()))
+        .unwrap_or_default()
 }
 
 fn own_binaries(s: &Setup, distro: &Distro, v: &mut Verdicts, evidence: &mut Vec<Evidence>) {
@@ -427,13 +460,14 @@ fn own_binaries(s: &Setup, distro: &Distro, v: &mut Verdicts, evidence: &mut Vec
             Finding::fail(
                 Code::DockerdMissing,
                 format!(
-                    "dockerd is not on the PATH dockerd-rootless.sh runs with ({}): the script \
-                     ends with \"exec: dockerd: not found\"",
-                    crate::model::cap(&s.daemon_path, 120)
+                    "dockerd is not on the PATH dockerd-rootless.sh runs with ({}){}: the \
+                     script ends with \"exec: dockerd: not found\"",
+                    crate::model::cap(&s.daemon_path, 120),
+                    installed_at(s, "dockerd")
                 ),
             )
             .fixes([
-                path_fix(s, "/usr/sbin", "Debian's dockerd"),
+                path_fix(s, "dockerd"),
                 Remediation::root("install dockerd", vec![distro.install(&["docker.io"])])
                     .alternative(),
             ]),
@@ -450,23 +484,33 @@ fn own_binaries(s: &Setup, distro: &Distro, v: &mut Verdicts, evidence: &mut Vec
         None => v.fails.push(
             Finding::fail(
                 Code::RootlesskitMissing,
-                "neither rootlesskit nor docker-rootlesskit is on the daemon's PATH: \
-                 dockerd-rootless.sh stops with \"rootlesskit needs to be installed\"",
+                format!(
+                    "neither rootlesskit nor docker-rootlesskit is on the daemon's PATH{}: \
+                     dockerd-rootless.sh stops with \"rootlesskit needs to be installed\"",
+                    installed_at(s, "rootlesskit")
+                ),
             )
-            .fixes([Remediation::root(
-                "install rootlesskit",
-                vec![distro.install(&["rootlesskit"])],
-            )]),
+            .fixes([if s.off_path("rootlesskit").is_some() {
+                path_fix(s, "rootlesskit")
+            } else {
+                Remediation::root(
+                    "install rootlesskit",
+                    vec![distro.install(&["rootlesskit"])],
+                )
+            }]),
         ),
     }
     if s.runc.is_none() {
         v.fails.push(
             Finding::fail(
                 Code::DockerRuncMissing,
-                "runc is not on the daemon's PATH: dockerd starts, but every container fails \
-                 with `exec: \"runc\": executable file not found in $PATH`",
+                format!(
+                    "runc is not on the daemon's PATH{}: dockerd starts, but every container \
+                     fails with `exec: \"runc\": executable file not found in $PATH`",
+                    installed_at(s, "runc")
+                ),
             )
-            .fixes([path_fix(s, "/usr/sbin", "Debian's runc")]),
+            .fixes([path_fix(s, "runc")]),
         );
     }
 }
@@ -656,14 +700,18 @@ fn iptables_part(s: &Setup, distro: &Distro, v: &mut Verdicts, evidence: &mut Ve
                 Code::IptablesMissing,
                 format!(
                     "dockerd runs iptables (iptables is not disabled in daemon.json) but none is \
-                     on its PATH ({}): it stops with \"failed to create NAT chain DOCKER: \
+                     on its PATH ({}){}: it stops with \"failed to create NAT chain DOCKER: \
                      Iptables not found\"",
-                    crate::model::cap(&s.daemon_path, 120)
+                    crate::model::cap(&s.daemon_path, 120),
+                    installed_at(s, "iptables")
                 ),
             )
             .fixes([
-                Remediation::root("install iptables", vec![distro.install(&["iptables"])]),
-                path_fix(s, "/usr/sbin", "iptables is").alternative(),
+                if s.off_path("iptables").is_some() {
+                    path_fix(s, "iptables")
+                } else {
+                    Remediation::root("install iptables", vec![distro.install(&["iptables"])])
+                },
                 bypass,
             ]),
         );

@@ -199,6 +199,22 @@ pub struct Setup {
     pub rootful_socket: bool,
     /// The storage driver dirs already in the data-root.
     pub prior_drivers: Vec<String>,
+    /// Binaries the daemon runs that are not on its PATH but installed in a
+    /// usual directory (Debian's /usr/sbin): (name, where).
+    pub off_path: Vec<(String, PathBuf)>,
+}
+
+/// Where the daemon's binaries are usually installed.
+pub const USUAL_DIRS: &str = "/usr/sbin:/sbin:/usr/local/sbin:/usr/local/bin:/usr/bin:/bin";
+
+impl Setup {
+    /// Where `name` is installed, when it is not on the daemon's PATH.
+    pub fn off_path(&self, name: &str) -> Option<&Path> {
+        self.off_path
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.as_path())
+    }
 }
 
 impl Setup {
@@ -316,6 +332,14 @@ pub fn gather(
         })
         .collect();
     prior_drivers.sort();
+    let off_path = ["dockerd", "runc", "iptables", "rootlesskit"]
+        .into_iter()
+        .filter(|name| look(name).is_none())
+        .filter_map(|name| {
+            host.look_path(name, USUAL_DIRS)
+                .map(|p| (name.to_string(), p))
+        })
+        .collect();
     Setup {
         script,
         package,
@@ -332,6 +356,7 @@ pub fn gather(
         context,
         rootful_socket: host.exists("/var/run/docker.sock") || host.exists("/run/docker.sock"),
         prior_drivers,
+        off_path,
         daemon_path,
         path_source,
         env,
@@ -614,6 +639,11 @@ mod tests {
         // /usr/sbin is not on an ordinary user's PATH.
         assert_eq!(s.dockerd, None);
         assert_eq!(s.runc, None);
+        assert_eq!(s.off_path("dockerd"), Some(Path::new("/usr/sbin/dockerd")));
+        assert_eq!(
+            s.off_path("iptables"),
+            Some(Path::new("/usr/sbin/iptables"))
+        );
         assert_eq!(s.rootlesskit, Some(PathBuf::from("/usr/bin/rootlesskit")));
         assert_eq!(s.rootlesskit_version.as_deref(), Some("1.1.0-1+b4"));
         assert!(!s.iptables_enabled().0);
