@@ -130,7 +130,7 @@ fn iptables_off_the_daemon_s_path_fails_unless_disabled() {
     assert!(outcome.is(Code::IptablesMissing), "{outcome:?}");
     assert!(outcome.message.contains("Iptables not found"));
     assert!(outcome.message.contains("/usr/sbin/iptables is installed"));
-    assert!(outcome.remediation[0].commands[0].starts_with("PATH=/usr/sbin:"));
+    assert!(outcome.remediation[0].commands[0].starts_with("PATH=/sbin:/usr/sbin:$PATH "));
     assert_eq!(blocked_ids(&outcome), ["engine.docker"]);
     s.daemon_json = DaemonJson {
         file: Some("/home/alice/.config/docker/daemon.json".into()),
