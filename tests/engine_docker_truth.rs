@@ -424,6 +424,18 @@ fn engine_docker_agrees_with_rootless_docker() {
         if verdict == "fails" && blocked.is_empty() {
             problems.push("fails without blocked_by".into());
         }
+        // The cause docker's own words name: a blocking check or the code.
+        let cause = match *name {
+            "tun-0600" => Some("network.tun"),
+            "fuse-0600" => Some("storage-driver-unusable"),
+            "no-iptables" => Some("iptables-missing"),
+            _ => None,
+        };
+        if let Some(cause) = cause.filter(|_| !real.ran) {
+            if code != cause && !blocked.iter().any(|b| b == cause) {
+                problems.push(format!("the doctor does not name {cause}"));
+            }
+        }
         if real.driver.is_some() && real.driver != doc_driver {
             problems.push(format!("driver {doc_driver:?} vs {:?}", real.driver));
         }
