@@ -32,6 +32,7 @@ const ALL_IDS: &[&str] = &[
     "state.pause-process",
     "limits.nofile",
     "engine.podman",
+    "engine.docker",
     "bundle.config",
     "bundle.rootfs",
     "bundle.process",

@@ -5,6 +5,7 @@
 
 mod bundle_truth;
 mod cli;
+mod engine_docker_truth;
 mod engine_podman_fixture;
 mod engine_podman_truth;
 mod engine_runtimes_truth;

@@ -37,6 +37,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &state::PAUSE_PROCESS,
     &limits::NOFILE,
     &engine::PODMAN,
+    &engine::DOCKER,
 ];
 
 /// Every bundle check, in report order.

@@ -41,7 +41,7 @@ use crate::check::{CheckDef, CheckResult, EngineVerdict, OciRuntime, Tool, Verdi
 use crate::model::Status;
 use crate::{idmap, mount, runtime, userns};
 
-/// The engines' names, in report order.
+/// The engines' names, in report order (docs/report.schema.json's `engines`).
 pub const ORDER: &[&str] = &[
     "podman",
     "docker",

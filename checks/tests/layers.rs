@@ -47,6 +47,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("state", 7),
     ("engines", 3),
     ("bundle", 7),
+    ("engine", 7),
     ("registry", 8),
     ("capabilities", 8),
     ("verdicts", 8),

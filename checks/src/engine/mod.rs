@@ -3,12 +3,16 @@
 //! it depends on; each states a [`crate::check::Fact::Engine`] for the
 //! report's `engines` section.
 //!
-//! [`podman`] (`engine.podman`): podman with its effective containers.conf.
+//! [`podman`] (`engine.podman`): podman with its effective containers.conf;
+//! [`docker`] (`engine.docker`): rootless Docker started by
+//! `dockerd-rootless.sh`.
 //!
 //! Decisions: docs/checks/engine.md.
 
 pub mod codes;
+pub mod docker;
 pub mod podman;
 
 pub use codes::Code;
+pub use docker::DOCKER;
 pub use podman::PODMAN;

@@ -7,9 +7,11 @@
 //! manager, network); [`network`]: the engines found and the user-mode
 //! network helper each uses; [`storage`]: each engine's storage paths and
 //! driver; [`state`]: the pid files naming the processes that hold each engine's
-//! long-lived user namespace.
+//! long-lived user namespace; [`docker`]: rootless Docker's script, daemon
+//! PATH, drivers, iptables and client endpoint.
 
 pub mod containers_conf;
+pub mod docker;
 pub mod network;
 pub mod state;
 pub mod storage;

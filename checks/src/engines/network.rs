@@ -8,7 +8,8 @@
 //!   default from podman 5; `[containers] netns = "host"` or `"none"` needs
 //!   no helper. The helper is searched in podman's helper directories, then
 //!   on the PATH (`[engine] network_cmd_path` names slirp4netns outright).
-//! - rootless Docker (`dockerd-rootless.sh`) and nerdctl
+//! - rootless Docker (`dockerd-rootless.sh` on the PATH, or Debian's copy in
+//!   /usr/share/docker.io/contrib) and nerdctl
 //!   (`containerd-rootless.sh`): RootlessKit, with the network driver of
 //!   `DOCKERD_ROOTLESS_ROOTLESSKIT_NET` / `CONTAINERD_ROOTLESS_ROOTLESSKIT_NET`
 //!   when the subject's systemd user unit sets it, else the scripts' own
@@ -233,7 +234,11 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
             "CONTAINERD_ROOTLESS_ROOTLESSKIT_NET",
         ),
     ] {
-        let Some(path) = look(engine.binary()) else {
+        let path = match engine {
+            Engine::Docker => crate::engines::docker::rootless_script(host, subject),
+            _ => look(engine.binary()),
+        };
+        let Some(path) = path else {
             continue;
         };
         let file = format!("{home}/.config/systemd/user/{unit}");

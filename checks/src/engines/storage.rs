@@ -150,10 +150,7 @@ pub fn resolve(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<Storage
     if host.look_path("podman", &subject.path).is_some() {
         out.push(podman(host, subject, env));
     }
-    if host
-        .look_path("dockerd-rootless.sh", &subject.path)
-        .is_some()
-    {
+    if crate::engines::docker::rootless_script(host, subject).is_some() {
         out.push(docker(host, subject, env));
     }
     out

@@ -6,6 +6,7 @@ use super::{
     confirmed_by_codes, named, root, shared, specific, user, Cause, DOCKER_SERVICE,
     DOCKER_SERVICE_JOB,
 };
+use crate::engine;
 use crate::network::{self, Code};
 
 pub(super) const CAUSES: &[Cause] = &[
@@ -151,10 +152,17 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("/run/xtables.lock: permission denied"),
             specific("--skip-iptables"),
             specific("iptables checks can be disabled with skip_iptables=1"),
+            specific("failed to create nat chain docker: iptables not found"),
             DOCKER_SERVICE,
             DOCKER_SERVICE_JOB,
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &engine::DOCKER,
+            &[
+                engine::Code::IptablesMissing.code(),
+                engine::Code::IptablesModuleMissing.code(),
+            ],
+        )],
         remediation: &[root(
             "load the netfilter modules now and at boot, or install with --skip-iptables",
             &["modprobe nf_tables", "echo nf_tables > /etc/modules-load.d/nf_tables.conf"],

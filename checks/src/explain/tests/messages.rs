@@ -157,6 +157,7 @@ const DRIVER: &[&str] = &["storage.driver"];
 const BACKING: &[&str] = &["storage.driver", "storage.graphroot"];
 const NONE: &[&str] = &[];
 const STATE: &[&str] = &["state.pause-process"];
+const ENGINE_DOCKER: &[&str] = &["engine.docker"];
 
 static ROWS: &[Row] = &[
     // ---------------- userns-clone-sysctl-disabled
@@ -314,8 +315,8 @@ static ROWS: &[Row] = &[
     row("[src: runc]", "failed to connect to dbus (hint: for rootless containers, maybe you need to install dbus-user-session package, see https://github.com/opencontainers/runc/blob/master/docs/cgroup-v2.md): dial unix /run/user/1000/bus: connect: no such file or directory", &[NO_SYSTEMD], SESSION_CHECKS),
     // ---------------- linger-disabled / rootless-client-endpoint
     row("[issue: docker/docker-install#208]", "Cannot connect to the Docker daemon at unix:///run/user/1000/docker.sock. Is the docker daemon running?", &[LINGER, CLIENT_ENDPOINT], LINGER_CHECKS),
-    row("[issue: docker/docker-install#260]", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
-    row("[src: podman cmd/podman/root.go]", "Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir"]),
+    row("[issue: docker/docker-install#260]", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
+    row("[src: podman cmd/podman/root.go]", "Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     // ---------------- root-mount-not-shared
     row("[src: podman rootless_linux.go] [issue: microsoft/WSL#8922]", "WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], NONE),
     row("[src: rootlesskit warn.go]", "The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], NONE),
@@ -398,7 +399,8 @@ parent failed
     row("[issue: https://github.com/rootless-containers/slirp4netns/issues/161]", "slirp4netns failed: \"sent tapfd=7 for tap0\nWARNING: Support for sandboxing is experimental\nreceived tapfd=7\ncannot mount tmpfs on /tmp\ncreate_sandbox failed\ndo_slirp is exiting\"", &[SLIRP_SANDBOX], HELPER),
     row("[issue: https://github.com/podman-container-tools/podman/issues/26157]", "Error: pasta failed with exit code 1: netns dir open: Permission denied, exiting", &[PASTA_APPARMOR], HELPER),
     row("[issue: https://github.com/podman-container-tools/podman/issues/22937] the kernel's audit line", r#"audit: type=1400 audit(1717774894.345:18): apparmor="DENIED" operation="open" profile="passt" name="/run/user/1001/netns/netns-ee1afd7a" pid=929 comm="pasta" requested_mask="r" denied_mask="r" fsuid=1001 ouid=0"#, &[PASTA_APPARMOR], HELPER),
-    row("[issue: linuxserver/docker-wps-office#8]", "failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[IPTABLES], NONE),
+    row("[issue: linuxserver/docker-wps-office#8]", "failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to register \"bridge\" driver: failed to create NAT chain DOCKER: iptables failed: iptables -t nat -N DOCKER: modprobe: FATAL: Module ip_tables not found in directory /lib/modules/6.1.0", &[IPTABLES], ENGINE_DOCKER),
+    row("[captured] docker.io 20.10.24's dockerd-rootless.sh with iptables off the daemon's PATH", "failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to create NAT chain DOCKER: Iptables not found", &[IPTABLES], ENGINE_DOCKER),
     // ---------------- exec-format-error
     row("[issue: balena-io-library/base-images#408]", r#"standard_init_linux.go:190: exec user process caused "exec format error""#, &[EXEC_FORMAT], PROCESS),
     row("[captured] runc 1.1.5, args[0] a file of garbage with an x bit", "exec /g: exec format error", &[EXEC_FORMAT], PROCESS),
@@ -445,7 +447,7 @@ parent failed
     // ---------------- engine setup
     row("[issue: apptainer/apptainer#783]", "fakeroot: error while starting the `faked' daemon.", &[APPTAINER], &["subid.subuid", "userns.create"]),
     row("[issue: lxc/lxc PR#265]", "Running with euid of 40000 but not CLONE_NEWUSER, check your config files.", &[LXC], &["subid.subuid", "subid.subgid", "idmap.newuidmap"]),
-    row("[src: moby setuptool]", "[ERROR] Refusing to install rootless Docker as the root user", &[SETUPTOOL], NONE),
+    row("[src: moby setuptool]", "[ERROR] Refusing to install rootless Docker as the root user", &[SETUPTOOL], ENGINE_DOCKER),
     row("[src: nerdctl pkg/rootlessutil/parent_linux.go]", "FATA[0000] rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd): stat /run/user/1000/containerd-rootless: no such file or directory", &[NERDCTL], NONE),
     // ---------------- more util-linux, youki, crun wordings
     row("[src: util-linux 2.38.1 unshare (strings of /usr/bin/unshare)] write failed %s on the gid map", "unshare: write failed /proc/self/gid_map: Operation not permitted", UID_MAP_EPERM, APPARMOR_CHECKS),
