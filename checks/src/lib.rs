@@ -4,7 +4,7 @@
 //! that import only downwards:
 //!
 //! 1. host facts and plain data: [`model`], [`host`], [`subject`], [`accounts`],
-//!    [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
+//!    [`pam_limits`], [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
 //!    [`spec`], [`shell`], [`privdrop`], [`container`], [`spawn`];
 //! 2. live probes: [`probe`];
 //! 3. what a check is: [`check`]; what the live checks share: [`live`],
@@ -46,6 +46,7 @@ pub mod network;
 pub mod nsenv;
 pub mod os_release;
 pub mod packages;
+pub mod pam_limits;
 pub mod preflight;
 pub mod privdrop;
 pub mod probe;

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("host", 0),
     ("accounts", 1),
     ("subject", 2),
+    ("pam_limits", 2),
     ("os_release", 1),
     ("distro", 2),
     ("mountinfo", 1),

@@ -2,24 +2,14 @@
 //! `--user NAME`: what the login inherits (systemd's `DefaultLimitNOFILE=` /
 //! `DefaultLimitNPROC=` where systemd runs, else init's own limits from
 //! /proc/1/limits), then the lines of /etc/security/limits.conf and
-//! limits.d/*.conf that pam_limits applies to the user.
-//!
-//! As pam_limits' `parse_config_file` and `process_limit` do: a line's
-//! domain ranks it, the user's name or a uid range (`1000:`, `:1000`) first,
-//! then a group (`@name`, `@:gid`, a primary gid range `@100:200`), then `*`;
-//! `%` lines count logins only. A lower-ranked line never overrides a
-//! higher-ranked one, and among equals the last one read wins (limits.conf,
-//! then limits.d in lexical order). `-` sets both limits; `unlimited`,
-//! `infinity`, `-1` and `-` mean no limit, which for `nofile` is `fs.nr_open`.
-//! A two-field `DOMAIN -` line for the user makes pam_limits set nothing at
-//! all. A soft limit above the hard one is lowered to it.
+//! limits.d/*.conf that pam_limits applies to the user, read and ranked by
+//! [`crate::pam_limits`] (whose docs state how).
 //!
 //! Decisions: docs/checks/limits.md, section `limits.nofile`.
 
-use super::proc_limits::{self, Pair};
-use crate::accounts::Group;
 use crate::host::HostFs;
 use crate::model::Evidence;
+use crate::pam_limits::{self, Pair, User};
 
 /// The resource a line or setting is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,81 +35,12 @@ impl Item {
         }
     }
 
-    fn proc_name(self) -> &'static str {
+    /// The resource number.
+    fn number(self) -> usize {
         match self {
-            Item::Nofile => proc_limits::NOFILE,
-            Item::Nproc => proc_limits::NPROC,
+            Item::Nofile => pam_limits::NOFILE,
+            Item::Nproc => pam_limits::NPROC,
         }
-    }
-}
-
-/// Who the login is for.
-pub struct User<'a> {
-    pub name: &'a str,
-    pub uid: u32,
-    pub gid: u32,
-    pub groups: &'a [Group],
-}
-
-impl User<'_> {
-    /// pam_limits' rank of a domain for this user (its `LIMITS_DEF_*`
-    /// source), lower wins; `None` when the line is not for them.
-    fn rank(&self, domain: &str) -> Option<u8> {
-        if domain == self.name {
-            return Some(0);
-        }
-        if let Some(group) = domain.strip_prefix('@') {
-            let matches = match group.split_once(':') {
-                // `@:GID`: any group of the user with that gid.
-                Some(("", gid)) => gid
-                    .parse::<u32>()
-                    .is_ok_and(|gid| gid == self.gid || self.member_of(|g| g.gid == gid)),
-                // `@MIN:MAX`, `@MIN:`: the primary group only.
-                Some((low, high)) => in_range(self.gid, low, high),
-                None => self.gid_named(group) || self.member_of(|g| g.name == group),
-            };
-            return matches.then_some(1);
-        }
-        if domain.starts_with('%') {
-            // `%` domains count logins only.
-            return None;
-        }
-        if let Some((low, high)) = domain.split_once(':') {
-            // uid ranges rank with the user's own name.
-            return in_range(self.uid, low, high).then_some(0);
-        }
-        (domain == "*").then_some(3)
-    }
-
-    fn gid_named(&self, name: &str) -> bool {
-        self.groups
-            .iter()
-            .any(|g| g.name == name && g.gid == self.gid)
-    }
-
-    fn member_of(&self, which: impl Fn(&Group) -> bool) -> bool {
-        self.groups
-            .iter()
-            .any(|g| which(g) && g.members.iter().any(|m| m == self.name))
-    }
-
-    /// Whether a two-field `DOMAIN -` line ("no limits") is for this user.
-    fn unlimited_by(&self, domain: &str) -> bool {
-        domain != "*" && self.rank(domain).is_some()
-    }
-}
-
-/// `low:high` with either side empty, as pam_limits reads a uid or gid range.
-fn in_range(id: u32, low: &str, high: &str) -> bool {
-    let parse = |s: &str| s.parse::<u32>().ok();
-    match (low.is_empty(), high.is_empty()) {
-        (true, false) => parse(high) == Some(id),
-        (false, true) => parse(low).is_some_and(|l| id >= l),
-        (false, false) => match (parse(low), parse(high)) {
-            (Some(l), Some(h)) => l <= id && id <= h,
-            _ => false,
-        },
-        (true, true) => false,
     }
 }
 
@@ -159,7 +80,7 @@ pub fn baseline(host: &HostFs, item: Item, systemd_runs: bool) -> Option<(Pair, 
         }
     }
     let text = host.read_text("/proc/1/limits").ok()?;
-    let pair = proc_limits::find(&text, item.proc_name())?;
+    let pair = pam_limits::find(&text, pam_limits::RESOURCES[item.number()].label)?;
     Some((
         pair,
         Evidence::fact(
@@ -238,111 +159,18 @@ pub fn estimate(
     systemd_runs: bool,
     nr_open: Option<u64>,
 ) -> Option<Estimate> {
-    let (mut pair, base) = baseline(host, item, systemd_runs)?;
+    let (pair, base) = baseline(host, item, systemd_runs)?;
+    let files = pam_limits::read_conf(host);
+    let (pair, lines) = pam_limits::resolve(&files, user, item.number(), nr_open).over(pair);
     let mut evidence = vec![base];
-    // (rank, value, evidence) of the soft and the hard limit set so far.
-    let mut soft: Option<(u8, Option<u64>, Evidence)> = None;
-    let mut hard: Option<(u8, Option<u64>, Evidence)> = None;
-    for path in conf_files(host) {
-        let Ok(text) = host.read_text(&path) else {
-            continue;
-        };
-        for (index, line) in text.lines().enumerate() {
-            let content = line.split('#').next().unwrap_or("");
-            let fields: Vec<&str> = content.split_whitespace().collect();
-            let shown = Evidence::file_line(
-                path.clone(),
-                u32::try_from(index + 1).unwrap_or(u32::MAX),
-                line.trim(),
-            );
-            if let [domain, "-"] = fields[..] {
-                // pam_limits then sets no limit at all: the login keeps what
-                // it inherited.
-                if user.unlimited_by(domain) {
-                    evidence.push(shown);
-                    return Some(Estimate { pair, evidence });
-                }
-                continue;
-            }
-            let [domain, kind, name, value] = fields[..] else {
-                continue;
-            };
-            let (kind, name, value) = (
-                kind.to_lowercase(),
-                name.to_lowercase(),
-                value.to_lowercase(),
-            );
-            if name != item.conf_name() {
-                continue;
-            }
-            let Some(rank) = user.rank(domain) else {
-                continue;
-            };
-            let value = match value.as_str() {
-                "unlimited" | "infinity" | "-1" | "-" => match item {
-                    Item::Nofile => nr_open,
-                    Item::Nproc => None,
-                },
-                n => match n.parse::<u64>() {
-                    Ok(n) => Some(n),
-                    Err(_) => continue,
-                },
-            };
-            let allowed = |slot: &Option<(u8, Option<u64>, Evidence)>| {
-                slot.as_ref().is_none_or(|(r, _, _)| rank <= *r)
-            };
-            // pam_limits' process_limit: a `-` line whose soft limit is
-            // outranked sets neither.
-            if matches!(kind.as_str(), "soft" | "-") {
-                if !allowed(&soft) {
-                    continue;
-                }
-                soft = Some((rank, value, shown.clone()));
-            }
-            if matches!(kind.as_str(), "hard" | "-") && allowed(&hard) {
-                hard = Some((rank, value, shown));
-            }
-        }
-    }
-    if let Some((_, value, shown)) = hard {
-        pair.hard = value;
-        evidence.push(shown);
-    }
-    if let Some((_, value, shown)) = soft {
-        pair.soft = value;
-        if !evidence.contains(&shown) {
-            evidence.push(shown);
-        }
-    }
-    if let (Some(s), Some(h)) = (pair.soft, pair.hard) {
-        pair.soft = Some(s.min(h));
-    } else if pair.soft.is_none() {
-        pair.soft = pair.hard;
-    }
+    evidence.extend(lines);
     Some(Estimate { pair, evidence })
-}
-
-/// limits.conf, then limits.d/*.conf in lexical order.
-fn conf_files(host: &HostFs) -> Vec<String> {
-    let mut names: Vec<String> = host
-        .read_dir_names("/etc/security/limits.d")
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| n.ends_with(".conf"))
-        .collect();
-    names.sort();
-    std::iter::once("/etc/security/limits.conf".to_string())
-        .chain(
-            names
-                .into_iter()
-                .map(|n| format!("/etc/security/limits.d/{n}")),
-        )
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::Group;
     use crate::testing::put;
 
     fn alice<'a>(groups: &'a [Group]) -> User<'a> {
@@ -352,37 +180,6 @@ mod tests {
             gid: 1000,
             groups,
         }
-    }
-
-    #[test]
-    fn domains_rank_as_pam_limits_ranks_them() {
-        let groups = [
-            Group {
-                name: "alice".into(),
-                gid: 1000,
-                members: vec![],
-            },
-            Group {
-                name: "dev".into(),
-                gid: 2000,
-                members: vec!["alice".into()],
-            },
-        ];
-        let u = alice(&groups);
-        assert_eq!(u.rank("alice"), Some(0));
-        assert_eq!(u.rank("1000:"), Some(0));
-        assert_eq!(u.rank(":1000"), Some(0));
-        assert_eq!(u.rank("500:999"), None);
-        assert_eq!(u.rank("@dev"), Some(1));
-        assert_eq!(u.rank("@alice"), Some(1), "the primary group by name");
-        assert_eq!(u.rank("@:2000"), Some(1));
-        assert_eq!(u.rank("@1000:1000"), Some(1));
-        assert_eq!(u.rank("@2000:"), None, "ranges look at the primary gid");
-        assert_eq!(u.rank("@ops"), None);
-        assert_eq!(u.rank("*"), Some(3));
-        assert_eq!(u.rank("%"), None);
-        assert_eq!(u.rank("%dev"), None);
-        assert_eq!(u.rank("bob"), None);
     }
 
     #[test]

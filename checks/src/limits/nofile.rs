@@ -14,13 +14,13 @@
 //!
 //! Decisions: docs/checks/limits.md, section `limits.nofile`.
 
-use super::login::{self, Item, User};
-use super::proc_limits::{self, show, Pair};
+use super::login::{self, Item};
 use super::Code;
 use crate::accounts;
 use crate::check::{CheckDef, Context, Outcome};
 use crate::host::HostFs;
 use crate::model::{Evidence, Remediation};
+use crate::pam_limits::{self, show, Pair, User};
 use crate::shell::quote;
 use crate::subject::Subject;
 use crate::systemd;
@@ -98,8 +98,10 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
     if subject.is_invoker {
         match host.read_text("/proc/self/limits") {
             Ok(text) => {
-                facts.nofile = proc_limits::find(&text, proc_limits::NOFILE);
-                facts.nproc = proc_limits::find(&text, proc_limits::NPROC);
+                facts.nofile =
+                    pam_limits::find(&text, pam_limits::RESOURCES[pam_limits::NOFILE].label);
+                facts.nproc =
+                    pam_limits::find(&text, pam_limits::RESOURCES[pam_limits::NPROC].label);
                 if facts.nofile.is_none() {
                     facts.unreadable =
                         Some("/proc/self/limits has no \"Max open files\" line".into());
