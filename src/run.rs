@@ -220,6 +220,8 @@ fn explain(
             .filter(|def| wanted.contains(&def.id))
             .collect();
         let scene = Scene::new(cli)?;
+        // The decoders compare the paste's numbers with the subject's ids.
+        let explanation = explanation.with_host(&host_ids(&scene));
         let mut results = scene.run_checks(cli, &selected)?;
         let bundle_selected: Vec<&'static CheckDef> = BUNDLE_CHECKS
             .iter()
@@ -255,6 +257,18 @@ fn explain(
         text,
         exit_code: exit::OK,
     })
+}
+
+/// The subject's ids and subordinate ranges, for explain's decoders.
+fn host_ids(scene: &Scene) -> checks::explain::HostIds {
+    use checks::subordinate::{subject_ranges, SubidFile};
+    let subject = &scene.who.subject;
+    checks::explain::HostIds {
+        uid: subject.uid,
+        gid: subject.gid,
+        subuid: subject_ranges(&scene.host, subject, SubidFile::Uid),
+        subgid: subject_ranges(&scene.host, subject, SubidFile::Gid),
+    }
 }
 
 fn setup(cli: &Cli) -> anyhow::Result<Output> {

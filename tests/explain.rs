@@ -95,3 +95,37 @@ fn a_follow_up_line_alone_asks_for_more() {
         run.stdout
     );
 }
+
+/// The numbers of a paste are compared with the subject's ranges when
+/// explain may read the host; with --no-probe they are judged on their face.
+#[test]
+fn requested_ids_against_the_subjects_ranges() {
+    const CHOWN: &str = "Error processing tar file(exit status 1): potentially insufficient \
+                         UIDs or GIDs available in user namespace (requested 1000:1000 for \
+                         /home/arch): Check /etc/subuid and /etc/subgid: lchown /home/arch: \
+                         invalid argument";
+    let first = |doc: &Value| doc["causes"][0]["id"].as_str().unwrap().to_string();
+    // Text alone: id 1000 fits any default range, so no range at all comes first.
+    let doc = explain(Test::new().args(&["--no-probe"]), CHOWN);
+    assert_eq!(first(&doc), "subuid-no-entry", "{doc:#}");
+    assert!(doc["causes"][0]["evidence"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("+20: requested id 1000"));
+    // alice has 100000:65536: the ids fit, the running namespace predates them.
+    let doc = explain(
+        Test::new()
+            .file("etc/subuid", "alice:100000:65536\n")
+            .file("etc/subgid", "alice:100000:65536\n"),
+        CHOWN,
+    );
+    assert_eq!(first(&doc), "subuid-stale-pause-process", "{doc:#}");
+    // alice has 500 ids: too few for 1000.
+    let doc = explain(
+        Test::new()
+            .file("etc/subuid", "alice:100000:500\n")
+            .file("etc/subgid", "alice:100000:500\n"),
+        CHOWN,
+    );
+    assert_eq!(first(&doc), "subuid-range-insufficient", "{doc:#}");
+}

@@ -498,3 +498,75 @@ fn storage_driver_warns_when_the_store_was_made_with_another_driver() {
         r#"database storage graph driver "vfs" does not match our storage graph driver "overlay""#
     ));
 }
+
+/// A fixture host where podman's pause process (pid 4242) of alice runs with
+/// `range` as its second uid_map and gid_map line.
+fn pause_process(range: &str) -> Test {
+    let map = format!("         0       1000          1\n         1 {range}\n");
+    Test::new()
+        .file("run/user/1000/libpod/tmp/pause.pid", "4242")
+        .file("run/user/1000/libpod/tmp/alive", "")
+        .file(
+            "proc/4242/status",
+            "Name:\tpodman pause\nState:\tS (sleeping)\nPPid:\t1\nUid:\t1000\t1000\t1000\t1000\n",
+        )
+        .file("proc/4242/comm", "podman pause\n")
+        .file("proc/4242/uid_map", &map)
+        .file("proc/4242/gid_map", &map)
+        .file("proc/stat", "cpu  1 2 3\nbtime 1000\nprocesses 5\n")
+}
+
+fn pause_verdict(test: Test) -> serde_json::Value {
+    let (_, report) = test.args(&["--only", "state.pause-process"]).json();
+    check(&report, "state.pause-process").clone()
+}
+
+#[test]
+fn a_pause_process_with_todays_range_passes_and_a_changed_range_is_stale() {
+    let c = pause_verdict(pause_process("100000 65536"));
+    assert_eq!(c["status"], "pass", "{c:#}");
+    let c = pause_verdict(pause_process("300000 65536"));
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["code"], "stale-mappings", "{c:#}");
+    let message = c["message"].as_str().unwrap_or_default();
+    assert!(message.contains("pid 4242"), "{message}");
+    assert!(
+        message.contains("100000-165535 are not mapped"),
+        "{message}"
+    );
+    assert!(
+        message.contains("300000-365535 are mapped but no longer"),
+        "{message}"
+    );
+    assert_eq!(c["remediation"][0]["commands"][0], "podman system migrate");
+    assert_eq!(c["remediation"][0]["requires_root"], false);
+    // No pause process at all: nothing can be stale.
+    let c = pause_verdict(Test::new());
+    assert_eq!(c["status"], "pass", "{c:#}");
+}
+
+#[test]
+fn a_reused_pause_pid_and_a_tmp_dir_from_an_earlier_boot_are_named() {
+    let test = pause_process("100000 65536")
+        .file("proc/4242/comm", "bash\n")
+        .file("proc/4242/uid_map", "0 0 4294967295\n");
+    let c = pause_verdict(test);
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["code"], "pid-reused", "{c:#}");
+    assert!(c["remediation"][0]["commands"][0]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("rm -f /run/user/1000/libpod/tmp/pause.pid"));
+    // A boot time after the files were written: they survived a reboot.
+    let c = pause_verdict(
+        pause_process("100000 65536").file("proc/stat", "cpu  1 2 3\nbtime 99999999999\n"),
+    );
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert_eq!(c["code"], "stale-boot", "{c:#}");
+    // A zombie is not running.
+    let c = pause_verdict(pause_process("300000 65536").file(
+        "proc/4242/status",
+        "Name:\tpodman pause\nState:\tZ (zombie)\nUid:\t1000\t1000\t1000\t1000\n",
+    ));
+    assert_eq!(c["status"], "pass", "{c:#}");
+}

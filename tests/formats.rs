@@ -419,3 +419,137 @@ fn bad_report_targets_are_usage_errors_and_write_failures_exit_2() {
         .stdout_has("subid.subuid");
     assert!(good.exists(), "{}", run.stderr);
 }
+
+/// A fixture host with runc, crun and bwrap installed, whose user namespaces
+/// and bind mounts work (replayed probes), and a runtime directory for alice.
+pub(crate) fn with_runtimes() -> Test {
+    let test = Test::new()
+        .file("usr/sbin/runc", "#!/bin/sh\n")
+        .mode("usr/sbin/runc", 0o755)
+        .file("usr/bin/crun", "#!/bin/sh\n")
+        .mode("usr/bin/crun", 0o755)
+        .file("usr/bin/bwrap", "#!/bin/sh\n")
+        .mode("usr/bin/bwrap", 0o755)
+        .probes(
+            r#"{"userns-create": {"report": {"ok": true, "facts": {"uid_map": "0 1000 1"}}},
+                "bind-mount": {"report": {"ok": true}}}"#,
+        );
+    let run_dir = test.root().join("run/user/1000");
+    fs::create_dir_all(&run_dir).unwrap();
+    fs::set_permissions(&run_dir, fs::Permissions::from_mode(0o700)).unwrap();
+    // Only root can give it to alice; otherwise it is someone else's.
+    let _ = std::os::unix::fs::chown(&run_dir, Some(1000), Some(1000));
+    test
+}
+
+/// An engine's verdict as the human report and the github summary show it.
+fn verdict_text(engine: &serde_json::Value) -> String {
+    let blocked_by: Vec<&str> = engine["blocked_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    match engine["verdict"].as_str().unwrap() {
+        "fails" => format!("fails: {}", blocked_by.join(", ")),
+        verdict => verdict.to_string(),
+    }
+}
+
+#[test]
+fn every_format_shows_each_engine_as_the_json_report_does() {
+    let (_, report) = with_runtimes().json();
+    let engines = report["engines"].as_array().expect("engines");
+    let names: Vec<&str> = engines
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["runc", "crun", "bwrap"], "{report:#}");
+    let bwrap = &engines[2];
+    assert_eq!(bwrap["verdict"], "works", "{report:#}");
+    assert_eq!(bwrap["runtime"], serde_json::Value::Null);
+    let runc = &engines[0];
+    assert_eq!(runc["runtime"], "runc");
+    assert_eq!(runc["path"], "/usr/sbin/runc");
+    if nix::unistd::geteuid().is_root() {
+        // A runtime directory of alice's own: nothing stops runc.
+        assert_eq!(runc["verdict"], "works", "{report:#}");
+    } else {
+        assert_eq!(
+            runc["blocked_by"],
+            serde_json::json!(["runtime.xdg-runtime-dir"])
+        );
+    }
+
+    let human = with_runtimes().run();
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    with_runtimes()
+        .env("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())
+        .args(&["--format", "github"])
+        .run();
+    let summary = fs::read_to_string(&summary).unwrap();
+    let xml = with_runtimes().args(&["--format", "junit"]).run().stdout;
+    let junit = junit(&xml);
+    let property = |name: &str| {
+        junit
+            .descendants()
+            .find(|n| n.has_tag_name("property") && n.attribute("name") == Some(name))
+            .and_then(|n| n.attribute("value"))
+            .map(str::to_string)
+    };
+    let prom = with_runtimes()
+        .args(&["--format", "prometheus"])
+        .run()
+        .stdout;
+    for engine in engines {
+        let name = engine["name"].as_str().unwrap();
+        let text = verdict_text(engine);
+        let line = format!("  {name:<32} {text}");
+        assert!(
+            human.stdout.lines().any(|l| l == line),
+            "no {line:?} under what works here:\n{}",
+            human.stdout
+        );
+        let row = format!("| {name} | {text} |");
+        assert!(
+            summary.lines().any(|l| l == row),
+            "no {row:?} in\n{summary}"
+        );
+        let verdict = engine["verdict"].as_str().unwrap();
+        assert_eq!(
+            property(&format!("engine.{name}")).as_deref(),
+            Some(verdict)
+        );
+        let blocked = property(&format!("engine.{name}.blocked_by"));
+        assert_eq!(blocked.is_some(), verdict == "fails", "{xml}");
+        let known = u8::from(verdict != "unknown");
+        let sample = format!("rootless_doctor_engine_known{{engine=\"{name}\"}} {known}");
+        assert!(prom.lines().any(|l| l == sample), "no {sample} in\n{prom}");
+        let works = format!("rootless_doctor_engine_works{{engine=\"{name}\"}} ");
+        match verdict {
+            "unknown" => assert!(!prom.contains(&works), "{prom}"),
+            _ => assert!(
+                prom.lines()
+                    .any(|l| l == format!("{works}{}", u8::from(verdict == "works"))),
+                "{prom}"
+            ),
+        }
+    }
+    // Without probes, user namespaces are unknown, and so is bwrap.
+    let (_, report) = with_runtimes().probes("{}").json();
+    assert_eq!(report["engines"][2]["verdict"], "unknown", "{report:#}");
+    let prom = with_runtimes()
+        .probes("{}")
+        .args(&["--format", "prometheus"])
+        .run()
+        .stdout;
+    assert!(
+        prom.contains("rootless_doctor_engine_known{engine=\"bwrap\"} 0"),
+        "{prom}"
+    );
+    assert!(
+        !prom.contains("rootless_doctor_engine_works{engine=\"bwrap\"}"),
+        "{prom}"
+    );
+}

@@ -222,6 +222,44 @@ fn node_exporter_reads_the_report_file() {
 }
 
 #[test]
+fn node_exporter_reads_the_engine_gauges() {
+    let Some(binary) = tool("prometheus-node-exporter", "prometheus-node-exporter") else {
+        return;
+    };
+    let (_, report) = crate::formats::with_runtimes().json();
+    let dir = tempfile::tempdir().unwrap();
+    let prom = dir.path().join("rootless-doctor.prom");
+    crate::formats::with_runtimes()
+        .args(&["--report", &format!("prometheus={}", prom.display())])
+        .run();
+    let exporter = NodeExporter::start(&binary, dir.path());
+    let metrics = exporter.scrape();
+    let mut expected = vec!["node_textfile_scrape_error 0".to_string()];
+    let engines = report["engines"].as_array().expect("engines");
+    assert!(!engines.is_empty(), "{report:#}");
+    for engine in engines {
+        let name = engine["name"].as_str().unwrap();
+        let verdict = engine["verdict"].as_str().unwrap();
+        expected.push(format!(
+            r#"rootless_doctor_engine_known{{engine="{name}"}} {}"#,
+            u8::from(verdict != "unknown")
+        ));
+        if verdict != "unknown" {
+            expected.push(format!(
+                r#"rootless_doctor_engine_works{{engine="{name}"}} {}"#,
+                u8::from(verdict == "works")
+            ));
+        }
+    }
+    for line in &expected {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "no {line:?} in\n{metrics}"
+        );
+    }
+}
+
+#[test]
 fn promtool_accepts_the_metrics_and_the_fleet_rules() {
     let Some(promtool) = tool("prometheus", "promtool") else {
         return;
@@ -230,6 +268,15 @@ fn promtool_accepts_the_metrics_and_the_fleet_rules() {
     let parent = tempfile::tempdir().unwrap();
     let bundle = hostile_bundle(parent.path());
     let host = Test::new().args(&["--format", "prometheus"]).run();
+    // A host with engines, known and unknown.
+    let engines = crate::formats::with_runtimes()
+        .args(&["--format", "prometheus"])
+        .run();
+    let unknown = crate::formats::with_runtimes()
+        .probes("{}")
+        .args(&["--format", "prometheus"])
+        .run();
+    assert!(engines.stdout.contains("rootless_doctor_engine_works{"));
     let bundle = Test::new()
         .args(&["bundle", bundle.to_str().unwrap(), "--format", "prometheus"])
         .run();
@@ -238,7 +285,12 @@ fn promtool_accepts_the_metrics_and_the_fleet_rules() {
         "{}",
         bundle.stdout
     );
-    for text in [&host.stdout, &bundle.stdout] {
+    for text in [
+        &host.stdout,
+        &bundle.stdout,
+        &engines.stdout,
+        &unknown.stdout,
+    ] {
         let mut lint = Command::new(&promtool)
             .args(["check", "metrics"])
             .stdin(Stdio::piped())

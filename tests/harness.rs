@@ -58,6 +58,12 @@ const HEALTHY: &[(&str, &str)] = &[
         "proc/self/mountinfo",
         "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n",
     ),
+    (
+        "proc/1/limits",
+        "Limit                     Soft Limit           Hard Limit           Units     \n\
+         Max processes             63704                63704                processes \n\
+         Max open files            1024                 1048576              files     \n",
+    ),
 ];
 
 impl Test {
@@ -177,6 +183,23 @@ pub(crate) fn assert_valid_report(report: &serde_json::Value) {
         "report violates the schema:\n{}",
         errors.join("\n")
     );
+    // An engine fails exactly when checks block it, and those are host checks.
+    for engine in report["engines"].as_array().into_iter().flatten() {
+        let blocked_by = engine["blocked_by"].as_array().expect("blocked_by");
+        assert_eq!(
+            engine["verdict"] == "fails",
+            !blocked_by.is_empty(),
+            "an engine fails exactly when checks block it: {engine}"
+        );
+        for id in blocked_by {
+            let id = id.as_str().unwrap_or_default();
+            assert!(
+                checks::registry::find(id).is_some(),
+                "engine {} is blocked by an unknown check {id}",
+                engine["name"]
+            );
+        }
+    }
     for check in report["checks"].as_array().into_iter().flatten() {
         let id = check["id"].as_str().unwrap_or_default();
         let def = checks::registry::find(id)

@@ -18,6 +18,7 @@ fn a_host_report_is_valid_and_complete() {
         report.get("bundle").is_none(),
         "host reports carry no bundle"
     );
+    assert!(report["engines"].is_array(), "host reports carry engines");
     assert_eq!(
         report["checks"].as_array().unwrap().len(),
         checks::HOST_CHECKS.len()
@@ -56,4 +57,15 @@ fn the_schema_rejects_what_the_contract_forbids() {
         result.is_err(),
         "a status outside the five must not validate"
     );
+}
+
+#[test]
+fn a_bundle_report_has_no_engines_nor_capabilities() {
+    let parent = tempfile::tempdir().unwrap();
+    let bundle = crate::formats::hostile_bundle(parent.path());
+    let (_, report) = Test::new()
+        .args(&["bundle", bundle.to_str().unwrap()])
+        .json();
+    assert!(report.get("engines").is_none(), "{report:#}");
+    assert!(report.get("capabilities").is_none(), "{report:#}");
 }

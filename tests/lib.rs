@@ -5,6 +5,10 @@
 
 mod bundle_truth;
 mod cli;
+mod engine_docker_truth;
+mod engine_podman_fixture;
+mod engine_podman_truth;
+mod engine_runtimes_truth;
 mod explain;
 mod fixture_hosts;
 mod formats;
@@ -17,7 +21,10 @@ mod live_privsafe;
 mod live_probes;
 mod live_sandbox;
 mod network_truth;
+mod session_fixtures;
+mod session_truth;
 mod setup_truth;
 mod shell;
+mod state_truth;
 mod storage_truth;
 mod trace;

@@ -12,8 +12,12 @@ cd "$(dirname "$0")/.."
 
 test_user=${ROOTLESS_DOCTOR_TEST_USER:-rdtest}
 created_user=""
+made_policy=""
 
 cleanup() {
+    if [ -n "$made_policy" ]; then
+        rm -f /usr/sbin/policy-rc.d
+    fi
     if [ -n "$created_user" ]; then
         pkill -KILL -u "$created_user" 2>/dev/null || true
         userdel -r "$created_user" 2>/dev/null || true
@@ -25,6 +29,11 @@ if [ "$(id -u)" = 0 ]; then
     packages="uidmap fuse-overlayfs runc crun busybox-static libcap2-bin attr python3-seccomp strace"
     # Rootless networking for tests/network_truth.rs: podman with slirp4netns, ip.
     packages="$packages podman slirp4netns iproute2"
+    # bwrap, a bare runtime of tests/engine_runtimes_truth.rs.
+    packages="$packages bubblewrap"
+    # Rootless Docker for tests/engine_docker_truth.rs (dockerd-rootless.sh
+    # from docker.io, rootlesskit, the iptables dockerd runs).
+    packages="$packages docker.io rootlesskit iptables"
     # The consumers of the man page and completion scripts, and dpkg-shlibdeps
     # for the package's Depends (tests/shell.rs, tests/package.sh).
     packages="$packages groff-base mandoc man-db zsh fish dpkg-dev"
@@ -34,8 +43,20 @@ if [ "$(id -u)" = 0 ]; then
     done
     if [ -n "$missing" ]; then
         echo "installing:$missing"
+        # Without systemd, docker.io's init script would start a rootful
+        # dockerd on install: policy-rc.d forbids every service start while
+        # apt-get runs (and the trap removes it if apt-get fails).
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+            chmod 755 /usr/sbin/policy-rc.d
+            made_policy=1
+        fi
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+        if [ -n "$made_policy" ]; then
+            rm -f /usr/sbin/policy-rc.d
+            made_policy=""
+        fi
     fi
     if ! id "$test_user" >/dev/null 2>&1; then
         useradd --create-home --shell /bin/sh "$test_user"

@@ -116,6 +116,21 @@ pub enum Fact {
     /// `engine.*`: an installed engine's effective setup and whether it will
     /// start a container for the subject (the `engines` section).
     Engine(EngineVerdict),
+    /// `runtime.oci-runtime`: a container tool other than an OCI runtime
+    /// (bwrap, apptainer, nerdctl) found by a stat, never run.
+    Tool(Tool),
+}
+
+/// A container tool found on the subject's PATH or in the system
+/// directories, by a stat only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tool {
+    /// `bwrap`, `apptainer` or `nerdctl`.
+    pub name: &'static str,
+    pub path: PathBuf,
+    /// Owned by root with the setuid bit (a setuid bwrap needs no
+    /// unprivileged user namespaces).
+    pub setuid_root: bool,
 }
 
 /// Whether an engine will start a container for the subject.
@@ -194,6 +209,14 @@ impl Fact {
     fn engine(&self) -> Option<&EngineVerdict> {
         match self {
             Fact::Engine(engine) => Some(engine),
+            _ => None,
+        }
+    }
+
+    /// The container tool, when this fact states one.
+    fn tool(&self) -> Option<&Tool> {
+        match self {
+            Fact::Tool(tool) => Some(tool),
             _ => None,
         }
     }
@@ -293,6 +316,11 @@ impl Outcome {
     /// The engine verdicts this outcome states.
     pub fn engines(&self) -> impl Iterator<Item = &EngineVerdict> {
         self.facts.iter().filter_map(Fact::engine)
+    }
+
+    /// The container tools this outcome states, in the order found.
+    pub fn tools(&self) -> impl Iterator<Item = &Tool> {
+        self.facts.iter().filter_map(Fact::tool)
     }
 
     /// The cgroup mode this outcome states, if any.

@@ -4,13 +4,13 @@
 //! that import only downwards:
 //!
 //! 1. host facts and plain data: [`model`], [`host`], [`subject`], [`accounts`],
-//!    [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
+//!    [`pam_limits`], [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
 //!    [`spec`], [`shell`], [`privdrop`], [`container`], [`spawn`];
 //! 2. live probes: [`probe`];
 //! 3. what a check is: [`check`]; what the live checks share: [`live`],
 //!    [`nsenv`];
 //! 4. one module per check family ([`userns`], [`idmap`], [`subid`], [`mount`],
-//!    [`runtime`], [`cgroup`], [`bundle`]), each importing other families only
+//!    [`runtime`], [`cgroup`], [`engine`], [`bundle`]), each importing other families only
 //!    through their public `CheckDef`s and finding codes;
 //! 5. what uses the checks: [`registry`] (the ordered lists), [`capabilities`],
 //!    [`verdicts`] (the engines section),
@@ -29,12 +29,14 @@ pub mod check;
 pub mod children;
 pub mod container;
 pub mod distro;
+pub mod engine;
 pub mod engines;
 pub mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod host;
 pub mod idmap;
+pub mod limits;
 pub mod live;
 pub mod mappings;
 pub mod model;
@@ -44,18 +46,22 @@ pub mod network;
 pub mod nsenv;
 pub mod os_release;
 pub mod packages;
+pub mod pam_limits;
 pub mod preflight;
 pub mod privdrop;
 pub mod probe;
 pub mod registry;
 pub mod runtime;
+pub mod session;
 pub mod shell;
 pub mod spawn;
 pub mod spec;
+pub mod state;
 pub mod storage;
 pub mod subid;
 pub mod subject;
 pub mod subordinate;
+pub mod systemd;
 #[cfg(test)]
 mod testing;
 pub mod userns;

@@ -145,6 +145,34 @@ fn package_name(name: &str) -> bool {
         && !name.starts_with('.')
 }
 
+/// The dpkg version of the installed package `package` when its file list
+/// names exactly `path` (a package named otherwise than the binary:
+/// docker.io's `dockerd-rootless.sh`).
+pub fn dpkg_package_version(host: &HostFs, package: &str, path: &Path) -> Option<String> {
+    if package.is_empty()
+        || !package
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        return None;
+    }
+    let list = host
+        .read_text(format!("/var/lib/dpkg/info/{package}.list"))
+        .ok()?;
+    let wanted = path.to_str()?;
+    if !list.lines().any(|line| line == wanted) {
+        return None;
+    }
+    installed_versions(host)?.get(package).cloned()
+}
+
+/// The upstream part of a dpkg version: no epoch, no `+dfsg`-style suffix,
+/// no Debian revision (`5:20.10.24+dfsg1-1+b6` -> `20.10.24`).
+pub fn upstream_version(version: &str) -> String {
+    let v = version.split_once(':').map_or(version, |(_, v)| v);
+    v.split(['+', '~', '-']).next().unwrap_or(v).to_string()
+}
+
 /// The `Version:` of the stanza `Package: name` whose status is installed.
 #[cfg(test)]
 fn installed_version(status: &str, name: &str) -> Option<String> {

@@ -3,7 +3,10 @@
 //! nothing below this module imports it.
 
 use crate::check::CheckDef;
-use crate::{bundle, cgroup, idmap, mount, network, runtime, storage, subid, userns};
+use crate::{
+    bundle, cgroup, engine, idmap, limits, mount, network, runtime, session, state, storage, subid,
+    userns,
+};
 
 /// Every host check, in report order.
 pub static HOST_CHECKS: &[&CheckDef] = &[
@@ -29,6 +32,12 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &storage::GRAPHROOT,
     &storage::DRIVER,
     &mount::IDMAPPED,
+    &session::USER_MANAGER,
+    &session::LINGER,
+    &state::PAUSE_PROCESS,
+    &limits::NOFILE,
+    &engine::PODMAN,
+    &engine::DOCKER,
 ];
 
 /// Every bundle check, in report order.

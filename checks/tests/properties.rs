@@ -2,7 +2,8 @@
 //! uid/gid mapping rules, each against an independent model: the allocator
 //! against a scan of candidate starts (and a brute-force scan on a small id
 //! space), the bundle's mapping judge against id sets compared element by
-//! element, and `mappings_for` against that judge.
+//! element, and `mappings_for` against that judge; the bare runtimes' engine
+//! verdicts against a model of the checks each one needs.
 
 use checks::bundle::mapping_rules::{judge, HelperFact, IdKind, MapFacts, Userns};
 use checks::distro::Distro;
@@ -184,5 +185,161 @@ proptest! {
         prop_assert!(maps.len() <= MAX_ENTRIES);
         let status = judged(maps.clone(), own, ranges.clone());
         prop_assert_eq!(status, Status::Pass, "{:?} from {:?}", maps, ranges);
+    }
+}
+
+/// The engines section against a model of what each bare runtime needs,
+/// over every mix of statuses of the checks it reads.
+mod engine_verdicts {
+    use checks::check::{CheckDef, CheckResult, Fact, OciRuntime, Outcome, Tool, Verdict};
+    use checks::model::{Code, CommonCode};
+    use checks::{mount, runtime, userns, verdicts};
+    use proptest::prelude::*;
+    use std::time::Duration;
+
+    /// How a need's check ended, as the model reads it.
+    #[derive(Clone, Copy, Debug)]
+    enum End {
+        Holds,
+        Fails,
+        /// Skipped because `userns.create` failed (only for `mount.bind`).
+        BlockedByUserns,
+        Unknown,
+        NotReported,
+    }
+
+    fn end() -> impl Strategy<Value = End> {
+        prop_oneof![
+            Just(End::Holds),
+            Just(End::Fails),
+            Just(End::BlockedByUserns),
+            Just(End::Unknown),
+            Just(End::NotReported),
+        ]
+    }
+
+    fn outcome(end: End, warn: bool) -> Option<Outcome> {
+        Some(match end {
+            End::Holds if warn => Outcome::warn(Code::new("some-warning"), "x"),
+            End::Holds => Outcome::pass("x"),
+            End::Fails => Outcome::fail(Code::new("some-failure"), "x"),
+            End::BlockedByUserns => Outcome::blocked(&userns::CREATE),
+            End::Unknown if warn => Outcome::error(CommonCode::ProbeTimedOut, "x"),
+            End::Unknown => Outcome::skip(CommonCode::ProbeNotRun, "x"),
+            End::NotReported => return None,
+        })
+    }
+
+    fn result(def: &'static CheckDef, outcome: Outcome) -> CheckResult {
+        CheckResult {
+            def,
+            outcome,
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// The model: the checks that block, in the runtime's order, and
+    /// whether any need is unknown.
+    fn model(needs: &[(&'static str, End)]) -> (Verdict, Vec<&'static str>) {
+        let mut blocked: Vec<&str> = Vec::new();
+        let mut unknown = false;
+        for (id, end) in needs {
+            let by = match end {
+                End::Fails => Some(*id),
+                End::BlockedByUserns => Some("userns.create"),
+                End::Holds => None,
+                End::Unknown | End::NotReported => {
+                    unknown = true;
+                    None
+                }
+            };
+            if let Some(by) = by.filter(|by| !blocked.contains(by)) {
+                blocked.push(by);
+            }
+        }
+        match (blocked.is_empty(), unknown) {
+            (false, _) => (Verdict::Fails, blocked),
+            (true, true) => (Verdict::Unknown, blocked),
+            (true, false) => (Verdict::Works, blocked),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn runc_crun_and_bwrap_follow_the_model(
+            userns_end in end(),
+            bind_end in end(),
+            xdg_end in end(),
+            runc_runs in any::<bool>(),
+            crun_runs in any::<bool>(),
+            bwrap_setuid in any::<bool>(),
+            warn in any::<bool>(),
+        ) {
+            // userns.create is never blocked by itself.
+            let userns_end = match userns_end {
+                End::BlockedByUserns => End::Fails,
+                other => other,
+            };
+            let mut results = Vec::new();
+            if let Some(o) = outcome(userns_end, warn) {
+                results.push(result(&userns::CREATE, o));
+            }
+            if let Some(o) = outcome(bind_end, warn) {
+                results.push(result(&mount::BIND, o));
+            }
+            let xdg_end = match xdg_end {
+                End::BlockedByUserns => End::Holds,
+                other => other,
+            };
+            if let Some(o) = outcome(xdg_end, false) {
+                results.push(result(&runtime::XDG_RUNTIME_DIR, o));
+            }
+            let runtime_fact = |name: &'static str, runs_here: bool| {
+                Fact::OciRuntime(OciRuntime {
+                    name,
+                    path: format!("/usr/bin/{name}").into(),
+                    version: None,
+                    runs_here,
+                })
+            };
+            let found = Outcome::pass("x")
+                .stating(runtime_fact("runc", runc_runs))
+                .stating(runtime_fact("crun", crun_runs))
+                .stating(Fact::Tool(Tool {
+                    name: "bwrap",
+                    path: "/usr/bin/bwrap".into(),
+                    setuid_root: bwrap_setuid,
+                }));
+            results.push(result(&runtime::OCI_RUNTIME, found));
+
+            let engines = verdicts::derive(&results);
+            let names: Vec<&str> = engines.iter().map(|e| e.name).collect();
+            prop_assert_eq!(names, vec!["runc", "crun", "bwrap"]);
+            let binary = |runs: bool| if runs { End::Holds } else { End::Fails };
+            let expected = [
+                model(&[
+                    ("runtime.xdg-runtime-dir", xdg_end),
+                    ("runtime.oci-runtime", binary(runc_runs)),
+                    ("userns.create", userns_end),
+                    ("mount.bind", bind_end),
+                ]),
+                model(&[
+                    ("runtime.xdg-runtime-dir", xdg_end),
+                    ("userns.create", userns_end),
+                    ("runtime.oci-runtime", binary(crun_runs)),
+                    ("mount.bind", bind_end),
+                ]),
+                if bwrap_setuid {
+                    (Verdict::Works, vec![])
+                } else {
+                    model(&[("userns.create", userns_end), ("mount.bind", bind_end)])
+                },
+            ];
+            for (engine, (verdict, blocked)) in engines.iter().zip(expected) {
+                let got: Vec<&str> = engine.blocked_by.iter().map(|c| c.id).collect();
+                prop_assert_eq!(engine.verdict, verdict, "{}", engine.name);
+                prop_assert_eq!(got, blocked, "{}", engine.name);
+            }
+        }
     }
 }

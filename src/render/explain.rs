@@ -45,6 +45,9 @@ pub(crate) fn render(doc: &ExplainDoc, results: &[CheckResult], palette: Palette
         for line in wrap(cause.explanation, 76) {
             let _ = writeln!(out, "  {line}");
         }
+        for reason in &cause.evidence {
+            let _ = writeln!(out, "  {} {reason}", palette.muted("evidence"));
+        }
         for id in &cause.checks {
             if let Some(result) = results.iter().find(|r| r.def.id == *id) {
                 let _ = writeln!(

@@ -2,16 +2,17 @@
 //! `$GITHUB_STEP_SUMMARY`.
 //!
 //! Contract: a heading naming the subject and the host (or the bundle), the
-//! capabilities of a host report, a table of every check (id, status,
+//! capabilities and engines of a host report, a table of every check (id, status,
 //! message), then each problem's fix commands in fenced code blocks. Table
 //! cells escape `|`, `&`, `<`, `>` and line breaks, and a fence is longer
 //! than any run of backticks in its commands, so host data cannot break out
 //! of either. The file is appended to, never truncated; when it cannot be
 //! written the doctor says so on stderr and carries on with the same exit code.
 
-use crate::render::plain::{capability_rows, who_runs, Works};
+use crate::render::plain::{capability_rows, engine_setup, engine_verdict, who_runs, Works};
 use crate::report::Report;
 use checks::capabilities::Capabilities;
+use checks::check::EngineVerdict;
 use checks::Status;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -59,7 +60,11 @@ pub(crate) fn render(report: &Report) -> String {
         ),
     };
     if let Some(caps) = &report.capabilities {
-        capabilities(&mut out, caps);
+        capabilities(
+            &mut out,
+            caps,
+            report.engines.as_deref().unwrap_or_default(),
+        );
     }
     out.push_str("| check | status | message |\n|---|---|---|\n");
     for result in &report.results {
@@ -93,7 +98,7 @@ fn icon(status: Status) -> &'static str {
     }
 }
 
-fn capabilities(out: &mut String, caps: &Capabilities) {
+fn capabilities(out: &mut String, caps: &Capabilities, engines: &[EngineVerdict]) {
     out.push_str("| what works here | |\n|---|---|\n");
     for (name, works) in capability_rows(caps) {
         let value = match works {
@@ -104,6 +109,10 @@ fn capabilities(out: &mut String, caps: &Capabilities) {
             Works::Flag(None) | Works::Overlay(None) | Works::Cgroup(None) => "unknown",
         };
         let _ = writeln!(out, "| {name} | {} |", cell(value));
+    }
+    for engine in engines {
+        let value = format!("{}{}", engine_verdict(engine), engine_setup(engine));
+        let _ = writeln!(out, "| {} | {} |", engine.name, cell(&value));
     }
     out.push('\n');
 }

@@ -4,10 +4,11 @@
 //! skips show one line unless `-v` asks for everything.
 
 use crate::color::Palette;
-use crate::render::plain::{capability_rows, Works};
+use crate::render::plain::{capability_rows, engine_setup, engine_verdict, Works};
 use crate::report::Report;
 use crate::who::Chosen;
 use checks::capabilities::{Capabilities, Overlay};
+use checks::check::{EngineVerdict, Verdict};
 use checks::{CheckResult, Evidence, Status};
 use std::fmt::Write as _;
 
@@ -16,7 +17,8 @@ pub(crate) fn render(report: &Report, palette: Palette, verbose: bool) -> String
     let mut out = String::new();
     header(&mut out, report, palette);
     if let Some(caps) = &report.capabilities {
-        capabilities(&mut out, caps, palette);
+        let engines = report.engines.as_deref().unwrap_or_default();
+        capabilities(&mut out, caps, engines, palette);
     }
     let _ = writeln!(out, "{}", palette.heading("Checks"));
     let width = report.id_width();
@@ -78,7 +80,12 @@ fn header(out: &mut String, report: &Report, palette: Palette) {
     out.push('\n');
 }
 
-fn capabilities(out: &mut String, caps: &Capabilities, palette: Palette) {
+fn capabilities(
+    out: &mut String,
+    caps: &Capabilities,
+    engines: &[EngineVerdict],
+    palette: Palette,
+) {
     let _ = writeln!(out, "{}", palette.heading("What works here"));
     for (name, works) in capability_rows(caps) {
         let value = match works {
@@ -93,6 +100,16 @@ fn capabilities(out: &mut String, caps: &Capabilities, palette: Palette) {
             }
         };
         let _ = writeln!(out, "  {name:<32} {value}");
+    }
+    // One line per installed engine, coloured like the capabilities.
+    for engine in engines {
+        let text = engine_verdict(engine);
+        let value = match engine.verdict {
+            Verdict::Works => palette.status(Status::Pass, &text),
+            Verdict::Fails => palette.status(Status::Fail, &text),
+            Verdict::Unknown => palette.muted(&text),
+        };
+        let _ = writeln!(out, "  {:<32} {value}{}", engine.name, engine_setup(engine));
     }
     out.push('\n');
 }

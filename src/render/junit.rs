@@ -77,7 +77,9 @@ pub(crate) fn render(report: &Report) -> String {
     out
 }
 
-/// The run's context: tool version, subject, bundle, and the capabilities.
+/// The run's context: tool version, subject, bundle, the capabilities and
+/// the engines (`engine.NAME`: works, fails or unknown, and
+/// `engine.NAME.blocked_by` when it fails).
 fn properties(out: &mut String, report: &Report) {
     let mut props = vec![
         ("version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
@@ -104,6 +106,16 @@ fn properties(out: &mut String, report: &Report) {
                 caps.cgroup.map_or("unknown", |m| m.as_str()).to_string(),
             ),
         ]);
+    }
+    for engine in report.engines.iter().flatten() {
+        props.push((
+            format!("engine.{}", engine.name),
+            engine.verdict.as_str().to_string(),
+        ));
+        if !engine.blocked_by.is_empty() {
+            let ids: Vec<&str> = engine.blocked_by.iter().map(|c| c.id).collect();
+            props.push((format!("engine.{}.blocked_by", engine.name), ids.join(",")));
+        }
     }
     out.push_str("    <properties>\n");
     for (name, value) in props {

@@ -1,12 +1,13 @@
 //! Plain-text pieces shared by the renderers: a check's problem as a
 //! multi-line text block, one-line sanitising, and the rows of the "what works
-//! here" table.
+//! here" table (the capabilities, then one row per engine).
 //!
 //! The text is uncoloured and unescaped; each renderer escapes it for its
 //! own consumer.
 
 use crate::render::human::describe;
 use checks::capabilities::{Capabilities, Overlay};
+use checks::check::{EngineVerdict, Verdict};
 use checks::{CheckResult, Remediation};
 use std::fmt::Write as _;
 
@@ -36,6 +37,39 @@ pub(crate) fn capability_rows(caps: &Capabilities) -> [(&'static str, Works<'_>)
             Works::Cgroup(caps.cgroup.map(|m| m.as_str())),
         ),
     ]
+}
+
+/// An engine's verdict as its "what works here" row says it: `works`,
+/// `unknown`, or `fails: ` and the checks that block it, most decisive first.
+pub(crate) fn engine_verdict(engine: &EngineVerdict) -> String {
+    match engine.verdict {
+        Verdict::Fails if !engine.blocked_by.is_empty() => {
+            let ids: Vec<&str> = engine.blocked_by.iter().map(|c| c.id).collect();
+            format!("fails: {}", ids.join(", "))
+        }
+        verdict => verdict.as_str().to_string(),
+    }
+}
+
+/// An engine's setup as its row shows it after the verdict: the runtime
+/// (unless it is the engine itself), storage driver and network helper it
+/// uses, as far as known, in parentheses, on one line; empty when none is.
+pub(crate) fn engine_setup(engine: &EngineVerdict) -> String {
+    let runtime = engine.runtime.as_deref().filter(|r| *r != engine.name);
+    let parts: Vec<String> = [
+        runtime,
+        engine.storage_driver.as_deref(),
+        engine.network.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(one_line)
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
 }
 
 /// Who runs a fix, and whether it lasts, as the human report says it.
@@ -84,6 +118,39 @@ pub(crate) fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_engine_row_names_its_blockers_and_its_setup_on_one_line() {
+        let mut podman = EngineVerdict {
+            name: "podman",
+            path: "/usr/bin/podman".into(),
+            version: None,
+            verdict: Verdict::Fails,
+            blocked_by: vec![&checks::network::TUN, &checks::runtime::OCI_RUNTIME],
+            runtime: Some("crun".into()),
+            storage_driver: Some("vfs".into()),
+            network: Some("slirp\n4netns".into()),
+        };
+        assert_eq!(
+            format!("{}{}", engine_verdict(&podman), engine_setup(&podman)),
+            "fails: network.tun, runtime.oci-runtime (crun, vfs, slirp 4netns)"
+        );
+        podman.verdict = Verdict::Unknown;
+        podman.blocked_by.clear();
+        assert_eq!(engine_verdict(&podman), "unknown");
+        let runc = EngineVerdict {
+            name: "runc",
+            runtime: Some("runc".into()),
+            storage_driver: None,
+            network: None,
+            verdict: Verdict::Works,
+            ..podman
+        };
+        assert_eq!(
+            format!("{}{}", engine_verdict(&runc), engine_setup(&runc)),
+            "works"
+        );
+    }
 
     #[test]
     fn one_line_leaves_no_line_break_or_escape() {

@@ -15,12 +15,17 @@
 //!   known;
 //! - `rootless_doctor_capability_known{capability}` (host reports): 1 when
 //!   the capability's evidence was gathered, 0 when it is unknown;
+//! - `rootless_doctor_engine_works{engine}` (host reports): 1 when the
+//!   engine will start a container, 0 when not, only when known;
+//! - `rootless_doctor_engine_known{engine}` (host reports): 1 when its
+//!   verdict is known, 0 when unknown, for every installed engine;
 //! - `rootless_doctor_exit_code`, `rootless_doctor_last_run_timestamp_seconds`;
 //! - `rootless_doctor_report_info{subject,uid,kind,bundle}` and
 //!   `rootless_doctor_build_info{version}`: 1.
 
 use crate::report::Report;
 use checks::capabilities::Overlay;
+use checks::check::{EngineVerdict, Verdict};
 use checks::Status;
 use std::fmt::Write as _;
 
@@ -122,6 +127,9 @@ pub(crate) fn render(report: &Report, now: f64) -> String {
             );
         }
     }
+    if let Some(engines) = &report.engines {
+        engine_families(&mut out, engines);
+    }
     family(
         &mut out,
         "rootless_doctor_exit_code",
@@ -161,6 +169,48 @@ pub(crate) fn render(report: &Report, now: f64) -> String {
         label(env!("CARGO_PKG_VERSION"))
     );
     out
+}
+
+/// `rootless_doctor_engine_works` (absent when unknown, like the
+/// capabilities) and `rootless_doctor_engine_known`; nothing when no engine
+/// is installed.
+fn engine_families(out: &mut String, engines: &[EngineVerdict]) {
+    let works: Vec<String> = engines
+        .iter()
+        .filter_map(|e| {
+            let value = match e.verdict {
+                Verdict::Works => 1,
+                Verdict::Fails => 0,
+                Verdict::Unknown => return None,
+            };
+            Some(format!(
+                "rootless_doctor_engine_works{{engine=\"{}\"}} {value}",
+                label(e.name)
+            ))
+        })
+        .collect();
+    family_of(
+        out,
+        "rootless_doctor_engine_works",
+        "Whether an installed engine will start a container here (1) or not (0); absent when unknown.",
+        &works,
+    );
+    let known: Vec<String> = engines
+        .iter()
+        .map(|e| {
+            format!(
+                "rootless_doctor_engine_known{{engine=\"{}\"}} {}",
+                label(e.name),
+                u8::from(e.verdict != Verdict::Unknown)
+            )
+        })
+        .collect();
+    family_of(
+        out,
+        "rootless_doctor_engine_known",
+        "Whether an installed engine's verdict is known (1) or unknown (0).",
+        &known,
+    );
 }
 
 fn family(out: &mut String, name: &str, help: &str) {

@@ -8,7 +8,7 @@
 //!
 //! Decisions: docs/checks/bundle.md, section `bundle.process-settings`.
 
-use super::rlimits::{self, show, Limits, RLIMITS};
+use super::rlimits::{self, show, Limits};
 use super::target::{target, Target};
 use super::{process, with_spec, Code};
 use crate::check::{CheckDef, Context, Finding, Outcome};
@@ -253,10 +253,7 @@ pub fn judge(facts: &SettingsFacts) -> Outcome {
                          value: {kind}"
                     ),
                 )
-                .fixes([edit(format!(
-                    "use one of {}",
-                    RLIMITS.map(|(n, _)| n).join(", ")
-                ))]),
+                .fixes([edit(format!("use one of {}", rlimits::names().join(", ")))]),
             );
         }
     }

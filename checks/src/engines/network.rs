@@ -1,25 +1,28 @@
 //! The rootless engines on the subject's PATH and the user-mode network
 //! helper each will use.
 //!
-//! - podman: slirp4netns up to podman 4, pasta from podman 5; containers.conf
-//!   (`[network] default_rootless_network_cmd`, podman 4.4 and later) may say
-//!   otherwise. Files are read in podman's order, the last setting wins:
-//!   /usr/share/containers/containers.conf, /etc/containers/containers.conf,
-//!   /etc/containers/containers.conf.d/*.conf, then the subject's
-//!   ~/.config/containers/containers.conf and its `.d` directory. The helper
-//!   is searched in podman's helper directories, then on the PATH.
-//! - rootless Docker (`dockerd-rootless.sh`) and nerdctl
+//! - podman: the network of its effective containers.conf, resolved by
+//!   [`super::containers_conf`] (every file podman reads, `$CONTAINERS_CONF`
+//!   and the drop-in directories included): slirp4netns up to podman 4.3,
+//!   `[network] default_rootless_network_cmd` from podman 4.4, pasta by
+//!   default from podman 5; `[containers] netns = "host"` or `"none"` needs
+//!   no helper. The helper is searched in podman's helper directories, then
+//!   on the PATH (`[engine] network_cmd_path` names slirp4netns outright).
+//! - rootless Docker (`dockerd-rootless.sh` on the PATH, or Debian's copy in
+//!   /usr/share/docker.io/contrib) and nerdctl
 //!   (`containerd-rootless.sh`): RootlessKit, with the network driver of
 //!   `DOCKERD_ROOTLESS_ROOTLESSKIT_NET` / `CONTAINERD_ROOTLESS_ROOTLESSKIT_NET`
 //!   when the subject's systemd user unit sets it, else the scripts' own
 //!   default: slirp4netns when installed, else vpnkit.
 //!
-//! Everything here is static: the podman version (which decides its default)
-//! comes from its dpkg package when the binary is unchanged since dpkg
-//! installed it ([`crate::packages::unchanged`]), else from the `net-helper`
-//! probe, and [`resolve`] takes it as input. The helpers' packages are read
-//! the same way ([`Found::packaged`]).
+//! Everything here is static: podman's version comes from its dpkg package
+//! when the binary is unchanged since dpkg installed it
+//! ([`crate::packages::unchanged`]), else from the `net-helper` probe, and
+//! [`resolve`] takes the major version as input. The helpers' packages are
+//! read the same way ([`Found::packaged`]).
 
+use super::containers_conf::{self, major_minor, upstream_version};
+use super::storage::EngineEnv;
 use crate::host::HostFs;
 use crate::packages::{self, Packaged};
 use crate::subject::Subject;
@@ -89,7 +92,7 @@ impl Helper {
             "pasta" | "passt" => Helper::Pasta,
             "vpnkit" => Helper::Vpnkit,
             "lxc-user-nic" => Helper::LxcUserNic,
-            "host" => Helper::Host,
+            "host" | "none" => Helper::Host,
             _ => return None,
         })
     }
@@ -109,23 +112,7 @@ impl Helper {
     }
 }
 
-/// Where the helper choice came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// The engine's default for its version (or for what is installed).
-    Default(String),
-    /// A configuration file set it.
-    Config { file: String, setting: String },
-}
-
-impl Source {
-    pub fn text(&self) -> String {
-        match self {
-            Source::Default(why) => why.clone(),
-            Source::Config { file, setting } => format!("{setting} in {file}"),
-        }
-    }
-}
+pub use super::containers_conf::Source;
 
 /// An installed engine as found statically.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,62 +233,6 @@ impl Found {
     }
 }
 
-/// The containers.conf files podman reads, in order (later ones win).
-pub fn containers_conf_files(host: &HostFs, subject: &Subject) -> Vec<String> {
-    let mut files = vec![
-        "/usr/share/containers/containers.conf".to_string(),
-        "/etc/containers/containers.conf".to_string(),
-    ];
-    let dropins = |dir: &str| -> Vec<String> {
-        let mut names = host.read_dir_names(dir).unwrap_or_default();
-        names.retain(|n| n.ends_with(".conf"));
-        names.sort();
-        names.into_iter().map(|n| format!("{dir}/{n}")).collect()
-    };
-    files.extend(dropins("/etc/containers/containers.conf.d"));
-    let home = subject.home.display().to_string();
-    files.push(format!("{home}/.config/containers/containers.conf"));
-    files.extend(dropins(&format!(
-        "{home}/.config/containers/containers.conf.d"
-    )));
-    files
-}
-
-/// The value of `key` in TOML table `table` of `text`, if it is a string.
-/// A deliberately small reader: `[table]` headers and `key = "value"` lines.
-pub fn toml_string(text: &str, table: &str, key: &str) -> Option<String> {
-    let mut current = String::new();
-    let mut found = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = name.trim().to_string();
-            continue;
-        }
-        if current != table {
-            continue;
-        }
-        let Some((k, v)) = line.split_once('=') else {
-            continue;
-        };
-        if k.trim() != key {
-            continue;
-        }
-        let v = v.split('#').next().unwrap_or("").trim();
-        let v = v
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')));
-        if let Some(v) = v {
-            found = Some(v.chars().take(64).collect());
-        }
-    }
-    found
-}
-
 /// The network driver a systemd user unit's `Environment=` sets for `var`.
 pub fn unit_env(text: &str, var: &str) -> Option<String> {
     let prefix = format!("{var}=");
@@ -331,31 +262,23 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
         rootlesskit: look("rootlesskit"),
         ..Found::default()
     };
-    for path in [&found.slirp4netns, &found.pasta, &found.vpnkit]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(packaged) = packages::unchanged(host, path) {
-            found.packages.push((path.clone(), packaged));
-        }
-    }
     if let Some(path) = look("podman") {
-        let mut configured = None;
-        for file in containers_conf_files(host, subject) {
-            let Ok(text) = host.read_text(&file) else {
-                continue;
-            };
-            if let Some(value) = toml_string(&text, "network", "default_rootless_network_cmd") {
-                configured = Some((
-                    value,
-                    Source::Config {
-                        file,
-                        setting: "default_rootless_network_cmd".into(),
-                    },
-                ));
+        let packaged = packages::unchanged(host, &path).map(|p| p.version);
+        let version = packaged
+            .as_deref()
+            .and_then(|p| major_minor(&upstream_version(p)));
+        let conf = containers_conf::resolve(host, subject, &EngineEnv::of(host, subject), version);
+        if conf.network.value == "slirp4netns" {
+            if let Some(cmd) = &conf.network_cmd {
+                found.slirp4netns = Some(cmd.clone());
             }
         }
-        let packaged = packages::unchanged(host, &path).map(|p| p.version);
+        let configured = match &conf.network.source {
+            Source::Config { .. } => {
+                Some((conf.network.value.clone(), conf.network.source.clone()))
+            }
+            Source::Default(_) => None,
+        };
         found.engines.push(Installed {
             engine: Engine::Podman,
             path,
@@ -376,7 +299,11 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
             "CONTAINERD_ROOTLESS_ROOTLESSKIT_NET",
         ),
     ] {
-        let Some(path) = look(engine.binary()) else {
+        let path = match engine {
+            Engine::Docker => crate::engines::docker::rootless_script(host, subject),
+            _ => look(engine.binary()),
+        };
+        let Some(path) = path else {
             continue;
         };
         let file = format!("{home}/.config/systemd/user/{unit}");
@@ -394,6 +321,15 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Found {
             configured,
             packaged: None,
         });
+    }
+    // The helpers as the engines would run them (`network_cmd_path` included).
+    for path in [&found.slirp4netns, &found.pasta, &found.vpnkit]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(packaged) = packages::unchanged(host, path) {
+            found.packages.push((path.clone(), packaged));
+        }
     }
     found
 }
@@ -466,19 +402,6 @@ fn default(why: &str) -> Source {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn toml_reader_takes_the_last_setting_of_the_table() {
-        let text = "[engine]\ndefault_rootless_network_cmd = \"x\"\n[network]\n# c\n\
-                    default_rootless_network_cmd = \"slirp4netns\"\n\
-                    default_rootless_network_cmd='pasta' # why\n[other]\n";
-        assert_eq!(
-            toml_string(text, "network", "default_rootless_network_cmd").as_deref(),
-            Some("pasta")
-        );
-        assert_eq!(toml_string(text, "network", "missing"), None);
-        assert_eq!(toml_string("[network]\nx = 1\n", "network", "x"), None);
-    }
 
     #[test]
     fn unit_environment_is_read() {

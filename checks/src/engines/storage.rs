@@ -53,6 +53,10 @@ pub struct EngineEnv {
     pub xdg_config_home: Option<String>,
     pub containers_storage_conf: Option<String>,
     pub storage_driver: Option<String>,
+    /// `$CONTAINERS_CONF`: the one containers.conf podman then reads.
+    pub containers_conf: Option<String>,
+    /// `$DBUS_SESSION_BUS_ADDRESS`: whether podman sees a user session.
+    pub dbus_session_bus_address: Option<String>,
 }
 
 impl EngineEnv {
@@ -69,6 +73,8 @@ impl EngineEnv {
             xdg_config_home: var("XDG_CONFIG_HOME"),
             containers_storage_conf: var("CONTAINERS_STORAGE_CONF"),
             storage_driver: var("STORAGE_DRIVER"),
+            containers_conf: var("CONTAINERS_CONF"),
+            dbus_session_bus_address: var("DBUS_SESSION_BUS_ADDRESS"),
         }
     }
 }
@@ -144,10 +150,7 @@ pub fn resolve(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<Storage
     if host.look_path("podman", &subject.path).is_some() {
         out.push(podman(host, subject, env));
     }
-    if host
-        .look_path("dockerd-rootless.sh", &subject.path)
-        .is_some()
-    {
+    if crate::engines::docker::rootless_script(host, subject).is_some() {
         out.push(docker(host, subject, env));
     }
     out
@@ -168,7 +171,7 @@ fn home(subject: &Subject, env: &EngineEnv) -> PathBuf {
         .map_or_else(|| subject.home.clone(), PathBuf::from)
 }
 
-fn config_home(subject: &Subject, env: &EngineEnv) -> PathBuf {
+pub(crate) fn config_home(subject: &Subject, env: &EngineEnv) -> PathBuf {
     match &env.xdg_config_home {
         Some(dir) if dir.starts_with('/') => PathBuf::from(dir),
         _ => home(subject, env).join(".config"),

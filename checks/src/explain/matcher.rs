@@ -2,11 +2,15 @@
 //!
 //! Contract: each line (or window of a long line) is normalised once into a
 //! reused buffer, summarised as a 256-bit set of byte pairs, and only the
-//! patterns whose pairs are all present are searched for. Memory is bounded by
-//! [`WINDOW`] plus one best match per cause; time is linear in the input.
+//! patterns whose pairs are all present are searched for. The evidence hints
+//! ([`evidence::HINTS`]) are compiled with the causes' patterns and searched
+//! in the same pass; a line that matched a decoder's trigger is decoded once.
+//! Memory is bounded by [`WINDOW`] plus one best match per cause and the
+//! bounded evidence; time is linear in the input.
 
+use super::evidence::{self, Evidence};
 use super::normalize::{self, normalize_into};
-use super::{Explanation, Match, Strength, CAUSES, EXCERPT_MAX};
+use super::{weights, Explanation, Match, Strength, CAUSES, EXCERPT_MAX};
 use std::sync::OnceLock;
 
 /// Lines longer than this many bytes are read in overlapping windows.
@@ -21,8 +25,10 @@ struct CompiledPattern {
     fragments: Vec<Vec<u8>>,
     anchored: bool,
     bloom: Bloom,
-    /// (index into CAUSES, strength for that cause).
-    owners: Vec<(usize, Strength)>,
+    /// (index into CAUSES, strength for that cause, field weight).
+    owners: Vec<(usize, Strength, i32)>,
+    /// Evidence hint bits this pattern sets (hint patterns have no owners).
+    hint: u32,
 }
 
 /// Distinct patterns, compiled once: shared patterns appear in several causes
@@ -37,29 +43,38 @@ fn compile_all() -> Vec<CompiledPattern> {
     let mut by_text: std::collections::HashMap<&'static str, usize> = Default::default();
     for (ci, cause) in CAUSES.iter().enumerate() {
         for p in cause.patterns {
+            let weight = weights::weight(p.text, cause.id, p.strength);
             if let Some(&at) = by_text.get(p.text) {
-                out[at].owners.push((ci, p.strength));
+                out[at].owners.push((ci, p.strength, weight));
                 continue;
             }
-            let (anchored, text) = match p.text.strip_prefix('^') {
-                Some(rest) => (true, rest),
-                None => (false, p.text),
-            };
-            let fragments = compile_fragments(text);
-            let mut bloom = [0u64; 4];
-            for f in &fragments {
-                add_pairs(f, &mut bloom);
-            }
             by_text.insert(p.text, out.len());
-            out.push(CompiledPattern {
-                fragments,
-                anchored,
-                bloom,
-                owners: vec![(ci, p.strength)],
-            });
+            out.push(compile_one(p.text, vec![(ci, p.strength, weight)], 0));
         }
     }
+    for &(text, bit) in evidence::HINTS {
+        out.push(compile_one(text, Vec::new(), bit));
+    }
     out
+}
+
+fn compile_one(text: &str, owners: Vec<(usize, Strength, i32)>, hint: u32) -> CompiledPattern {
+    let (anchored, text) = match text.strip_prefix('^') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let fragments = compile_fragments(text);
+    let mut bloom = [0u64; 4];
+    for f in &fragments {
+        add_pairs(f, &mut bloom);
+    }
+    CompiledPattern {
+        fragments,
+        anchored,
+        bloom,
+        owners,
+        hint,
+    }
 }
 
 /// The normalised, non-empty fragments of a pattern text.
@@ -138,6 +153,10 @@ pub(super) fn fragments_match(line: &[u8], fragments: &[Vec<u8>], anchored: bool
 
 struct Best {
     strength: Strength,
+    weight: i32,
+    /// Every line the cause matched was a warning (`WARN[…]`,
+    /// `level=warning`, `WARNING:`), not the error itself.
+    warnings_only: bool,
     line: usize,
     excerpt: String,
 }
@@ -147,8 +166,9 @@ pub(super) struct Scan {
     compiled: &'static [CompiledPattern],
     norm: Vec<u8>,
     scratch: normalize::Scratch,
-    line_hits: Vec<Option<Strength>>,
+    line_hits: Vec<Option<(Strength, i32)>>,
     best: Vec<Option<Best>>,
+    evidence: Evidence,
     /// Per cause, the causes that matched on a line together with it (a bit
     /// per catalogue index): a named cause only drops the candidates it
     /// competed with on a line.
@@ -166,6 +186,7 @@ impl Scan {
             scratch: normalize::Scratch::default(),
             line_hits: vec![None; CAUSES.len()],
             best: (0..CAUSES.len()).map(|_| None).collect(),
+            evidence: Evidence::default(),
             together: vec![0; CAUSES.len()],
             lines: 0,
         }
@@ -209,21 +230,32 @@ impl Scan {
         let mut bloom = [0u64; 4];
         add_pairs(&self.norm, &mut bloom);
         let mut any = false;
+        let mut hints = 0u32;
         for p in self.compiled {
             if !covers(&bloom, &p.bloom) || !fragments_match(&self.norm, &p.fragments, p.anchored) {
                 continue;
             }
-            for &(ci, strength) in &p.owners {
+            hints |= p.hint;
+            for &(ci, strength, weight) in &p.owners {
                 let hit = &mut self.line_hits[ci];
-                if hit.is_none_or(|h| strength < h) {
-                    *hit = Some(strength);
+                match hit {
+                    Some((s, w)) if *s == strength => *w = (*w).max(weight),
+                    Some((s, _)) if *s < strength => {}
+                    _ => *hit = Some((strength, weight)),
                 }
+                any = true;
             }
-            any = true;
+        }
+        if hints != 0 {
+            self.evidence.hints |= hints;
+            if hints & evidence::hint::TRIGGERS != 0 {
+                self.evidence.decode(raw, hints);
+            }
         }
         if !any {
             return;
         }
+        let warning = is_warning(raw);
         let line_set: u128 = self
             .line_hits
             .iter()
@@ -231,20 +263,26 @@ impl Scan {
             .filter(|(_, h)| h.is_some())
             .fold(0, |acc, (ci, _)| acc | bit(ci));
         for ci in 0..CAUSES.len() {
-            let Some(strength) = self.line_hits[ci].take() else {
+            let Some((strength, weight)) = self.line_hits[ci].take() else {
                 continue;
             };
             self.together[ci] |= line_set;
-            let better = match &self.best[ci] {
-                None => true,
-                Some(b) => strength < b.strength,
-            };
-            if better {
-                self.best[ci] = Some(Best {
-                    strength,
-                    line: line_no,
-                    excerpt: excerpt(raw),
-                });
+            let warnings_only = warning && self.best[ci].as_ref().is_none_or(|b| b.warnings_only);
+            match &mut self.best[ci] {
+                Some(b) if b.strength == strength => {
+                    b.weight = b.weight.max(weight);
+                    b.warnings_only = warnings_only;
+                }
+                Some(b) if b.strength < strength => b.warnings_only = warnings_only,
+                best => {
+                    *best = Some(Best {
+                        strength,
+                        weight,
+                        warnings_only,
+                        line: line_no,
+                        excerpt: excerpt(raw),
+                    })
+                }
             }
         }
     }
@@ -276,22 +314,49 @@ impl Scan {
             .map(|(i, _)| CAUSES[*i].id)
             .collect();
         found.retain(|(i, _)| !CAUSES[*i].yields_to.iter().any(|y| present.contains(y)));
-        found.sort_by_key(|(i, b)| (b.strength, *i));
         let follow_up_only =
             !found.is_empty() && found.iter().all(|(_, b)| b.strength == Strength::FollowUp);
+        let mut matches: Vec<Match> = found
+            .into_iter()
+            .map(|(i, b)| Match {
+                cause: &CAUSES[i],
+                line: b.line,
+                excerpt: b.excerpt,
+                strength: b.strength,
+                weight: b.weight,
+                score: b.weight,
+                warning_only: b.warnings_only,
+                evidence: Vec::new(),
+            })
+            .collect();
+        for m in &mut matches {
+            super::score(m, &self.evidence, None);
+        }
+        super::rank(&mut matches);
         Explanation {
-            matches: found
-                .into_iter()
-                .map(|(i, b)| Match {
-                    cause: &CAUSES[i],
-                    line: b.line,
-                    excerpt: b.excerpt,
-                    strength: b.strength,
-                })
-                .collect(),
+            matches,
             follow_up_only,
+            decoded: self.evidence,
         }
     }
+}
+
+/// Whether a raw line is a warning: a logrus `WARN[…]` or `level=warning`,
+/// or a leading `WARNING:` / `[WARNING]`.
+fn is_warning(raw: &[u8]) -> bool {
+    let start = raw
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(raw.len());
+    let head = &raw[start..raw.len().min(start + 16)];
+    let starts = |p: &[u8]| head.len() >= p.len() && head[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"warn[") || starts(b"warning:") || starts(b"[warning]") {
+        return true;
+    }
+    let window = &raw[..raw.len().min(256)];
+    window
+        .windows(b"level=warn".len())
+        .any(|w| w.eq_ignore_ascii_case(b"level=warn"))
 }
 
 /// The bit of a catalogue index (the catalogue holds at most 128 causes).

@@ -25,8 +25,10 @@
 
 mod catalog;
 mod confirm;
+pub mod evidence;
 mod matcher;
 pub mod normalize;
+pub mod weights;
 pub mod wire;
 
 #[cfg(test)]
@@ -34,6 +36,7 @@ mod tests;
 
 pub use catalog::CAUSES;
 pub use confirm::{confirm, confirm_outcomes, remediation, Confirmed};
+pub use evidence::{Evidence, HostIds};
 pub use matcher::WINDOW;
 pub use normalize::normalize;
 
@@ -176,6 +179,18 @@ pub struct Match {
     pub excerpt: String,
     /// The strength of that pattern.
     pub strength: Strength,
+    /// The field weight of the cause for the wording that matched
+    /// ([`weights`]), the best among its patterns of that strength.
+    pub weight: i32,
+    /// The weight plus the evidence's changes: orders candidates of equal
+    /// strength (higher first).
+    pub score: i32,
+    /// Why the evidence moved the score, one reason per change, with the
+    /// change (`+60: requested id … lies past …`).
+    pub evidence: Vec<String>,
+    /// Every line the cause matched was a warning (`WARN[…]`,
+    /// `level=warning`, `WARNING:`): context rather than the failure.
+    pub warning_only: bool,
 }
 
 /// Longest excerpt kept per match, in bytes.
@@ -190,6 +205,10 @@ pub struct Explanation {
     /// so the user should paste the earlier lines. The matches are the causes
     /// that usually precede such a line.
     pub follow_up_only: bool,
+    /// What the decoders and hints read in the paste (numbers, paths,
+    /// programs, setting); [`Explanation::with_host`] weighs it again against
+    /// the host's ids.
+    pub decoded: Evidence,
 }
 
 impl Explanation {
@@ -202,6 +221,50 @@ impl Explanation {
     pub fn is_unknown(&self) -> bool {
         self.matches.is_empty()
     }
+
+    /// The same candidates scored again with the subject's real ids and
+    /// subordinate ranges (`explain` without `--no-probe`): requested ids and
+    /// id mapping arguments are compared with the host's ranges.
+    pub fn with_host(&self, host: &HostIds) -> Explanation {
+        let mut out = self.clone();
+        for m in &mut out.matches {
+            score(m, &self.decoded, Some(host));
+        }
+        rank(&mut out.matches);
+        out
+    }
+}
+
+/// Sets a candidate's score and evidence from its weight and the paste's evidence.
+pub(crate) fn score(m: &mut Match, decoded: &Evidence, host: Option<&HostIds>) {
+    let changes = evidence::deltas(decoded, host, m.cause.id);
+    m.score = m.weight + changes.iter().map(|(d, _)| d).sum::<i32>();
+    m.evidence = changes
+        .into_iter()
+        .map(|(d, why)| format!("{d:+}: {why}"))
+        .collect();
+}
+
+/// The ranking: when some candidate matched an error line, candidates seen
+/// only on warning lines go last (a warning is context, not the failure);
+/// then strength (named, specific, shared, follow-up), then score (higher
+/// first), then catalogue order. Deterministic.
+pub(crate) fn rank(matches: &mut [Match]) {
+    let demote = matches.iter().any(|m| !m.warning_only);
+    let index = |c: &Cause| {
+        CAUSES
+            .iter()
+            .position(|k| std::ptr::eq(k, c))
+            .unwrap_or(usize::MAX)
+    };
+    matches.sort_by_key(|m| {
+        (
+            demote && m.warning_only,
+            m.strength,
+            std::cmp::Reverse(m.score),
+            index(m.cause),
+        )
+    });
 }
 
 /// Explains a paste held in memory.

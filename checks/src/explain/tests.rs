@@ -8,6 +8,8 @@ use crate::model::{CommonCode, Evidence, Status};
 use crate::registry::{BUNDLE_CHECKS, HOST_CHECKS};
 use crate::{cgroup, idmap, userns};
 
+mod evidence;
+mod field;
 mod messages;
 
 fn ids(e: &Explanation) -> Vec<&'static str> {
@@ -54,8 +56,8 @@ fn a_named_line_keeps_unrelated_candidates() {
         [
             "crun-cgroup-hybrid-unsupported",
             "userns-clone-sysctl-disabled",
-            "ubuntu-apparmor-userns-restriction",
             "userns-blocked-in-container-sandbox",
+            "ubuntu-apparmor-userns-restriction",
             "userns-in-chroot"
         ]
     );
@@ -252,9 +254,9 @@ fn shared_text_returns_every_candidate() {
     assert_eq!(
         ids(&e),
         [
-            "userns-clone-sysctl-disabled",
             "ubuntu-apparmor-userns-restriction",
             "userns-blocked-in-container-sandbox",
+            "userns-clone-sysctl-disabled",
             "userns-in-chroot"
         ]
     );
@@ -670,9 +672,14 @@ fn every_cause() -> Explanation {
                 line: 1,
                 excerpt: String::new(),
                 strength: Strength::Shared,
+                weight: 0,
+                score: 0,
+                evidence: Vec::new(),
+                warning_only: false,
             })
             .collect(),
         follow_up_only: false,
+        decoded: Default::default(),
     }
 }
 
@@ -787,7 +794,7 @@ fn wire_document_shape() {
     assert_eq!(c["confirmed"], serde_json::Value::Null);
     assert_eq!(
         c["checks"],
-        serde_json::json!(["runtime.oci-runtime", "cgroup.delegation"])
+        serde_json::json!(["runtime.oci-runtime", "cgroup.delegation", "engine.podman"])
     );
     assert_eq!(c["strength"], "named");
     assert_eq!(c["line"], 1);
@@ -873,8 +880,7 @@ fn docs_list_every_cause() {
 #[test]
 fn docs_list_the_causes_in_catalogue_order() {
     // The catalogue order is the ranking among equals; the table keeps it.
-    let table = &DOC[DOC.find("\n## Causes").expect("a Causes section")..];
-    let listed: Vec<&str> = table
+    let listed: Vec<&str> = section("\n## Causes\n")
         .lines()
         .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
         .collect();
@@ -908,5 +914,83 @@ fn docs_name_the_confirming_checks_and_codes() {
                 .join(", ")
         };
         assert_eq!(checks, want, "docs/explain.md, row of {}", c.id);
+    }
+}
+
+/// The text of a docs/explain.md section, from its heading to the next one
+/// of the same level.
+fn section(heading: &str) -> &'static str {
+    let start = DOC
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?}"));
+    let level = heading.trim_start().split(' ').next().unwrap();
+    let rest = &DOC[start + heading.len()..];
+    let end = rest.find(&format!("\n{level} ")).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The first two cells of each table row of a section.
+fn table_rows(text: &str) -> Vec<(&str, &str)> {
+    text.lines()
+        .filter_map(|l| {
+            let mut cells = l.strip_prefix("| `")?.split('|');
+            let id = cells.next()?.trim().trim_end_matches('`');
+            Some((id, cells.next()?.trim()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_cause_names_a_check_or_says_why_not() {
+    let hidden = table_rows(section("\n### Not observable from the host\n"));
+    let awaiting = table_rows(section("\n### Awaiting a check\n"));
+    for c in CAUSES {
+        let listed: Vec<&str> = hidden
+            .iter()
+            .chain(&awaiting)
+            .filter(|(id, _)| *id == c.id)
+            .map(|(_, why)| *why)
+            .collect();
+        if c.checks.is_empty() {
+            assert_eq!(
+                listed.len(),
+                1,
+                "{} has no check: docs/explain.md must list it once, as not observable (with the reason) or awaiting a check",
+                c.id
+            );
+            assert!(
+                listed[0].len() > 12,
+                "{}: give the reason or the check",
+                c.id
+            );
+        } else {
+            assert!(
+                listed.is_empty(),
+                "{} has checks but is listed as having none",
+                c.id
+            );
+        }
+    }
+    for (id, _) in hidden.iter().chain(&awaiting) {
+        assert!(
+            find(id).is_some(),
+            "docs/explain.md lists unknown cause {id}"
+        );
+    }
+    // An awaited check is one of the checks being added, or says none exists yet.
+    const COMING: &[&str] = &[
+        "session.user-manager",
+        "session.linger",
+        "state.pause-process",
+        "limits.nofile",
+        "engine.podman",
+        "engine.docker",
+    ];
+    for (id, check) in &awaiting {
+        assert!(
+            check.starts_with("none yet: ")
+                || COMING.iter().any(|k| check.starts_with(&format!("`{k}`"))),
+            "{id}: {check}"
+        );
     }
 }

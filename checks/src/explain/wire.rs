@@ -43,6 +43,10 @@ pub struct WireCause {
     pub line: usize,
     /// That line, trimmed and capped.
     pub excerpt: String,
+    /// Field weight plus evidence: orders candidates of one strength.
+    pub score: i32,
+    /// Why the evidence moved the score (`+60: requested id … lies past …`).
+    pub evidence: Vec<String>,
     pub remediation: Vec<WireRemediation>,
 }
 
@@ -82,6 +86,8 @@ fn cause_of(
         strength: m.strength.as_str(),
         line: m.line,
         excerpt: m.excerpt.clone(),
+        score: m.score,
+        evidence: m.evidence.clone(),
         remediation: fixes.iter().map(WireRemediation::from).collect(),
     }
 }

@@ -4,6 +4,7 @@
 //! [`xdg_runtime_dir`] judges the directory runc and crun keep their state in;
 //! [`oci_runtime`] finds runc, crun and youki and knows their rootless limits
 //! on this host's cgroup layout (read through [`crate::cgroupfs`]).
+//! [`tools`] finds bwrap, apptainer and nerdctl for the report's engines.
 //! [`version`] parses and safely runs `NAME --version`; [`codes`] holds the
 //! family's finding codes.
 //!
@@ -11,6 +12,7 @@
 
 pub mod codes;
 pub mod oci_runtime;
+pub mod tools;
 pub mod version;
 pub mod xdg_runtime_dir;
 

@@ -50,7 +50,9 @@ pub static OCI_RUNTIME: CheckDef = CheckDef {
 };
 
 fn run(ctx: &Context<'_>) -> Outcome {
-    judge(&gather(ctx.host, ctx.subject), &ctx.distro)
+    let outcome = judge(&gather(ctx.host, ctx.subject), &ctx.distro);
+    // The tools beside the runtimes, for the engines section (typed facts only).
+    super::tools::state(outcome, super::tools::gather(ctx.host, ctx.subject))
 }
 
 /// The codes of the notes, most serious first: the outcome carries the first

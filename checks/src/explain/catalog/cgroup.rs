@@ -45,9 +45,12 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("mountpoint for…not found"),
             specific("cgroup mountpoint does not exist"),
             specific("cannot use rootless systemd cgroups manager on cgroup v1"),
+            // dockerd-rootless with native.cgroupdriver=systemd on cgroup v1
+            specific("requires cgroup v2 for rootless mode"),
             specific("unknown filesystem type 'cgroup2'"),
             CGROUP_SUBTREE_EACCES,
             CGROUP_NO_PERMISSION,
+            CGROUP_MKDIR_EACCES,
         ],
         checks: &[confirmed_by_codes(&cgroup::DELEGATION, &[cgroup::Code::V1OrHybrid.code()])],
         remediation: &[CGROUP_V2_FIX],
@@ -67,6 +70,7 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("\"cpu.max\" for writing: permission denied"),
             specific("requires setting systemd property \"delegate=yes\""),
             specific("cgroup.subtree_control\": invalid argument"),
+            specific("failed to find cpu cgroup (v2)"),
             CGROUP_MKDIR_EACCES,
             CGROUP_SUBTREE_EACCES,
             CGROUP_PROCS_EACCES,
@@ -114,6 +118,7 @@ pub(super) const CAUSES: &[Cause] = &[
         checks: &[
             confirmed_by_codes(&runtime::OCI_RUNTIME, &[runtime::Code::CrunRefusesHybrid.code()]),
             confirmed_by_codes(&cgroup::DELEGATION, &[cgroup::Code::V1OrHybrid.code()]),
+            confirmed_by_codes(&crate::engine::PODMAN, &[crate::engine::Code::RuntimeRefused.code()]),
         ],
         remediation: &[
             CGROUP_V2_FIX,

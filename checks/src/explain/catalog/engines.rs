@@ -5,7 +5,7 @@
 use super::{
     confirmed_by, confirmed_by_codes, root, shared, specific, user, Cause, NEWUIDMAP_EPERM,
 };
-use crate::{idmap, runtime, subid, userns};
+use crate::{engine, idmap, runtime, subid, userns};
 
 pub(super) const CAUSES: &[Cause] = &[
     Cause {
@@ -64,7 +64,15 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("rootlesskit needs to be installed"),
             specific("missing system requirements"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &engine::DOCKER,
+            &[
+                engine::Code::RootlesskitMissing.code(),
+                engine::Code::IptablesMissing.code(),
+                engine::Code::IptablesModuleMissing.code(),
+                engine::Code::DockerHostCheckFailed.code(),
+            ],
+        )],
         remediation: &[user(
             "run the tool as the target user after fixing what it lists",
             &["dockerd-rootless-setuptool.sh check"],
@@ -97,13 +105,15 @@ pub(super) const CAUSES: &[Cause] = &[
             or the rootless daemon is not running.",
         patterns: &[
             shared("cannot connect to the docker daemon at unix://"),
+            // `docker info` words it without the article
+            shared("cannot connect to docker daemon at unix://"),
             specific("docker daemon doesn't seem to be responding"),
             specific("cannot connect to podman"),
         ],
-        checks: &[confirmed_by_codes(
-            &runtime::XDG_RUNTIME_DIR,
-            &[runtime::Code::Unset.code()],
-        )],
+        checks: &[
+            confirmed_by_codes(&runtime::XDG_RUNTIME_DIR, &[runtime::Code::Unset.code()]),
+            confirmed_by_codes(&engine::DOCKER, &[engine::Code::ClientEndpoint.code()]),
+        ],
         remediation: &[user(
             "select the rootless daemon",
             &[

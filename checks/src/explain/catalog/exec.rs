@@ -9,7 +9,7 @@
 use super::{
     confirmed_by, confirmed_by_codes, root, shared, specific, user, Cause, Fix, Pattern, INIT_P,
 };
-use crate::{bundle, runtime, storage};
+use crate::{bundle, limits, runtime, storage};
 
 // Exec wording shared by exec-permission-denied and storage-noexec.
 const EXEC_EACCES_OLD: Pattern = shared("exec user process caused…permission denied");
@@ -63,8 +63,14 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             specific("exec user process caused…no such file or directory"),
             specific("^exec /…: no such file or directory"),
+            // a relative entrypoint (`ENTRYPOINT ["./entrypoint.sh"]`) with a CRLF shebang
+            specific("^exec ./…: no such file or directory"),
+            // the same line behind a compose log prefix (`svc-1   | exec /…`)
+            specific("| exec /…: no such file or directory"),
             specific("missing dynamic library"),
             specific("error while loading shared libraries"),
+            // musl's loader naming a glibc dependency it cannot find
+            specific("error loading shared library…(needed by"),
         ],
         checks: &[confirmed_by_codes(
             &bundle::PROCESS,
@@ -133,6 +139,8 @@ pub(super) const CAUSES: &[Cause] = &[
             EXEC_EACCES,
             EXEC_EACCES_CRUN,
             EACCESS_GO119,
+            // tini as PID 1 failing to exec the entrypoint
+            shared("tini (…)] exec …failed: permission denied"),
         ],
         checks: &[confirmed_by_codes(
             &bundle::PROCESS,
@@ -261,6 +269,51 @@ pub(super) const CAUSES: &[Cause] = &[
             "set \"terminal\": false in config.json, or pass --console-socket",
             &[],
         )],
+        yields_to: &[],
+    },
+    Cause {
+        id: "rlimit-nofile-too-low",
+        title: "the user's open-file or process limit is below what the container asks for",
+        explanation: "An unprivileged runtime can only lower its limits: a container asking \
+            for more open files or processes than the user's hard limit (--ulimit, \
+            containers.conf default_ulimits, config.json rlimits) is refused by setrlimit, and \
+            a container given a low limit runs out of descriptors. podman gives rootless \
+            containers the user's hard RLIMIT_NOFILE, at most 1048576.",
+        patterns: &[
+            specific("error setting rlimit type 7"),
+            specific("error setting rlimit type 6"),
+            specific("error setting rlimit type…operation not permitted"),
+            specific("setrlimit \"rlimit_…\": operation not permitted"),
+            specific("error setting new rlimits: operation not permitted"),
+            specific("setting rlimits for ready process…operation not permitted"),
+            specific("setrlimit `rlimit_nofile`: operation not permitted"),
+            specific("setrlimit `rlimit_nproc`: operation not permitted"),
+            shared("setting rlimits for ready process"),
+            specific("setrlimit `RLIMIT_NOFILE`"),
+            specific("setrlimit `RLIMIT_NPROC`"),
+            specific("open files: cannot modify limit"),
+            shared("too many open files"),
+        ],
+        checks: &[
+            confirmed_by_codes(
+                &limits::NOFILE,
+                &[limits::Code::NofileLow.code(), limits::Code::NprocLow.code()],
+            ),
+            confirmed_by_codes(
+                &bundle::PROCESS_SETTINGS,
+                &[bundle::Code::RlimitAboveHard.code()],
+            ),
+        ],
+        remediation: &[
+            root(
+                "raise the user's hard limit for every login, then log in again",
+                &["echo '<user> - nofile 1048576' > /etc/security/limits.d/90-rootless-<user>-nofile.conf"],
+            ),
+            user(
+                "or ask for no more than `ulimit -Hn` (`--ulimit nofile=N:N`, or `--ulimit host`)",
+                &[],
+            ),
+        ],
         yields_to: &[],
     },
 ];

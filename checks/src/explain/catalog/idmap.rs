@@ -8,7 +8,7 @@ use super::{
     FAILED_NEWUID_MAP, FINAL_CHILD_PID, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, ROOTLESSKIT_FAILED,
     SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD, SYNC_USERMAP,
 };
-use crate::{bundle, idmap, subid};
+use crate::{bundle, idmap, state, subid};
 
 // Id shortage wording shared by subuid-no-entry, subuid-range-insufficient
 // and subuid-stale-pause-process.
@@ -118,7 +118,12 @@ pub(super) const CAUSES: &[Cause] = &[
             named("no subgid ranges found"),
             specific("cannot find uid/gid for user"),
             specific("has no subuids"),
+            // toolbox
+            specific("/etc/subgid and /etc/subuid don't have entries for user"),
+            specific("missing subgid and/or subuid ranges for user"),
             specific("could not find records for the current user"),
+            // rootlesskit with /etc/subuid or /etc/subgid absent
+            specific("failed to compute uid/gid map: open /etc/sub"),
             shared("user not listed in /etc/subuid"),
             shared("using rootless single mapping into the namespace"),
             INSUFFICIENT_IDS,
@@ -145,6 +150,8 @@ pub(super) const CAUSES: &[Cause] = &[
         patterns: &[
             INSUFFICIENT_IDS,
             NOT_ENOUGH_IDS,
+            // moby 25+: `failed to Lchown "<path>" for UID <n>, GID <n> (try increasing …)`
+            specific("try increasing the number of subordinate ids in /etc/subuid and /etc/subgid"),
             shared("not enough unused ids in user namespace"),
             shared("user not listed in /etc/subuid"),
             LCHOWN_EINVAL,
@@ -179,11 +186,16 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("invalid internal status, try resetting the pause process"),
             specific("unable to create a new pause process"),
             specific("failed to join existing conmon namespace"),
+            // pause.pid names a pause process that is gone
+            specific("could not get runtime: open /proc/…/ns/user: no such file or directory"),
             INSUFFICIENT_IDS,
             NOT_ENOUGH_IDS,
             LCHOWN_EINVAL,
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &state::PAUSE_PROCESS,
+            &[state::Code::StaleMappings.code()],
+        )],
         remediation: &[MIGRATE_FIX],
         yields_to: &[],
     },
@@ -202,6 +214,12 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("includes the user uid"),
             specific("host id is in the range of subids"),
             specific("can't get unique subordinate uid range"),
+            // sysbox-mgr wants the same range in /etc/subuid and /etc/subgid
+            specific("could not find matching subuid and subgids range"),
+            // crun writing a --uidmap/--gidmap that spans two extents of the
+            // rootless namespace
+            shared("writing file \"/proc/…/uid_map\": operation not permitted"),
+            shared("writing file \"/proc/…/gid_map\": operation not permitted"),
             NEWUIDMAP_EPERM,
             NEWGIDMAP_EPERM,
             CRUN_UID_MAP_EPERM,

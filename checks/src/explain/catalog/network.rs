@@ -6,6 +6,7 @@ use super::{
     confirmed_by_codes, named, root, shared, specific, user, Cause, DOCKER_SERVICE,
     DOCKER_SERVICE_JOB,
 };
+use crate::engine;
 use crate::network::{self, Code};
 
 pub(super) const CAUSES: &[Cause] = &[
@@ -67,6 +68,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("slirp4netns seems older than v0.4.0"),
             specific("\"slirp4netns\": executable file not found"),
             specific("\"pasta\": executable file not found"),
+            // dockerd-rootless.sh without slirp4netns or vpnkit (Ubuntu 18.04 has no package)
+            specific("either slirp4netns (>= v0.4.0) or vpnkit needs to be installed"),
             shared("binary…is not installed"),
             shared("failed to setup network"),
         ],
@@ -91,7 +94,7 @@ pub(super) const CAUSES: &[Cause] = &[
                 Code::TunModuleAbsent.code(),
                 Code::TapRefused.code(),
             ],
-        )],
+        ), confirmed_by_codes(&crate::engine::PODMAN, &[crate::engine::Code::TunFails.code()])],
         remediation: &[root(
             "load the tun module now and at boot (in a container: --device /dev/net/tun)",
             &["modprobe tun", "echo tun > /etc/modules-load.d/tun.conf"],
@@ -148,10 +151,18 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("module ip_tables not found"),
             specific("/run/xtables.lock: permission denied"),
             specific("--skip-iptables"),
+            specific("iptables checks can be disabled with skip_iptables=1"),
+            specific("failed to create nat chain docker: iptables not found"),
             DOCKER_SERVICE,
             DOCKER_SERVICE_JOB,
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &engine::DOCKER,
+            &[
+                engine::Code::IptablesMissing.code(),
+                engine::Code::IptablesModuleMissing.code(),
+            ],
+        )],
         remediation: &[root(
             "load the netfilter modules now and at boot, or install with --skip-iptables",
             &["modprobe nf_tables", "echo nf_tables > /etc/modules-load.d/nf_tables.conf"],

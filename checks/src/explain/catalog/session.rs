@@ -5,7 +5,7 @@ use super::{
     confirmed_by, confirmed_by_codes, named, root, root_now, shared, specific, user, Cause, Fix,
     Pattern, DOCKER_SERVICE, DOCKER_SERVICE_JOB,
 };
-use crate::{cgroup, runtime};
+use crate::{cgroup, runtime, session, state};
 
 // Session wording shared by xdg-runtime-dir-invalid and
 // no-user-systemd-or-dbus.
@@ -41,11 +41,23 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("xdg_runtime_dir is pointing to a path which is not writable"),
             specific("could not get xdg_runtime_dir"),
             specific("is not set, does not exist, or is not writable"),
+            // without XDG_RUNTIME_DIR podman falls back to /tmp/storage-run-<uid>, which
+            // survives a reboot when /tmp is not a tmpfs
             specific("the path in $xdg_runtime_dir must be writable by the user"),
             specific("mkdir /run/runc"),
             specific("lstat /run/runc/"),
             specific("/run/user/0/libpod"),
             specific("mkdir /run/user/0/containers: permission denied"),
+            // `su - user`: no session, so podman's fallback /run/user/<uid> does not exist
+            specific("creating tmpdir: mkdir /run/user/…permission denied"),
+            specific("unable to make temp dir /run/user/"),
+            // `sudo -E podman`: root podman joins the user's namespace through the
+            // leaked XDG_RUNTIME_DIR and cannot write the system store
+            specific("creating runtime static files directory /var/lib/containers/storage/libpod: mkdir /var/lib/containers/storage: permission denied"),
+            specific("creating tmpdir: mkdir /run/user/"),
+            specific("mkdir /run/user/…: permission denied"),
+            specific("directory set by $xdg_runtime_dir does not exist"),
+            specific("$dbus_session_bus_address and $xdg_runtime_dir not defined"),
             shared("/run/user/0/"),
             shared("xdg_runtime_dir isn't set in the environment"),
             SYSTEMD_NOT_DETECTED,
@@ -55,7 +67,10 @@ pub(super) const CAUSES: &[Cause] = &[
             DOCKER_SERVICE,
             DOCKER_SERVICE_JOB,
         ],
-        checks: &[confirmed_by(&runtime::XDG_RUNTIME_DIR)],
+        checks: &[
+            confirmed_by(&runtime::XDG_RUNTIME_DIR),
+            confirmed_by_codes(&session::USER_MANAGER, &[session::Code::NoLoginSession.code()]),
+        ],
         remediation: &[LOGIN_FIX, LINGER_FIX],
         yields_to: &[],
     },
@@ -75,6 +90,10 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("systemd cgroup flag passed, but systemd support for managing cgroups is not available"),
             specific("failed to connect to dbus (hint: for rootless containers, maybe you need to install dbus-user-session"),
             specific("systemd session not available"),
+            // systemctl --user with no user manager to talk to (CentOS 7, no login session)
+            specific("failed to get d-bus connection: no such file or directory"),
+            // podman 5 without dbus-user-session (no DBUS_SESSION_BUS_ADDRESS to find)
+            specific("systemd sandbox cgroup: dbus: couldn't determine address of session bus"),
             shared("interactive authentication required"),
             BUS_CONNECT,
             BUS_DIAL,
@@ -86,6 +105,15 @@ pub(super) const CAUSES: &[Cause] = &[
         checks: &[
             confirmed_by_codes(&cgroup::DELEGATION, &[cgroup::Code::NoUserManager.code(), cgroup::Code::NotSystemdManaged.code()]),
             confirmed_by_codes(&runtime::XDG_RUNTIME_DIR, &[runtime::Code::Unset.code()]),
+            confirmed_by_codes(
+                &session::USER_MANAGER,
+                &[
+                    session::Code::NoUserManager.code(),
+                    session::Code::NoUserBus.code(),
+                    session::Code::BusElsewhere.code(),
+                    session::Code::NoLoginSession.code(),
+                ],
+            ),
         ],
         remediation: &[
             root(
@@ -108,7 +136,7 @@ pub(super) const CAUSES: &[Cause] = &[
             podman units) when the last session ends, so clients find no daemon behind \
             /run/user/<uid>.",
         patterns: &[shared("cannot connect to the docker daemon at unix:///run/user/")],
-        checks: &[],
+        checks: &[confirmed_by_codes(&session::LINGER, &[session::Code::LingerOff.code()])],
         remediation: &[
             LINGER_FIX,
             user("start the daemon again", &["systemctl --user start docker"]),
@@ -127,6 +155,38 @@ pub(super) const CAUSES: &[Cause] = &[
         ],
         checks: &[],
         remediation: &[root_now("make / shared", &["mount --make-rshared /"])],
+        yields_to: &[],
+    },
+    Cause {
+        id: "podman-run-dir-survived-reboot",
+        title: "podman's run directory survived a reboot (not on tmpfs)",
+        explanation: "Podman keeps per-boot state in its run and tmp directories, which must \
+            be on a tmpfs such as /run/user/<uid>. Without a login session (su, sudo, no \
+            lingering) it falls back to /tmp/storage-run-<uid> or a configured path that \
+            persists; after a reboot the cached boot id no longer matches and podman refuses \
+            to start until those directories are removed.",
+        patterns: &[
+            named("current system boot id differs from cached boot id"),
+            specific("an unhandled reboot has occurred"),
+            // podman 4 has no boot id: it finds the old boot's containers gone
+            specific("could not find any running process"),
+        ],
+        checks: &[
+            confirmed_by_codes(&state::PAUSE_PROCESS, &[state::Code::StaleBoot.code()]),
+            confirmed_by_codes(
+                &runtime::XDG_RUNTIME_DIR,
+                &[runtime::Code::Unset.code(), runtime::Code::Missing.code()],
+            ),
+        ],
+        remediation: &[
+            user(
+                "remove the stale directories the message names (podman recreates them), \
+                 then run podman from a real login so its state lives under /run/user/<uid>",
+                &["podman system migrate"],
+            ),
+            LOGIN_FIX,
+            LINGER_FIX,
+        ],
         yields_to: &[],
     },
 ];

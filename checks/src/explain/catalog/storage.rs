@@ -48,6 +48,8 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("a mount_program is required"),
             specific("a mount program is required"),
             specific("formatted without d_type support"),
+            // the kernel's own complaint about XFS with ftype=0
+            specific("upper fs needs to support d_type"),
             shared("driver not supported"),
         ],
         checks: &[

@@ -5,10 +5,10 @@
 //! later line.
 
 use super::{
-    confirmed_by, confirmed_by_codes, follow_up, named, root, root_now, shared, specific, Cause,
-    Fix, Pattern, FINAL_CHILD_PID, INIT_P, LDCONFIG, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN,
-    MOUNT_PROC_RUNC, MOUNT_PROC_RUNC12, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, REEXEC,
-    ROOTLESSKIT_FAILED, SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD,
+    confirmed_by_codes, follow_up, named, root, root_now, shared, specific, Cause, Fix, Pattern,
+    FINAL_CHILD_PID, INIT_P, LDCONFIG, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN, MOUNT_PROC_RUNC,
+    MOUNT_PROC_RUNC12, NEWGIDMAP_EPERM, NEWUIDMAP_EPERM, REEXEC, ROOTLESSKIT_FAILED,
+    SETUP_NAMESPACE_USING, SETUP_NAMESPACE_USING_OLD,
 };
 use crate::userns;
 
@@ -38,6 +38,9 @@ const BWRAP_ENOSPC: Pattern =
     shared("creating new namespace failed: nesting depth or /proc/sys/user/max_");
 const STORAGE_UNSHARE_EPERM: Pattern =
     shared("error during unshare(clone_newuser): operation not permitted");
+/// Newer containers/storage prints the flags as `unshare(...)`.
+const STORAGE_UNSHARE_FLAGS_EPERM: Pattern =
+    shared("error during unshare(...): operation not permitted");
 const LXC_CLONE_EPERM: Pattern =
     shared("operation not permitted - failed to clone a new set of namespaces");
 const LXC_CLONE_EINVAL: Pattern =
@@ -126,7 +129,10 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
+            // Singularity 3.x: any failed clone of the container namespaces
+            shared("failed to create container namespaces"),
             FINAL_CHILD_PID,
             LDCONFIG,
             ROOTLESSKIT_FAILED,
@@ -134,7 +140,7 @@ pub(super) const CAUSES: &[Cause] = &[
             INIT_P,
         ],
         checks: &[
-            confirmed_by(&userns::CLONE_SYSCTL),
+            confirmed_by_codes(&userns::CLONE_SYSCTL, &[userns::Code::CloneSysctlOff.code()]),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::CloneSysctlOff.code()]),
         ],
         remediation: &[SYSCTL_CLONE_NOW, SYSCTL_CLONE_PERSIST],
@@ -169,7 +175,10 @@ pub(super) const CAUSES: &[Cause] = &[
             ROOTLESSKIT_FAILED,
             REEXEC,
         ],
-        checks: &[confirmed_by(&userns::MAX_NAMESPACES)],
+        checks: &[confirmed_by_codes(
+            &userns::MAX_NAMESPACES,
+            &[userns::Code::MaxNamespacesZero.code()],
+        )],
         remediation: &[SYSCTL_MAX_NOW, SYSCTL_MAX_PERSIST],
         yields_to: &[],
     },
@@ -216,6 +225,8 @@ pub(super) const CAUSES: &[Cause] = &[
             APPTAINER_EACCES,
             BWRAP_EACCES,
             specific("credentials.cc(…permission denied (13)"),
+            // bwrap --unshare-net in the capability-less unprivileged_userns profile
+            specific("bwrap: loopback: failed rtm_newaddr: operation not permitted"),
             REEXEC_EACCES,
             FORK_EXEC_EACCES,
             FORK_EXEC_EPERM,
@@ -226,6 +237,7 @@ pub(super) const CAUSES: &[Cause] = &[
             NSEXEC_EPERM,
             BWRAP_EPERM,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             UID_MAP_EPERM_BWRAP,
             UID_MAP_EPERM_UNSHARE,
@@ -244,7 +256,14 @@ pub(super) const CAUSES: &[Cause] = &[
             INIT_P,
         ],
         checks: &[
-            confirmed_by(&userns::APPARMOR),
+            confirmed_by_codes(
+                &userns::APPARMOR,
+                &[
+                    userns::Code::ApparmorRestriction.code(),
+                    userns::Code::RuntimesUncovered.code(),
+                    userns::Code::RestrictionUnconfirmed.code(),
+                ],
+            ),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::ApparmorRestriction.code()]),
         ],
         remediation: &[APPARMOR_PROFILE_FIX, APPARMOR_SYSCTL_FIX],
@@ -290,7 +309,15 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("failed to create a detached netns"),
             specific("unshare -n mount --bind /proc/self/ns/net"),
         ],
-        checks: &[confirmed_by(&userns::APPARMOR)],
+        checks: &[confirmed_by_codes(
+            &userns::APPARMOR,
+            &[
+                userns::Code::ApparmorRestriction.code(),
+                userns::Code::RuntimesCovered.code(),
+                userns::Code::RuntimesUncovered.code(),
+                userns::Code::RestrictionUnconfirmed.code(),
+            ],
+        )],
         remediation: &[root(
             "upgrade RootlessKit (docker-ce-rootless-extras, nerdctl-full) to a release that \
              re-executes itself instead of /usr/bin/unshare",
@@ -319,6 +346,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
             LXC_CLONE_EPERM,
             UID_MAP_EPERM_BWRAP,
             UID_MAP_EPERM_UNSHARE,
@@ -361,6 +389,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_NO_PERMS,
             BWRAP_DEBIAN,
             STORAGE_UNSHARE_EPERM,
+            STORAGE_UNSHARE_FLAGS_EPERM,
         ],
         checks: &[confirmed_by_codes(&userns::CREATE, &[userns::Code::UnexplainedEperm.code()])],
         remediation: &[root(
@@ -386,7 +415,7 @@ pub(super) const CAUSES: &[Cause] = &[
             BWRAP_ENOSPC,
         ],
         checks: &[
-            confirmed_by(&userns::MAX_NAMESPACES),
+            confirmed_by_codes(&userns::MAX_NAMESPACES, &[userns::Code::MaxNamespacesLow.code()]),
             confirmed_by_codes(&userns::CREATE, &[userns::Code::MaxNamespacesZero.code(), userns::Code::LimitReached.code(), userns::Code::NestingTooDeep.code()]),
         ],
         remediation: &[SYSCTL_MAX_NOW, SYSCTL_MAX_PERSIST],
