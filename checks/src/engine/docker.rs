@@ -533,10 +533,12 @@ fn host_checks(deps: &Deps, v: &mut Verdicts) {
     }
     // dockerd-rootless.sh: "XDG_RUNTIME_DIR needs to be set and writable".
     if let Some(o) = deps.get(&crate::runtime::XDG_RUNTIME_DIR) {
+        // Only a mode that is too open and nothing else (no `also`: a
+        // directory that is not writable shares the `wrong-mode` code)
+        // leaves the script's `-w` test passing.
+        let only_too_open = o.is(crate::runtime::Code::WrongMode) && o.also.is_empty();
         let blocks = o.is(crate::runtime::Code::Unset)
-            || (o.status == Status::Fail
-                && !o.is(crate::runtime::Code::WrongMode)
-                && !o.is(crate::runtime::Code::Symlink));
+            || (o.status == Status::Fail && !only_too_open && !o.is(crate::runtime::Code::Symlink));
         if blocks {
             v.blocked_by.push(&crate::runtime::XDG_RUNTIME_DIR);
         } else {
@@ -588,7 +590,12 @@ fn network_part(
             )
             .fixes([net_fix()]),
         ),
-        Some(Helper::Pasta) if rootlesskit_major.is_none_or(|m| m < 2) => v.fails.push(
+        Some(Helper::Pasta) if rootlesskit_major.is_none() => v.unknown.push(
+            "rootlesskit's version is unknown, so whether it has the pasta network driver \
+             (2.0 and later) is not known"
+                .into(),
+        ),
+        Some(Helper::Pasta) if rootlesskit_major.is_some_and(|m| m < 2) => v.fails.push(
             Finding::fail(
                 Code::NetworkDriverUnsupported,
                 format!(

@@ -195,6 +195,9 @@ fn said(outcome: &Outcome) -> Said {
         Status::Skip if outcome.is(crate::storage::Code::NowhereToProbe) => {
             Said::Undecided(code_text(outcome))
         }
+        // Blocked by a failed dependency (idmap.multi-map by a newuidmap
+        // without privilege): what it establishes does not work.
+        Status::Skip if outcome.blocked_by.is_some() => Said::Failed,
         Status::Skip => Said::Fine,
     }
 }

@@ -289,11 +289,11 @@ pub fn gather(
     };
     let look = |name: &str| host.look_path(name, &daemon_path);
     let rootlesskit = look("docker-rootlesskit").or_else(|| look("rootlesskit"));
-    let rootlesskit_version = rootlesskit.as_ref().and_then(|p| {
-        ["rootlesskit", "docker-ce-rootless-extras"]
-            .iter()
-            .find_map(|pkg| crate::packages::dpkg_package_version(host, pkg, p))
-    });
+    // Only the rootlesskit package carries rootlesskit's own version
+    // (docker-ce-rootless-extras ships it under Docker's version).
+    let rootlesskit_version = rootlesskit
+        .as_ref()
+        .and_then(|p| crate::packages::dpkg_package_version(host, "rootlesskit", p));
     let package = ["docker.io", "docker-ce-rootless-extras", "moby-engine"]
         .iter()
         .find_map(|pkg| {

@@ -129,8 +129,17 @@ pub fn bolt_value(db: &[u8], key: &[u8]) -> Option<String> {
         db.get(at..at + 4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
     };
+    // A key stands in a few places of a real database; a file made of the
+    // key over and over is bounded to this many candidates, each looked at
+    // over at most 64 KiB, so a hostile file cannot stall the run.
+    const MAX_CANDIDATES: usize = 64;
     let mut from = 0;
+    let mut candidates = 0;
     while let Some(found) = db.get(from..)?.windows(key.len()).position(|w| w == key) {
+        candidates += 1;
+        if candidates > MAX_CANDIDATES {
+            return None;
+        }
         let k = from + found;
         let lowest = k.saturating_sub(1 << 16);
         for h in (lowest..=k.saturating_sub(16)).rev() {
@@ -356,6 +365,11 @@ mod tests {
         assert_eq!(bolt_value(&page, b"graph-root"), None);
         assert_eq!(bolt_value(b"tmp-dir", b"tmp-dir"), None);
         assert_eq!(bolt_value(&page[..page.len() - 20], b"volume-path"), None);
+        // A hostile database of the key over and over ends at once.
+        let hostile = b"tmp-dir".repeat(2 << 20);
+        let started = std::time::Instant::now();
+        assert_eq!(bolt_value(&hostile, b"tmp-dir"), None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
         // In a fixture host with podman installed, the database wins.
         let dir = tempfile::tempdir().unwrap();
         let host = HostFs::rooted(dir.path());

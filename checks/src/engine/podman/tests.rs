@@ -269,6 +269,17 @@ fn no_subordinate_ids_is_a_single_mapping_warning() {
     let out = judge(&f, &debian());
     assert!(out.is(Code::UsernsFails));
     assert_eq!(engine(&out).blocked_by, vec![&idmap::MULTI_MAP]);
+    // A newuidmap without privilege blocks idmap.multi-map: podman stops
+    // with the mapping tool's error, it does not fall back.
+    let mut f = facts(conf("runc", Some("/usr/sbin/runc")), runtimes_hybrid());
+    set(
+        &mut f,
+        &idmap::MULTI_MAP,
+        Outcome::blocked(&idmap::NEWUIDMAP),
+    );
+    let out = judge(&f, &debian());
+    assert!(out.is(Code::UsernsFails), "{out:?}");
+    assert_eq!(engine(&out).verdict, Verdict::Fails);
 }
 
 #[test]
