@@ -57,7 +57,8 @@ pub fn runtime_dir(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Option<
     }
     let owned = |dir: &Path| {
         host.metadata(dir).is_ok_and(|m| {
-            m.is_dir() && m.uid() == subject.uid && m.mode() & 0o022 == 0 && m.mode() & 0o700 != 0
+            // containers/common's isWriteableOnlyByOwner.
+            m.is_dir() && m.uid() == subject.uid && m.mode() & 0o722 == 0o700
         })
     };
     let run_user = PathBuf::from(format!("/run/user/{}", subject.uid));

@@ -547,6 +547,10 @@ fn hints(ev: &Evidence, cause: &str, out: &mut Vec<(i32, String)>) {
             "the paste names Debian, Arch or linux-hardened".to_string(),
         ));
     }
+    // Debian 10 and older ship the sysctl off by default.
+    if has(hint::DEBIAN_OLD) && cause == CLONE_OFF {
+        out.push((15, "the paste names Debian 10 or older".to_string()));
+    }
     if has(hint::SU_SUDO) {
         match cause {
             XDG => out.push((

@@ -59,16 +59,14 @@ impl Entry {
     }
 }
 
-/// The `unix:path=` of a D-Bus address (the first one, as podman reads it).
+/// The `unix:path=` of a D-Bus address as containers/common reads it
+/// (`CheckCgroupsAndAdjustConfig`): the address split on `,` only, the first
+/// part that starts with `unix:path=`, the rest of that part taken whole
+/// (a `;` and what follows stay in the path podman stats).
 pub fn bus_path(address: &str) -> Option<&str> {
     address
-        .split(';')
-        .flat_map(|a| a.split(','))
-        .find_map(|part| {
-            part.trim()
-                .strip_prefix("unix:path=")
-                .or_else(|| part.trim().strip_prefix("path="))
-        })
+        .split(',')
+        .find_map(|part| part.strip_prefix("unix:path="))
         .filter(|p| !p.is_empty())
 }
 
@@ -175,6 +173,11 @@ mod tests {
         );
         assert_eq!(bus_path("unix:abstract=/tmp/dbus-x,guid=1"), None);
         assert_eq!(bus_path("unix:path="), None);
+        // podman splits on `,` only: the `;` alternative stays in the path.
+        assert_eq!(
+            bus_path("unix:path=/run/user/1000/bus;unix:path=/x"),
+            Some("/run/user/1000/bus;unix:path=/x")
+        );
     }
 
     #[test]

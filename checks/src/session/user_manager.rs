@@ -180,10 +180,15 @@ fn finding(facts: &Facts, distro: &Distro) -> Option<Finding> {
         );
     }
     let entry = facts.entry.as_ref()?;
-    if let Some(path) = entry
-        .bus_path()
-        .filter(|p| systemd::bus_socket(uid) != Path::new(p))
-    {
+    // /var/run is a link to /run: /var/run/user/UID/bus is the user's own.
+    let same_as_own = |p: &str| {
+        let p = p
+            .strip_prefix("/var")
+            .filter(|r| r.starts_with("/run/"))
+            .unwrap_or(p);
+        systemd::bus_socket(uid) == Path::new(p)
+    };
+    if let Some(path) = entry.bus_path().filter(|p| !same_as_own(p)) {
         let whose = if path == systemd::SYSTEM_BUS || path.starts_with("/var/run/dbus/") {
             "the system bus".to_string()
         } else {

@@ -561,21 +561,16 @@ fn pid_reused(facts: &Facts, h: &Holder, pid: u32, p: &Process) -> Finding {
     .as_user()])
 }
 
-/// Podman's tmp dir written before this boot: its `alive` file, or
-/// `pause.pid`, is older than the boot time.
+/// Podman's tmp dir written before this boot: its `alive` file is older
+/// than the boot time.
 fn stale_boot(facts: &Facts) -> Option<Finding> {
     let btime = facts.btime?;
-    let pause = facts
-        .holders
-        .iter()
-        .find(|h| h.file.engine == Engine::Podman);
-    let (file, written, tmp) = match (&facts.alive, pause) {
-        (Some((tmp, written)), _) if *written < btime => (tmp.join("alive"), *written, tmp.clone()),
-        (_, Some(h)) if h.written.is_some_and(|w| w < btime) => (
-            h.file.path.clone(),
-            h.written.unwrap_or_default(),
-            h.file.tmp_dir.clone().unwrap_or_default(),
-        ),
+    // Only `alive` decides: without it podman 4.3.1 refreshes its state at
+    // the next command, and one written after the boot means it already
+    // has; an old pause.pid alone is harmless (a dead or reused pid is
+    // judged on its own).
+    let (file, written, tmp) = match &facts.alive {
+        Some((tmp, written)) if *written < btime => (tmp.join("alive"), *written, tmp.clone()),
         _ => return None,
     };
     Some(
@@ -809,16 +804,22 @@ mod tests {
             ["podman system migrate", "rm -rf /var/tmp/podman"]
         );
         // With stale mappings too: the failure leads, stale-boot follows.
-        let mut p = pause(Some(pause_process(100000)));
-        p.written = Some(600);
+        let p = pause(Some(pause_process(100000)));
         let mut f = facts(vec![p]);
-        f.alive = None;
+        f.alive = Some(("/var/tmp/podman".into(), 600));
         f.subuids = vec![(200000, 65536)];
         let o = judge(&f);
         assert!(o.is(Code::StaleMappings));
         assert!(o.names(Code::StaleBoot));
         // migrate (stale mappings), then migrate and rm, then the lasting fix.
         assert_eq!(o.remediation.len(), 3);
+        // A pause.pid from before the boot with no `alive` file: podman
+        // refreshes its state at the next command, so nothing to warn of.
+        let mut p = pause(None);
+        p.written = Some(600);
+        let mut f = facts(vec![p]);
+        f.alive = None;
+        assert!(!judge(&f).names(Code::StaleBoot));
         // No boot time: nothing to compare.
         let mut f = facts(vec![]);
         f.btime = None;
