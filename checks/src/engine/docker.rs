@@ -955,10 +955,6 @@ enum Fuse {
 }
 
 fn fuse_state(o: &Outcome) -> Fuse {
-    let state = o.evidence.iter().find_map(|e| match e {
-        Evidence::Fact { name, value } if name == "fuse-overlayfs state" => Some(value.as_str()),
-        _ => None,
-    });
     match o.status {
         Status::Pass => Fuse::Works,
         _ if o.is(crate::mount::Code::NotInstalled) => Fuse::NotInstalled,
@@ -967,11 +963,9 @@ fn fuse_state(o: &Outcome) -> Fuse {
         {
             Fuse::DevFuseClosed
         }
-        Status::Skip if o.is(crate::mount::Code::NotNeeded) => match state {
-            Some(s) if s.contains("not installed") => Fuse::NotInstalled,
-            Some(_) => Fuse::DevFuseClosed,
-            None => Fuse::Unknown,
-        },
+        // `not-needed` names the state behind it in `also`.
+        Status::Skip if o.names(crate::mount::Code::NotInstalled) => Fuse::NotInstalled,
+        Status::Skip if o.names(crate::mount::Code::DevFuseNotOpenable) => Fuse::DevFuseClosed,
         Status::Skip | Status::Error => Fuse::Unknown,
         _ => Fuse::Broken,
     }

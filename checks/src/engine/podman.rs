@@ -195,9 +195,17 @@ fn said(outcome: &Outcome) -> Said {
         Status::Skip if outcome.is(crate::storage::Code::NowhereToProbe) => {
             Said::Undecided(code_text(outcome))
         }
-        // Blocked by a failed dependency (idmap.multi-map by a newuidmap
-        // without privilege): what it establishes does not work.
-        Status::Skip if outcome.blocked_by.is_some() => Said::Failed,
+        // Blocked by a failed helper or range (idmap.multi-map by a
+        // newuidmap without privilege): what it establishes does not work.
+        // userns.create, which may block it for want of a probe, is judged
+        // on its own first.
+        Status::Skip
+            if outcome
+                .blocked_by
+                .is_some_and(|by| !std::ptr::eq(by, &crate::userns::CREATE)) =>
+        {
+            Said::Failed
+        }
         Status::Skip => Said::Fine,
     }
 }

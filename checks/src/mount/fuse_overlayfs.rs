@@ -83,15 +83,24 @@ pub fn judge(probe: &Live, native: &Live, env: &MountEnv, distro: &Distro) -> Ou
     let native_works = native.report().is_some_and(|r| r.ok);
     let step = report.step.as_deref().unwrap_or("");
     if native_works && matches!(step, "find" | "open-dev-fuse") {
-        let why = if step == "find" {
-            "fuse-overlayfs is not installed".to_string()
+        let (why, state) = if step == "find" {
+            (
+                "fuse-overlayfs is not installed".to_string(),
+                Code::NotInstalled,
+            )
         } else {
-            format!(
-                "/dev/fuse cannot be opened ({})",
-                report.errno.as_deref().unwrap_or("no errno")
+            (
+                format!(
+                    "/dev/fuse cannot be opened ({})",
+                    report.errno.as_deref().unwrap_or("no errno")
+                ),
+                Code::DevFuseNotOpenable,
             )
         };
+        // The state behind the skip, for programs (rootless Docker picks
+        // fuse-overlayfs when installed, whether or not /dev/fuse opens).
         return Outcome::skip(Code::NotNeeded, "not needed: native overlay works")
+            .also([state])
             .with(live::probe_evidence(kind, report))
             .with(Evidence::fact("fuse-overlayfs state", why))
             .with_all(facts);
