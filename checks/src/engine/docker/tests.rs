@@ -311,12 +311,8 @@ fn named_fuse_overlayfs_with_dev_fuse_closed_fails_every_container() {
     set(
         &mut deps,
         &mount::FUSE_OVERLAYFS,
-        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works").with(
-            Evidence::fact(
-                "fuse-overlayfs state",
-                "/dev/fuse cannot be opened (EACCES)",
-            ),
-        ),
+        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works")
+            .also([mount::Code::DevFuseNotOpenable]),
     );
     let outcome = judge(&named(), &deps, &debian());
     assert!(outcome.is(Code::StorageDriverUnusable), "{outcome:?}");
@@ -324,9 +320,8 @@ fn named_fuse_overlayfs_with_dev_fuse_closed_fails_every_container() {
     set(
         &mut deps,
         &mount::FUSE_OVERLAYFS,
-        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works").with(
-            Evidence::fact("fuse-overlayfs state", "fuse-overlayfs is not installed"),
-        ),
+        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works")
+            .also([mount::Code::NotInstalled]),
     );
     let outcome = judge(&named(), &deps, &debian());
     assert!(
@@ -350,9 +345,8 @@ fn a_data_root_on_overlay_or_nfs_gets_no_overlay2() {
     set(
         &mut deps,
         &mount::FUSE_OVERLAYFS,
-        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works").with(
-            Evidence::fact("fuse-overlayfs state", "fuse-overlayfs is not installed"),
-        ),
+        Outcome::skip(mount::Code::NotNeeded, "not needed: native overlay works")
+            .also([mount::Code::NotInstalled]),
     );
     let outcome = judge(&f, &deps, &debian());
     assert_eq!(engine(&outcome).storage_driver.as_deref(), Some("vfs"));
