@@ -332,11 +332,8 @@ impl Podman {
 }
 
 /// The upstream version of a Debian package version: `1:4.3.1+ds1-8` ->
-/// `4.3.1`.
-pub fn upstream_version(packaged: &str) -> String {
-    let v = packaged.split_once(':').map_or(packaged, |(_, v)| v);
-    v.split(['+', '~', '-']).next().unwrap_or(v).to_string()
-}
+/// `4.3.1` (read where the package versions are).
+pub use crate::packages::upstream_version;
 
 /// `(major, minor)` of a version like `4.3.1`.
 pub fn major_minor(version: &str) -> Option<(u64, u64)> {
