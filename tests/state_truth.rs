@@ -686,20 +686,23 @@ fn a_tmp_dir_from_an_earlier_boot_warns_and_its_fix_works() {
 /// rootlesskit's state dir of the user (under /tmp, as rootlesskit 1.1 makes
 /// it when dockerd-rootless.sh passes no --state-dir) and the child's pid.
 fn rootlesskit_child(user: &User) -> Option<(PathBuf, u32)> {
-    for entry in fs::read_dir("/tmp").ok()?.flatten() {
+    // Entries of /tmp come and go while other programs run, and a dir of
+    // the user's may not have its child_pid yet: look at every one.
+    fs::read_dir("/tmp").ok()?.flatten().find_map(|entry| {
         let name = entry.file_name().to_string_lossy().into_owned();
         let meta = fs::symlink_metadata(entry.path()).ok()?;
-        if name.starts_with("rootlesskit") && std::os::unix::fs::MetadataExt::uid(&meta) == user.uid
+        if !name.starts_with("rootlesskit")
+            || std::os::unix::fs::MetadataExt::uid(&meta) != user.uid
         {
-            let pid = fs::read_to_string(entry.path().join("child_pid"))
-                .ok()?
-                .trim()
-                .parse()
-                .ok()?;
-            return Some((entry.path(), pid));
+            return None;
         }
-    }
-    None
+        let pid = fs::read_to_string(entry.path().join("child_pid"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        Some((entry.path(), pid))
+    })
 }
 
 #[test]
@@ -727,7 +730,7 @@ fn a_rootlesskit_child_with_an_old_range_is_stale_until_restarted() {
         .args(["rootlesskit", "--net=host", "sleep", "600"])
         .current_dir(user.dir.path())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("rootlesskit");
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -736,6 +739,14 @@ fn a_rootlesskit_child_with_an_old_range_is_stale_until_restarted() {
             if Path::new(&format!("/proc/{}/uid_map", found.1)).exists() {
                 break found;
             }
+        }
+        // rootlesskit ended before writing its child's pid: say why.
+        if let Ok(Some(status)) = kit.try_wait() {
+            let mut err = String::new();
+            if let Some(mut stderr) = kit.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+            }
+            panic!("rootlesskit exited ({status}) before writing child_pid: {err}");
         }
         assert!(Instant::now() < deadline, "rootlesskit wrote no child_pid");
         std::thread::sleep(Duration::from_millis(50));
