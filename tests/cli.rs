@@ -14,6 +14,7 @@ const ALL_IDS: &[&str] = &[
     "idmap.multi-map",
     "subid.subuid",
     "subid.subgid",
+    "subid.auto-userns",
     "mount.bind",
     "mount.overlay",
     "mount.fuse-overlayfs",

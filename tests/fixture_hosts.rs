@@ -570,3 +570,39 @@ fn a_reused_pause_pid_and_a_tmp_dir_from_an_earlier_boot_are_named() {
     ));
     assert_eq!(c["status"], "pass", "{c:#}");
 }
+
+#[test]
+fn auto_userns_judges_the_containers_user_for_a_root_subject_only() {
+    let only = ["--only", "subid.auto-userns,subid.subuid"];
+    let (_, report) = Test::new().user("root").args(&only).json();
+    assert_eq!(status(&report, "subid.auto-userns"), "warn");
+    assert_eq!(
+        check(&report, "subid.auto-userns")["code"],
+        "containers-no-entry"
+    );
+    // root's own missing ranges are still subid.subuid's finding.
+    assert_eq!(check(&report, "subid.subuid")["code"], "no-entry");
+
+    let (_, report) = Test::new()
+        .user("root")
+        .file(
+            "etc/passwd",
+            "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice:/home/alice:/bin/bash\n\
+             containers:x:999:999::/nonexistent:/usr/sbin/nologin\n",
+        )
+        .file(
+            "etc/subuid",
+            "alice:100000:65536\ncontainers:165536:65536\n",
+        )
+        .file(
+            "etc/subgid",
+            "alice:100000:65536\ncontainers:165536:65536\n",
+        )
+        .args(&only)
+        .json();
+    assert_eq!(status(&report, "subid.auto-userns"), "pass");
+
+    let (_, report) = Test::new().args(&only).json();
+    assert_eq!(status(&report, "subid.auto-userns"), "skip");
+    assert_eq!(check(&report, "subid.auto-userns")["code"], "root-only");
+}

@@ -3,6 +3,7 @@
 //! One test binary (`autotests = false`); each module is a feature area.
 //! `harness` has the fluent [`harness::Test`] builder for fixture hosts.
 
+mod auto_userns_truth;
 mod bundle_truth;
 mod cli;
 mod engine_docker_truth;

@@ -293,5 +293,8 @@ finding_codes! {
         /// Error: the child that evaluates the check as the subject could not
         /// start, timed out, or answered something unreadable.
         ChildFailed = "child-failed",
+        /// Skipped: the check judges what root's own engines use, and the
+        /// subject is not root; explain leaves the causes it decides undecided.
+        RootOnly = "root-only",
     }
 }

@@ -19,6 +19,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &idmap::MULTI_MAP,
     &subid::SUBUID,
     &subid::SUBGID,
+    &subid::AUTO_USERNS,
     &mount::BIND,
     &mount::OVERLAY,
     &mount::FUSE_OVERLAYFS,

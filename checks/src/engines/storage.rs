@@ -326,6 +326,11 @@ pub struct Conf {
     pub graphroot: Option<String>,
     pub rootless_storage_path: Option<String>,
     pub mount_program: Option<String>,
+    /// `root-auto-userns-user` of `[storage.options]`: whose subordinate ids
+    /// rootful `--userns=auto` hands out (`containers` when unset).
+    pub root_auto_userns_user: Option<String>,
+    /// `auto-userns-max-size` of `[storage.options]` (65536 when unset or 0).
+    pub auto_userns_max_size: Option<u32>,
 }
 
 fn read_conf(host: &HostFs, path: &Path) -> (Conf, Option<String>) {
@@ -357,6 +362,10 @@ pub fn parse_conf(text: &str) -> Conf {
             continue;
         };
         let key = key.trim().trim_matches('"');
+        if section == "storage.options" && key == "auto-userns-max-size" {
+            conf.auto_userns_max_size = value.trim().parse().ok().filter(|n| *n > 0);
+            continue;
+        }
         let Some(value) = string_value(value.trim()) else {
             continue;
         };
@@ -364,6 +373,9 @@ pub fn parse_conf(text: &str) -> Conf {
             ("storage", "driver") => conf.driver = Some(value),
             ("storage", "graphroot") => conf.graphroot = Some(value),
             ("storage", "rootless_storage_path") => conf.rootless_storage_path = Some(value),
+            ("storage.options", "root-auto-userns-user") => {
+                conf.root_auto_userns_user = Some(value).filter(|v| !v.is_empty())
+            }
             ("storage.options" | "storage.options.overlay", "mount_program") => {
                 conf.mount_program = Some(value).filter(|v| !v.is_empty())
             }

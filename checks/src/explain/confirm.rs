@@ -11,8 +11,9 @@
 //!   for a reason of its own (the feature is absent or not needed here, so the
 //!   cause cannot apply);
 //! - **inconclusive**: the check did not run, ended in `error`, or was skipped
-//!   because another check blocked it (`blocked_by` is set) or because its live
-//!   probe was not run (code `probe-not-run`).
+//!   because another check blocked it (`blocked_by` is set), because its live
+//!   probe was not run (code `probe-not-run`), or because it judges root's
+//!   engines and the subject is not root (code `root-only`).
 //!
 //! A cause is confirmed (`Some(true)`) when at least one check supports it,
 //! ruled out (`Some(false)`) when it has checks, all of them are against it,
@@ -146,6 +147,8 @@ fn verdict(check: &CheckRef, outcome: Option<&Outcome>) -> Verdict {
         Status::Skip if outcome.blocked_by.is_some() => Verdict::Inconclusive,
         // Its probe was not run: nothing was learnt about the cause.
         Status::Skip if outcome.is(CommonCode::ProbeNotRun) => Verdict::Inconclusive,
+        // It judges root's engines and the subject is not root: not decided.
+        Status::Skip if outcome.is(CommonCode::RootOnly) => Verdict::Inconclusive,
         Status::Skip => Verdict::Against,
         Status::Warn | Status::Fail => {
             let named = check.codes.iter().any(|&code| outcome.names(code));

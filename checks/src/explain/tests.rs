@@ -6,7 +6,7 @@ use super::*;
 use crate::check::{CheckDef, Outcome};
 use crate::model::{CommonCode, Evidence, Status};
 use crate::registry::{BUNDLE_CHECKS, HOST_CHECKS};
-use crate::{cgroup, idmap, userns};
+use crate::{cgroup, idmap, subid, userns};
 
 mod evidence;
 mod field;
@@ -611,6 +611,30 @@ fn a_skip_is_blocked_by_its_field_not_its_wording() {
         &[(&idmap::NEWUIDMAP, &not_run), (&idmap::NEWGIDMAP, &absent)],
     );
     assert_eq!(c[0].confirmed, None);
+}
+
+#[test]
+fn rootful_auto_userns_is_undecided_for_a_non_root_subject() {
+    let e = explain(
+        "ERRO[0000] Cannot find mappings for user \"containers\": no subuid ranges found\n\
+         Error: creating container storage: could not find enough available IDs",
+    );
+    assert_eq!(e.matches[0].cause.id, "userns-auto-no-ids");
+    let cause = |outcome: &Outcome| {
+        confirm_outcomes(&e, &[(&subid::AUTO_USERNS, outcome)])
+            .into_iter()
+            .find(|c| c.cause().id == "userns-auto-no-ids")
+            .unwrap()
+            .confirmed
+    };
+    let root_only = Outcome::skip(CommonCode::RootOnly, "alice is not root");
+    assert_eq!(cause(&root_only), None);
+    let missing = Outcome::warn(subid::Code::ContainersNoEntry, "containers has no range");
+    assert_eq!(cause(&missing), Some(true));
+    assert_eq!(
+        cause(&Outcome::pass("65536 uids and 65536 gids free")),
+        Some(false)
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Finding codes of the `subid` family: one per kind of non-pass outcome,
 //! kebab-case, stable like the check ids. `subid.subuid` and `subid.subgid`
-//! give the same codes. Documented per check in docs/checks/subid.md.
+//! give the same codes; `subid.auto-userns` its own two. Documented per check in docs/checks/subid.md.
 
 crate::finding_codes! {
     /// Finding codes of the `subid` family.
@@ -31,5 +31,11 @@ crate::finding_codes! {
         NoFinalNewline = "no-final-newline",
         /// Warn: `subid:` in nsswitch.conf names a source other than `files`.
         NssSource = "nss-source",
+        /// Warn (`subid.auto-userns`): the `containers` user, whose ranges rootful
+        /// `--userns=auto` hands out, has no range in /etc/subuid or /etc/subgid.
+        ContainersNoEntry = "containers-no-entry",
+        /// Warn (`subid.auto-userns`): the `containers` user's ranges leave fewer
+        /// free ids than the largest automatic namespace (65536).
+        ContainersFewIds = "containers-few-ids",
     }
 }

@@ -4,14 +4,17 @@
 //! `subid.subuid` (in `subuid.rs`) and `subid.subgid` (in `subgid.rs`) gather
 //! the [`facts`] of their file and hand them to the shared [`judge()`], which
 //! gives the same [`Code`]s for both. Decisions: docs/checks/subid.md, sections
-//! `subid.subuid` and `subid.subgid`.
+//! `subid.subuid` and `subid.subgid`. `subid.auto-userns` (in
+//! `auto_userns.rs`) judges the ranges rootful `--userns=auto` hands out.
 
+pub mod auto_userns;
 pub mod codes;
 pub mod facts;
 mod judge;
 mod subgid;
 mod subuid;
 
+pub use auto_userns::AUTO_USERNS;
 pub use codes::Code;
 pub use judge::judge;
 pub use subgid::SUBGID;

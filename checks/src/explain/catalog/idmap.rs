@@ -450,12 +450,18 @@ pub(super) const CAUSES: &[Cause] = &[
         title: "rootful podman --userns=auto has no ids to hand out",
         explanation: "With --userns=auto, root podman takes ranges from the subordinate ids of \
             the user `containers`. Without that user and its ranges, or once earlier \
-            containers used them up, it cannot allocate a namespace.",
+            containers used them up, it cannot allocate a namespace (storage 1.43, as in \
+            podman 4.3.1: \"could not find enough available IDs\").",
         patterns: &[
             specific("cannot find mappings for user \"containers\""),
             specific("not enough unused ids in user namespace"),
+            // containers/storage before 1.45 (podman 4.3.1 on Debian 12).
+            specific("could not find enough available ids"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &subid::AUTO_USERNS,
+            &[subid::Code::ContainersNoEntry.code(), subid::Code::ContainersFewIds.code()],
+        )],
         remediation: &[root(
             "create the helper user, which also allocates its range, and enlarge the range",
             &["useradd --comment 'Helper user to reserve subuids and subgids for Podman' --no-create-home --shell /usr/sbin/nologin containers"],

@@ -293,7 +293,9 @@ static ROWS: &[Row] = &[
     row("[src: runc]", "JSON specification file config.json not found", &[CONFIG], &["bundle.config", "bundle.process"]),
     row("[src: runc]", "runc run failed: args must not be empty", &[CONFIG], &["bundle.config", "bundle.process"]),
     // ---------------- userns-auto-no-ids
-    row("[issue: coreos/fedora-coreos-tracker#2056]", "ERRO[0000] Cannot find mappings for user \"containers\": no subuid ranges found for user \"containers\" in /etc/subuid\nError: creating container storage: not enough unused IDs in user namespace", &[AUTO_NO_IDS], NONE),
+    row("[issue: coreos/fedora-coreos-tracker#2056]", "ERRO[0000] Cannot find mappings for user \"containers\": no subuid ranges found for user \"containers\" in /etc/subuid\nError: creating container storage: not enough unused IDs in user namespace", &[AUTO_NO_IDS], &["subid.auto-userns"]),
+    row("[captured] podman 4.3.1 as root, --userns=auto, no containers entry", "time=\"2026-12-03T15:51:02Z\" level=error msg=\"Cannot find mappings for user \\\"containers\\\": no subuid ranges found for user \\\"containers\\\" in /etc/subuid\"\nError: creating container storage: could not find enough available IDs", &[AUTO_NO_IDS], &["subid.auto-userns"]),
+    row("[captured] podman 4.3.1 as root, --userns=auto, containers:3000000:1000", "Error: creating container storage: could not find enough available IDs", &[AUTO_NO_IDS], &["subid.auto-userns"]),
     // ---------------- xdg-runtime-dir-invalid
     row("[doc: podman troubleshooting §31]", "ERRO[0000] XDG_RUNTIME_DIR directory \"/run/user/0\" is not owned by the current user", &[XDG_INVALID], XDG),
     row("[issue: podman#6383]", "Error: could not get runtime: error generating default config from memory: cannot mkdir /run/user/0/libpod: mkdir /run/user/0/libpod: permission denied", &[XDG_INVALID], XDG),
