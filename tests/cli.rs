@@ -34,6 +34,7 @@ const ALL_IDS: &[&str] = &[
     "limits.nofile",
     "engine.podman",
     "engine.docker",
+    "engine.nerdctl",
     "bundle.config",
     "bundle.rootfs",
     "bundle.process",

@@ -39,6 +39,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &limits::NOFILE,
     &engine::PODMAN,
     &engine::DOCKER,
+    &engine::NERDCTL,
 ];
 
 /// Every bundle check, in report order.

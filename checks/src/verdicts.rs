@@ -29,9 +29,11 @@
 //! - bwrap (`bwrap --unshare-user --ro-bind / / true`): works when it is
 //!   setuid root; else `userns.create`, then `mount.bind`.
 //! - apptainer (its unprivileged mode): `userns.create`, then `mount.bind`.
-//! - nerdctl (rootless containerd through RootlessKit): `userns.create`, the
-//!   65536-id map (`idmap.multi-map`), `mount.bind`, and a runc that runs
-//!   here; whether rootless containerd is set up and running is not judged.
+//! - nerdctl (rootless containerd through RootlessKit): first rootless
+//!   containerd running for the subject (`engine.nerdctl`, which nerdctl
+//!   looks for before anything else; its skip for a root subject is no
+//!   need), then `userns.create`, the 65536-id map (`idmap.multi-map`),
+//!   `mount.bind`, and a runc that runs here.
 //!
 //! [`Fact::Engine`]: crate::check::Fact::Engine
 //! [`Fact::OciRuntime`]: crate::check::Fact::OciRuntime
@@ -39,7 +41,7 @@
 
 use crate::check::{CheckDef, CheckResult, EngineVerdict, OciRuntime, Tool, Verdict};
 use crate::model::Status;
-use crate::{idmap, mount, runtime, userns};
+use crate::{engine, idmap, mount, runtime, userns};
 
 /// The engines' names, in report order (docs/report.schema.json's `engines`).
 pub const ORDER: &[&str] = &[
@@ -205,6 +207,16 @@ fn oci_runtime(results: &[CheckResult], rt: &OciRuntime) -> EngineVerdict {
     }
 }
 
+/// Whether rootless containerd runs for the subject (`engine.nerdctl`): a
+/// skip of its own (root's nerdctl uses the system containerd) is no need.
+fn rootless_containerd(results: &[CheckResult]) -> Gate {
+    let check = &engine::NERDCTL;
+    match result_of(results, check).map(|r| (r.outcome.status, r.outcome.blocked_by)) {
+        Some((Status::Skip, None)) => Gate::Holds,
+        _ => gate(results, check),
+    }
+}
+
 fn tool(results: &[CheckResult], tool: &Tool, runtimes: &[&OciRuntime]) -> EngineVerdict {
     let userns = gate(results, &userns::CREATE);
     let bind = gate(results, &mount::BIND);
@@ -213,6 +225,7 @@ fn tool(results: &[CheckResult], tool: &Tool, runtimes: &[&OciRuntime]) -> Engin
         "bwrap" if tool.setuid_root => (vec![], None),
         "nerdctl" => (
             vec![
+                rootless_containerd(results),
                 userns,
                 gate(results, &idmap::MULTI_MAP),
                 bind,
@@ -429,6 +442,7 @@ mod tests {
             .stating(tool("apptainer", false))
             .stating(tool("nerdctl", false));
         replace(&mut results, &runtime::OCI_RUNTIME, found);
+        results.push(result(&engine::NERDCTL, Outcome::pass("running")));
         let engines = derive(&results);
         let names: Vec<&str> = engines.iter().map(|e| e.name).collect();
         assert_eq!(names, ["nerdctl", "runc", "apptainer"]);
@@ -449,6 +463,44 @@ mod tests {
             ids(entry(&derive(&results), "nerdctl")),
             ["idmap.multi-map", "runtime.oci-runtime"]
         );
+    }
+
+    #[test]
+    fn nerdctl_fails_first_without_rootless_containerd_and_a_root_skip_is_no_need() {
+        let mut results = healthy();
+        let found = Outcome::pass("x")
+            .stating(runtime("runc", true))
+            .stating(tool("nerdctl", false));
+        replace(&mut results, &runtime::OCI_RUNTIME, found);
+        // Not reported (deselected): unknown.
+        assert_eq!(
+            entry(&derive(&results), "nerdctl").verdict,
+            Verdict::Unknown
+        );
+        results.push(result(
+            &engine::NERDCTL,
+            Outcome::fail(engine::Code::ContainerdNotRunning, "not running"),
+        ));
+        replace(
+            &mut results,
+            &idmap::MULTI_MAP,
+            Outcome::fail(Code::new("x"), "x"),
+        );
+        let engines = derive(&results);
+        assert_eq!(entry(&engines, "nerdctl").verdict, Verdict::Fails);
+        assert_eq!(
+            ids(entry(&engines, "nerdctl")),
+            ["engine.nerdctl", "idmap.multi-map"]
+        );
+        // runc's own verdict does not read it.
+        assert_eq!(entry(&engines, "runc").verdict, Verdict::Works);
+        replace(&mut results, &idmap::MULTI_MAP, Outcome::pass("ok"));
+        replace(
+            &mut results,
+            &engine::NERDCTL,
+            Outcome::skip(engine::Code::NerdctlRootSubject, "root"),
+        );
+        assert_eq!(entry(&derive(&results), "nerdctl").verdict, Verdict::Works);
     }
 
     #[test]

@@ -80,5 +80,19 @@ crate::finding_codes! {
         /// Warn: systemd runs here but the user unit docker.service is missing.
         NoUserUnit = "no-user-unit",
         // ---- end engine.docker ----
+        // ---- engine.nerdctl ----
+        /// Skip: nerdctl is neither on the subject's PATH nor in the system
+        /// directories.
+        NerdctlNotInstalled = "not-installed",
+        /// Skip: the subject is root, whose nerdctl uses the system
+        /// containerd, not rootless containerd.
+        NerdctlRootSubject = "root-subject",
+        /// Fail: rootless containerd was never started for the subject (no
+        /// `$XDG_RUNTIME_DIR/containerd-rootless`, or no XDG_RUNTIME_DIR).
+        ContainerdNotRunning = "containerd-not-running",
+        /// Fail: RootlessKit's state dir was left behind, but the child its
+        /// `child_pid` names is gone (or the file is missing or garbage).
+        ContainerdStale = "containerd-stale",
+        // ---- end engine.nerdctl ----
     }
 }

@@ -89,8 +89,16 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("containerd-rootless: no such file or directory"),
             specific("needs systemd (systemctl --user)"),
             specific("refusing to install rootless containerd as the root user"),
+            // RootlessKit's state dir left behind without its child_pid.
+            specific("containerd-rootless/child_pid: no such file or directory"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(
+            &engine::NERDCTL,
+            &[
+                engine::Code::ContainerdNotRunning.code(),
+                engine::Code::ContainerdStale.code(),
+            ],
+        )],
         remediation: &[user(
             "install and start it",
             &["containerd-rootless-setuptool.sh install"],

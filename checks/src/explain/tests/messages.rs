@@ -450,7 +450,8 @@ parent failed
     row("[issue: apptainer/apptainer#783]", "fakeroot: error while starting the `faked' daemon.", &[APPTAINER], &["subid.subuid", "userns.create"]),
     row("[issue: lxc/lxc PR#265]", "Running with euid of 40000 but not CLONE_NEWUSER, check your config files.", &[LXC], &["subid.subuid", "subid.subgid", "idmap.newuidmap"]),
     row("[src: moby setuptool]", "[ERROR] Refusing to install rootless Docker as the root user", &[SETUPTOOL], ENGINE_DOCKER),
-    row("[src: nerdctl pkg/rootlessutil/parent_linux.go]", "FATA[0000] rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd): stat /run/user/1000/containerd-rootless: no such file or directory", &[NERDCTL], NONE),
+    row("[src: nerdctl pkg/rootlessutil/parent_linux.go]", "FATA[0000] rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd): stat /run/user/1000/containerd-rootless: no such file or directory", &[NERDCTL], &["engine.nerdctl"]),
+    row("[src: nerdctl pkg/rootlessutil/parent_linux.go] RootlessKitChildPid's os.Stat", "FATA[0000] stat /run/user/1000/containerd-rootless/child_pid: no such file or directory", &[NERDCTL], &["engine.nerdctl"]),
     // ---------------- more util-linux, youki, crun wordings
     row("[src: util-linux 2.38.1 unshare (strings of /usr/bin/unshare)] write failed %s on the gid map", "unshare: write failed /proc/self/gid_map: Operation not permitted", UID_MAP_EPERM, APPARMOR_CHECKS),
     row("[src: util-linux 2.38.1 unshare] setgroups", "unshare: write failed /proc/self/setgroups: Permission denied", UID_MAP_EPERM, APPARMOR_CHECKS),
