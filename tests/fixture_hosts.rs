@@ -606,3 +606,48 @@ fn auto_userns_judges_the_containers_user_for_a_root_subject_only() {
     assert_eq!(status(&report, "subid.auto-userns"), "skip");
     assert_eq!(check(&report, "subid.auto-userns")["code"], "root-only");
 }
+
+#[test]
+fn nerdctl_without_rootless_containerd_fails_its_engine_entry_first() {
+    let only = ["--only", "engine.nerdctl,runtime.oci-runtime"];
+    let host = || {
+        Test::new()
+            .file("usr/local/bin/nerdctl", "#!/bin/sh\n")
+            .mode("usr/local/bin/nerdctl", 0o755)
+            .args(&only)
+    };
+    let nerdctl = |report: &serde_json::Value| {
+        report["engines"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["name"] == "nerdctl"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (_, report) = host().json();
+    assert_eq!(status(&report, "engine.nerdctl"), "fail");
+    assert_eq!(
+        check(&report, "engine.nerdctl")["code"],
+        "containerd-not-running"
+    );
+    assert_eq!(nerdctl(&report)["verdict"], "fails");
+    assert_eq!(nerdctl(&report)["blocked_by"][0], "engine.nerdctl");
+
+    let state = "run/user/1000/containerd-rootless";
+    let (_, report) = host().file(&format!("{state}/child_pid"), "4242\n").json();
+    assert_eq!(check(&report, "engine.nerdctl")["code"], "containerd-stale");
+
+    let (_, report) = host()
+        .file(&format!("{state}/child_pid"), "4242\n")
+        .file(
+            "proc/4242/status",
+            "Name:\trootlesskit\nState:\tS (sleeping)\nUid:\t1000\t1000\t1000\t1000\n",
+        )
+        .json();
+    assert_eq!(status(&report, "engine.nerdctl"), "pass");
+    let blocked = nerdctl(&report)["blocked_by"].to_string();
+    assert!(!blocked.contains("engine.nerdctl"), "{blocked}");
+
+    let (_, report) = Test::new().args(&only).json();
+    assert_eq!(check(&report, "engine.nerdctl")["code"], "not-installed");
+    assert!(nerdctl(&report).is_null());
+}
