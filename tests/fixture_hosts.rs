@@ -574,7 +574,13 @@ fn a_reused_pause_pid_and_a_tmp_dir_from_an_earlier_boot_are_named() {
 #[test]
 fn auto_userns_judges_the_containers_user_for_a_root_subject_only() {
     let only = ["--only", "subid.auto-userns,subid.subuid"];
+    let podman = |test: Test| {
+        test.file("usr/bin/podman", "#!/bin/sh\n")
+            .mode("usr/bin/podman", 0o755)
+    };
     let (_, report) = Test::new().user("root").args(&only).json();
+    assert_eq!(check(&report, "subid.auto-userns")["code"], "no-engine");
+    let (_, report) = podman(Test::new()).user("root").args(&only).json();
     assert_eq!(status(&report, "subid.auto-userns"), "warn");
     assert_eq!(
         check(&report, "subid.auto-userns")["code"],
@@ -583,7 +589,7 @@ fn auto_userns_judges_the_containers_user_for_a_root_subject_only() {
     // root's own missing ranges are still subid.subuid's finding.
     assert_eq!(check(&report, "subid.subuid")["code"], "no-entry");
 
-    let (_, report) = Test::new()
+    let (_, report) = podman(Test::new())
         .user("root")
         .file(
             "etc/passwd",
@@ -602,7 +608,7 @@ fn auto_userns_judges_the_containers_user_for_a_root_subject_only() {
         .json();
     assert_eq!(status(&report, "subid.auto-userns"), "pass");
 
-    let (_, report) = Test::new().args(&only).json();
+    let (_, report) = podman(Test::new()).args(&only).json();
     assert_eq!(status(&report, "subid.auto-userns"), "skip");
     assert_eq!(check(&report, "subid.auto-userns")["code"], "root-only");
 }

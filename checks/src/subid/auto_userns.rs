@@ -40,6 +40,7 @@ pub static AUTO_USERNS: CheckDef = CheckDef {
     codes: &[
         Code::ContainersNoEntry.code(),
         Code::ContainersFewIds.code(),
+        Code::NoEngine.code(),
     ],
     probes: &[],
     run,
@@ -92,8 +93,29 @@ fn run(ctx: &Context<'_>) -> Outcome {
             ),
         );
     }
+    let engines: Vec<&str> = ENGINES
+        .iter()
+        .copied()
+        .filter(|name| {
+            ctx.host.look_path(name, &ctx.subject.path).is_some()
+                || ctx.host.look_path(name, SYSTEM_DIRS).is_some()
+        })
+        .collect();
+    if engines.is_empty() {
+        return Outcome::skip(
+            Code::NoEngine,
+            "none of podman, buildah and crio, which take --userns=auto ids from the \
+             `containers` user, is installed",
+        );
+    }
     judge(&gather(ctx.host, &EngineEnv::of(ctx.host, ctx.subject)))
 }
+
+/// The engines on containers/storage that hand out --userns=auto ids as root.
+const ENGINES: [&str; 3] = ["podman", "buildah", "crio"];
+
+/// Where they are looked for after the subject's PATH.
+const SYSTEM_DIRS: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// The storage.conf root's containers/storage reads: `$CONTAINERS_STORAGE_CONF`,
 /// else /etc/containers/storage.conf when it exists, else the one in /usr/share.

@@ -137,6 +137,11 @@ fn container_maps_read_uidmap_and_gidmap_and_survive_garbage() {
 
 fn host(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    let podman = dir.path().join("usr/bin/podman");
+    std::fs::create_dir_all(podman.parent().unwrap()).unwrap();
+    std::fs::write(&podman, "#!/bin/sh\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&podman, std::fs::Permissions::from_mode(0o755)).unwrap();
     for (path, text) in files {
         let full = dir.path().join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -201,6 +206,15 @@ fn fixture_storage_conf_names_another_user_and_graphroot() {
     let outcome = run_as(&dir, &root());
     assert!(outcome.is(Code::ContainersNoEntry), "{outcome:?}");
     assert!(outcome.message.contains("pool has no range"));
+}
+
+#[test]
+fn fixture_without_podman_buildah_or_crio_root_is_not_judged() {
+    let dir = host(&[("etc/passwd", PASSWD)]);
+    std::fs::remove_file(dir.path().join("usr/bin/podman")).unwrap();
+    let outcome = run_as(&dir, &root());
+    assert_eq!(outcome.status, Status::Skip);
+    assert!(outcome.is(Code::NoEngine));
 }
 
 #[test]

@@ -37,5 +37,8 @@ crate::finding_codes! {
         /// Warn (`subid.auto-userns`): the `containers` user's ranges leave fewer
         /// free ids than the largest automatic namespace (65536).
         ContainersFewIds = "containers-few-ids",
+        /// Skip (`subid.auto-userns`): none of podman, buildah and CRI-O, which
+        /// hand out `--userns=auto` ids, is installed.
+        NoEngine = "no-engine",
     }
 }
