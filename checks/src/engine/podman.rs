@@ -210,6 +210,29 @@ fn said(outcome: &Outcome) -> Said {
     }
 }
 
+/// What `outcome` says for podman: its finding about podman when its check
+/// judges engines one by one (a problem of rootless Docker's storage or
+/// network helper is not podman's), else [`said`].
+/// podman's name in the report's `engines` section.
+const ENTRY: &str = "podman";
+
+fn said_for_podman(outcome: &Outcome) -> Said {
+    match outcome.for_engine(ENTRY) {
+        Some((Status::Fail, _)) => Said::Failed,
+        Some((Status::Error, _)) => Said::Undecided(code_text(outcome)),
+        Some(_) => Said::Fine,
+        None => said(outcome),
+    }
+}
+
+/// The code of `outcome`'s finding about podman, as [`code_text`] words it.
+fn podman_code_text(outcome: &Outcome) -> String {
+    match outcome.for_engine(ENTRY) {
+        Some((_, Some(code))) => code.as_str().to_string(),
+        _ => code_text(outcome),
+    }
+}
+
 fn code_text(outcome: &Outcome) -> String {
     outcome
         .code
@@ -392,7 +415,7 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
         let Some(outcome) = facts.dep(def) else {
             return;
         };
-        match said(outcome) {
+        match said_for_podman(outcome) {
             Said::Fine => {}
             Said::Failed => blocks.push(Block {
                 def,
@@ -446,13 +469,13 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
         consider(&crate::storage::GRAPHROOT, Code::StorageFails, &|o| {
             format!(
                 "its storage path does not work (storage.graphroot: {})",
-                code_text(o)
+                podman_code_text(o)
             )
         });
         consider(&crate::storage::DRIVER, Code::StorageFails, &|o| {
             format!(
                 "its storage driver does not work (storage.driver: {})",
-                code_text(o)
+                podman_code_text(o)
             )
         });
     }
@@ -536,14 +559,13 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
             });
         } else if let Some(outcome) = facts.dep(&crate::network::HELPER) {
             // A helper another engine lacks is not podman's problem.
-            let others_missing = outcome.is(crate::network::Code::HelperMissing);
-            match said(outcome) {
-                Said::Failed if !others_missing => blocks.push(Block {
+            match said_for_podman(outcome) {
+                Said::Failed => blocks.push(Block {
                     def: &crate::network::HELPER,
                     code: Code::NetworkHelperFails,
                     text: format!(
                         "its network helper {helper} does not start (network.helper: {})",
-                        code_text(outcome)
+                        podman_code_text(outcome)
                     ),
                     fixes: Vec::new(),
                 }),
