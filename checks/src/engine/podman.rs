@@ -3,8 +3,9 @@
 //!
 //! Gathers podman's effective containers.conf
 //! ([`crate::engines::containers_conf`]) and storage
-//! ([`crate::engines::storage`]), its version from dpkg (podman is never
-//! run), and the outcomes of the host checks podman depends on, through
+//! ([`crate::engines::storage`]), its version from dpkg when dpkg vouches
+//! for the binary (else from the net-helper probe's `podman --version`; the
+//! check itself never runs podman), and the outcomes of the host checks podman depends on, through
 //! [`Context::outcome_of`]; the pure [`judge`] walks them in the order
 //! podman meets them (user namespace, runtime directory, storage, OCI
 //! runtime, network) and states a [`Fact::Engine`] with the verdict and the
@@ -65,8 +66,12 @@ pub struct Dep {
 pub struct Facts {
     pub subject: String,
     pub path: PathBuf,
-    /// The upstream version (`4.3.1`), from dpkg.
+    /// The upstream version (`4.3.1`): from dpkg when the binary is the one
+    /// its package installed, unchanged, else what `podman --version` said
+    /// in the net-helper probe.
     pub version: Option<String>,
+    /// Where the version came from (`dpkg`, `podman --version`).
+    pub version_from: &'static str,
     pub conf: Podman,
     pub storage: Option<Storage>,
     /// The drivers the store under the graph root was made with.
@@ -98,10 +103,27 @@ fn run(ctx: &Context<'_>) -> Outcome {
     judge(&gather(ctx, path), &ctx.distro)
 }
 
+/// The version `podman --version` printed in the net-helper probe (it asks
+/// podman whenever dpkg cannot vouch for the binary): `4.3.1` from
+/// `podman version 4.3.1`.
+fn asked_version(ctx: &Context<'_>, path: &Path) -> Option<String> {
+    let live = crate::live::Live::get(ctx, ProbeKind::NetHelper);
+    let text = crate::live::fact(live.report()?, &format!("version:{}", path.display()))?;
+    let word = text
+        .split_whitespace()
+        .skip_while(|w| !w.eq_ignore_ascii_case("version"))
+        .nth(1)?;
+    let version = upstream_version(word);
+    major_minor(&version).map(|_| version)
+}
+
 /// Reads podman's configuration and the outcomes of the checks it needs.
 pub fn gather(ctx: &Context<'_>, path: PathBuf) -> Facts {
     let (host, subject) = (ctx.host, ctx.subject);
-    let version = crate::packages::dpkg_version(host, &path).map(|p| upstream_version(&p));
+    let (version, version_from) = match crate::packages::unchanged(host, &path) {
+        Some(packaged) => (Some(upstream_version(&packaged.version)), "dpkg"),
+        None => (asked_version(ctx, &path), "podman --version"),
+    };
     let env = EngineEnv::of(host, subject);
     let conf = containers_conf::resolve(
         host,
@@ -144,6 +166,7 @@ pub fn gather(ctx: &Context<'_>, path: PathBuf) -> Facts {
         subject: subject.name.clone(),
         path,
         version,
+        version_from,
         user_conf_exists: host.exists(&user_conf),
         user_conf_default_place: env.xdg_config_home.is_none(),
         user_conf,
@@ -273,7 +296,7 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
             facts
                 .version
                 .as_ref()
-                .map(|v| format!(" ({v}, from dpkg)"))
+                .map(|v| format!(" ({v}, from {})", facts.version_from))
                 .unwrap_or_default()
         ),
     )];

@@ -75,6 +75,7 @@ fn facts(conf: Podman, runtimes: Outcome) -> Facts {
         subject: "alice".into(),
         path: "/usr/bin/podman".into(),
         version: Some("4.3.1".into()),
+        version_from: "dpkg",
         conf,
         storage: Some(Storage {
             engine: storage::Engine::Podman,
