@@ -119,6 +119,23 @@ pub enum Fact {
     /// `runtime.oci-runtime`: a container tool other than an OCI runtime
     /// (bwrap, apptainer, nerdctl) found by a stat, never run.
     Tool(Tool),
+    /// A check that judges each installed engine on its own
+    /// (`network.helper`, `storage.graphroot`, `storage.driver`): what it
+    /// found for one engine, so a problem of one engine is not charged to
+    /// another.
+    ForEngine(EngineFinding),
+}
+
+/// What a check that judges engines one by one found for one of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EngineFinding {
+    /// The engine, as the `engines` section names it (`podman`, `docker`,
+    /// `nerdctl`).
+    pub engine: &'static str,
+    /// `pass`, or the status of the finding about this engine.
+    pub status: Status,
+    /// The finding's code; `None` on a pass.
+    pub code: Option<Code>,
 }
 
 /// A container tool found on the subject's PATH or in the system
@@ -217,6 +234,14 @@ impl Fact {
     fn tool(&self) -> Option<&Tool> {
         match self {
             Fact::Tool(tool) => Some(tool),
+            _ => None,
+        }
+    }
+
+    /// The finding about one engine, when this fact states one.
+    fn for_engine(&self) -> Option<&EngineFinding> {
+        match self {
+            Fact::ForEngine(found) => Some(found),
             _ => None,
         }
     }
@@ -321,6 +346,22 @@ impl Outcome {
     /// The container tools this outcome states, in the order found.
     pub fn tools(&self) -> impl Iterator<Item = &Tool> {
         self.facts.iter().filter_map(Fact::tool)
+    }
+
+    /// What this outcome found for `engine`, when its check judges engines
+    /// one by one: the worst of its findings about `engine` (status and
+    /// code), and a pass when it judged only other engines. `None` when the
+    /// outcome states nothing per engine (a skip, a block, an error, a check
+    /// that does not judge engines): read its status instead.
+    pub fn for_engine(&self, engine: &str) -> Option<(Status, Option<Code>)> {
+        let mut stated = self.facts.iter().filter_map(Fact::for_engine).peekable();
+        stated.peek()?;
+        Some(
+            stated
+                .filter(|found| found.engine == engine)
+                .max_by_key(|found| found.status)
+                .map_or((Status::Pass, None), |found| (found.status, found.code)),
+        )
     }
 
     /// The cgroup mode this outcome states, if any.
@@ -569,6 +610,28 @@ mod tests {
             gid: 1000,
             home: "/home/alice".into(),
         })
+    }
+
+    #[test]
+    fn a_finding_per_engine_is_read_for_that_engine_only() {
+        let code = CommonCode::Blocked.code();
+        let found = |engine, status, code| {
+            Fact::ForEngine(EngineFinding {
+                engine,
+                status,
+                code,
+            })
+        };
+        let out = Outcome::fail(CommonCode::Blocked, "docker's helper is missing")
+            .stating(found("podman", Status::Pass, None))
+            .stating(found("docker", Status::Warn, Some(code)))
+            .stating(found("docker", Status::Fail, Some(code)));
+        assert_eq!(out.for_engine("docker"), Some((Status::Fail, Some(code))));
+        assert_eq!(out.for_engine("podman"), Some((Status::Pass, None)));
+        // Judged engines one by one, but not this one: nothing of its own.
+        assert_eq!(out.for_engine("nerdctl"), Some((Status::Pass, None)));
+        // A check that states nothing per engine: read its status instead.
+        assert_eq!(Outcome::fail(code, "x").for_engine("podman"), None);
     }
 
     #[test]

@@ -904,6 +904,15 @@ fn storage_part(
             v.notes.push(format!("storage driver {other} not judged"));
             other.to_string()
         }
+        // dockerd's priority list starts with btrfs, whose Init only asks
+        // that the data-root be on btrfs (and bind-mounts it onto itself,
+        // which its user namespace may); zfs, next, needs /dev/zfs open for
+        // writing, which rootless dockerd never has.
+        None if f.data_root_fs.as_deref() == Some("btrfs") => {
+            v.notes
+                .push("storage driver btrfs (the data-root is on btrfs)".into());
+            "btrfs".into()
+        }
         None => match (native_ok, fuse_state) {
             (Some(true), _) => "overlay2".into(),
             (None, _) => {

@@ -3,8 +3,9 @@
 //!
 //! Gathers podman's effective containers.conf
 //! ([`crate::engines::containers_conf`]) and storage
-//! ([`crate::engines::storage`]), its version from dpkg (podman is never
-//! run), and the outcomes of the host checks podman depends on, through
+//! ([`crate::engines::storage`]), its version from dpkg when dpkg vouches
+//! for the binary (else from the net-helper probe's `podman --version`; the
+//! check itself never runs podman), and the outcomes of the host checks podman depends on, through
 //! [`Context::outcome_of`]; the pure [`judge`] walks them in the order
 //! podman meets them (user namespace, runtime directory, storage, OCI
 //! runtime, network) and states a [`Fact::Engine`] with the verdict and the
@@ -65,8 +66,12 @@ pub struct Dep {
 pub struct Facts {
     pub subject: String,
     pub path: PathBuf,
-    /// The upstream version (`4.3.1`), from dpkg.
+    /// The upstream version (`4.3.1`): from dpkg when the binary is the one
+    /// its package installed, unchanged, else what `podman --version` said
+    /// in the net-helper probe.
     pub version: Option<String>,
+    /// Where the version came from (`dpkg`, `podman --version`).
+    pub version_from: &'static str,
     pub conf: Podman,
     pub storage: Option<Storage>,
     /// The drivers the store under the graph root was made with.
@@ -98,10 +103,27 @@ fn run(ctx: &Context<'_>) -> Outcome {
     judge(&gather(ctx, path), &ctx.distro)
 }
 
+/// The version `podman --version` printed in the net-helper probe (it asks
+/// podman whenever dpkg cannot vouch for the binary): `4.3.1` from
+/// `podman version 4.3.1`.
+fn asked_version(ctx: &Context<'_>, path: &Path) -> Option<String> {
+    let live = crate::live::Live::get(ctx, ProbeKind::NetHelper);
+    let text = crate::live::fact(live.report()?, &format!("version:{}", path.display()))?;
+    let word = text
+        .split_whitespace()
+        .skip_while(|w| !w.eq_ignore_ascii_case("version"))
+        .nth(1)?;
+    let version = upstream_version(word);
+    major_minor(&version).map(|_| version)
+}
+
 /// Reads podman's configuration and the outcomes of the checks it needs.
 pub fn gather(ctx: &Context<'_>, path: PathBuf) -> Facts {
     let (host, subject) = (ctx.host, ctx.subject);
-    let version = crate::packages::dpkg_version(host, &path).map(|p| upstream_version(&p));
+    let (version, version_from) = match crate::packages::unchanged(host, &path) {
+        Some(packaged) => (Some(upstream_version(&packaged.version)), "dpkg"),
+        None => (asked_version(ctx, &path), "podman --version"),
+    };
     let env = EngineEnv::of(host, subject);
     let conf = containers_conf::resolve(
         host,
@@ -144,6 +166,7 @@ pub fn gather(ctx: &Context<'_>, path: PathBuf) -> Facts {
         subject: subject.name.clone(),
         path,
         version,
+        version_from,
         user_conf_exists: host.exists(&user_conf),
         user_conf_default_place: env.xdg_config_home.is_none(),
         user_conf,
@@ -210,6 +233,29 @@ fn said(outcome: &Outcome) -> Said {
     }
 }
 
+/// What `outcome` says for podman: its finding about podman when its check
+/// judges engines one by one (a problem of rootless Docker's storage or
+/// network helper is not podman's), else [`said`].
+/// podman's name in the report's `engines` section.
+const ENTRY: &str = "podman";
+
+fn said_for_podman(outcome: &Outcome) -> Said {
+    match outcome.for_engine(ENTRY) {
+        Some((Status::Fail, _)) => Said::Failed,
+        Some((Status::Error, _)) => Said::Undecided(code_text(outcome)),
+        Some(_) => Said::Fine,
+        None => said(outcome),
+    }
+}
+
+/// The code of `outcome`'s finding about podman, as [`code_text`] words it.
+fn podman_code_text(outcome: &Outcome) -> String {
+    match outcome.for_engine(ENTRY) {
+        Some((_, Some(code))) => code.as_str().to_string(),
+        _ => code_text(outcome),
+    }
+}
+
 fn code_text(outcome: &Outcome) -> String {
     outcome
         .code
@@ -250,7 +296,7 @@ pub fn judge(facts: &Facts, distro: &Distro) -> Outcome {
             facts
                 .version
                 .as_ref()
-                .map(|v| format!(" ({v}, from dpkg)"))
+                .map(|v| format!(" ({v}, from {})", facts.version_from))
                 .unwrap_or_default()
         ),
     )];
@@ -392,7 +438,7 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
         let Some(outcome) = facts.dep(def) else {
             return;
         };
-        match said(outcome) {
+        match said_for_podman(outcome) {
             Said::Fine => {}
             Said::Failed => blocks.push(Block {
                 def,
@@ -446,13 +492,13 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
         consider(&crate::storage::GRAPHROOT, Code::StorageFails, &|o| {
             format!(
                 "its storage path does not work (storage.graphroot: {})",
-                code_text(o)
+                podman_code_text(o)
             )
         });
         consider(&crate::storage::DRIVER, Code::StorageFails, &|o| {
             format!(
                 "its storage driver does not work (storage.driver: {})",
-                code_text(o)
+                podman_code_text(o)
             )
         });
     }
@@ -536,14 +582,13 @@ fn walk(facts: &Facts, distro: &Distro) -> (Vec<Block>, Vec<String>, Vec<(Code, 
             });
         } else if let Some(outcome) = facts.dep(&crate::network::HELPER) {
             // A helper another engine lacks is not podman's problem.
-            let others_missing = outcome.is(crate::network::Code::HelperMissing);
-            match said(outcome) {
-                Said::Failed if !others_missing => blocks.push(Block {
+            match said_for_podman(outcome) {
+                Said::Failed => blocks.push(Block {
                     def: &crate::network::HELPER,
                     code: Code::NetworkHelperFails,
                     text: format!(
                         "its network helper {helper} does not start (network.helper: {})",
-                        code_text(outcome)
+                        podman_code_text(outcome)
                     ),
                     fixes: Vec::new(),
                 }),

@@ -52,6 +52,15 @@ impl Engine {
         }
     }
 
+    /// The engine's name in the report's `engines` section.
+    pub fn entry(self) -> &'static str {
+        match self {
+            Engine::Podman => "podman",
+            Engine::Docker => "docker",
+            Engine::Nerdctl => "nerdctl",
+        }
+    }
+
     /// The binary whose presence on the PATH says the engine is installed.
     pub fn binary(self) -> &'static str {
         match self {

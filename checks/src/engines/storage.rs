@@ -93,6 +93,14 @@ impl Engine {
             Engine::Docker => "rootless docker",
         }
     }
+
+    /// The engine's name in the report's `engines` section.
+    pub fn entry(self) -> &'static str {
+        match self {
+            Engine::Podman => "podman",
+            Engine::Docker => "docker",
+        }
+    }
 }
 
 /// How the driver was chosen.

@@ -270,6 +270,13 @@ pub static FIELD_WEIGHTS: &[FieldWeight] = &[
         STALE,
         25,
     ),
+    // docker-library images and compose setups: a shell entrypoint "not
+    // found in $PATH" was, in the threads, the script without its x bit.
+    w(
+        ".sh\": executable file not found in $path",
+        "exec-permission-denied",
+        70,
+    ),
 ];
 
 /// The field weight of `cause` for the pattern `text` of that strength.

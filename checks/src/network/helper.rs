@@ -7,7 +7,7 @@
 //! Decisions: docs/checks/network.md, section `network.helper`.
 
 use super::Code;
-use crate::check::{CheckDef, Context, Finding, Outcome};
+use crate::check::{CheckDef, Context, EngineFinding, Fact, Finding, Outcome};
 use crate::distro::Distro;
 use crate::engines::network::{self as engines, Found, Helper, Resolved};
 use crate::host::HostFs;
@@ -110,6 +110,7 @@ pub fn judge(found: &Found, live: &Live, passt_enforced: bool, distro: &Distro) 
     let mut evidence = vec![probe_evidence(ProbeKind::NetHelper, report)];
     let mut findings = Vec::new();
     let mut fine = Vec::new();
+    let mut per_engine = Vec::new();
     for r in &resolved {
         evidence.push(Evidence::fact(
             format!("{} network helper", r.engine.name()),
@@ -128,15 +129,30 @@ pub fn judge(found: &Found, live: &Live, passt_enforced: bool, distro: &Distro) 
                 evidence.push(fact);
             }
         }
-        match assess(r, found, report, passt_enforced, distro) {
-            Ok(text) => fine.push(text),
-            Err(finding) => findings.push(finding),
-        }
+        let (status, code) = match assess(r, found, report, passt_enforced, distro) {
+            Ok(text) => {
+                fine.push(text);
+                (Status::Pass, None)
+            }
+            Err(finding) => {
+                let judged = (finding.status, Some(finding.code));
+                findings.push(finding);
+                judged
+            }
+        };
+        per_engine.push(Fact::ForEngine(EngineFinding {
+            engine: r.engine.entry(),
+            status,
+            code,
+        }));
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.status));
     let mut findings = findings.into_iter();
     let Some(first) = findings.next() else {
-        return Outcome::pass(fine.join("; ")).with_all(evidence);
+        return per_engine.into_iter().fold(
+            Outcome::pass(fine.join("; ")).with_all(evidence),
+            Outcome::stating,
+        );
     };
     let rest: Vec<Finding> = findings.collect();
     let mut message = first.message.clone();
@@ -149,11 +165,12 @@ pub fn judge(found: &Found, live: &Live, passt_enforced: bool, distro: &Distro) 
         .chain(&rest)
         .flat_map(|f| f.fixes.clone())
         .collect();
-    Outcome::judged(first.status, first.code, message)
+    let outcome = Outcome::judged(first.status, first.code, message)
         .also(also)
         .with_all(evidence)
         .with_all(first.evidence)
-        .fixes(fixes)
+        .fixes(fixes);
+    per_engine.into_iter().fold(outcome, Outcome::stating)
 }
 
 fn assess(
@@ -467,6 +484,31 @@ mod tests {
         r.facts.insert("exit:/usr/bin/vpnkit".into(), "0".into());
         let outcome = judge(&found, &Live::Report(r), false, &debian());
         assert_eq!(outcome.status, Status::Pass, "{outcome:?}");
+    }
+
+    #[test]
+    fn each_engine_gets_its_own_finding() {
+        let mut found = podman_found();
+        found.engines.push(Installed {
+            engine: Engine::Docker,
+            path: "/usr/bin/dockerd-rootless.sh".into(),
+            configured: Some((
+                "vpnkit".into(),
+                crate::engines::containers_conf::Source::Config {
+                    file: "~/.config/systemd/user/docker.service".into(),
+                    setting: "DOCKERD_ROOTLESS_ROOTLESSKIT_NET".into(),
+                },
+            )),
+            packaged: None,
+        });
+        let outcome = judge(&found, &Live::Report(report(true, SLIRP)), false, &debian());
+        assert_eq!(outcome.status, Status::Fail, "{outcome:?}");
+        assert!(outcome.is(Code::HelperMissing), "{outcome:?}");
+        assert_eq!(
+            outcome.for_engine("docker"),
+            Some((Status::Fail, Some(Code::HelperMissing.code())))
+        );
+        assert_eq!(outcome.for_engine("podman"), Some((Status::Pass, None)));
     }
 
     #[test]

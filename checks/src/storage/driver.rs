@@ -10,7 +10,7 @@
 //! Decisions: docs/checks/storage.md, section `storage.driver`.
 
 use super::Code;
-use crate::check::{CheckDef, Context, Finding, Outcome};
+use crate::check::{CheckDef, Context, EngineFinding, Fact, Finding, Outcome};
 use crate::engines::storage::{self, Driver, EngineEnv, Storage};
 use crate::live::{self, Live};
 use crate::model::{Evidence, Remediation, Status};
@@ -217,7 +217,11 @@ pub fn judge(storages: &[Storage], probe: &Live) -> Outcome {
         ));
     }
     let finding = match judge_one(s, report) {
-        Ok(message) => return Outcome::pass(message).with_all(evidence),
+        Ok(message) => {
+            return Outcome::pass(message)
+                .with_all(evidence)
+                .stating(for_engine(s, Status::Pass, None))
+        }
         Err(finding) => finding,
     };
     let finding = match &s.config_problem {
@@ -228,7 +232,18 @@ pub fn judge(storages: &[Storage], probe: &Live) -> Outcome {
         }
         None => finding,
     };
-    finding.outcome_after(evidence)
+    let judged = for_engine(s, finding.status, Some(finding.code));
+    finding.outcome_after(evidence).stating(judged)
+}
+
+/// What the probe showed for the one engine it tested (the others' drivers
+/// are not judged).
+fn for_engine(s: &Storage, status: Status, code: Option<crate::model::Code>) -> Fact {
+    Fact::ForEngine(EngineFinding {
+        engine: s.engine.entry(),
+        status,
+        code,
+    })
 }
 
 fn judge_one(s: &Storage, report: &ProbeReport) -> Result<String, Finding> {

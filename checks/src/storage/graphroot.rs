@@ -7,10 +7,10 @@
 //! Decisions: docs/checks/storage.md, section `storage.graphroot`.
 
 use super::Code;
-use crate::check::{CheckDef, Context, Finding, Outcome};
+use crate::check::{CheckDef, Context, EngineFinding, Fact, Finding, Outcome};
 use crate::engines::storage::{self, EngineEnv, Storage, NEEDS_MOUNT_PROGRAM, NETWORK_FS};
 use crate::host::HostFs;
-use crate::model::{Evidence, Remediation};
+use crate::model::{Evidence, Remediation, Status};
 use crate::mountinfo::{self, Mount};
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
@@ -145,10 +145,28 @@ pub fn judge(paths: &[PathFacts], subject: &Subject) -> Outcome {
     }
     let mut findings: Vec<Finding> = Vec::new();
     let mut evidence = Vec::new();
+    let mut per_engine = Vec::new();
     for facts in paths {
         evidence.extend(path_evidence(facts));
-        findings.extend(judge_path(facts, subject));
+        let found = judge_path(facts, subject);
+        let worst = found.iter().max_by_key(|f| f.status);
+        per_engine.push(Fact::ForEngine(EngineFinding {
+            engine: facts.storage.engine.entry(),
+            status: worst.map_or(Status::Pass, |f| f.status),
+            code: worst.map(|f| f.code),
+        }));
+        findings.extend(found);
     }
+    let outcome = judge_findings(paths, findings, evidence);
+    per_engine.into_iter().fold(outcome, Outcome::stating)
+}
+
+/// The outcome of every engine's findings together.
+fn judge_findings(
+    paths: &[PathFacts],
+    mut findings: Vec<Finding>,
+    evidence: Vec<Evidence>,
+) -> Outcome {
     if findings.is_empty() {
         let list: Vec<String> = paths
             .iter()
@@ -480,6 +498,20 @@ mod tests {
                 .message
                 .contains("a network file system with user namespaces is not supported"));
         }
+    }
+
+    #[test]
+    fn each_engine_gets_its_own_finding() {
+        let podman = facts("ext4", "relatime");
+        let mut docker = facts("nfs4", "relatime");
+        docker.storage.engine = Engine::Docker;
+        let outcome = judge(&[podman, docker], &alice());
+        assert_eq!(outcome.status, Status::Fail);
+        assert_eq!(
+            outcome.for_engine("docker"),
+            Some((Status::Fail, Some(Code::NetworkFilesystem.code())))
+        );
+        assert_eq!(outcome.for_engine("podman"), Some((Status::Pass, None)));
     }
 
     #[test]

@@ -357,3 +357,17 @@ fn a_data_root_on_overlay_or_nfs_gets_no_overlay2() {
     assert!(outcome.is(Code::StorageDriverUnusable), "{outcome:?}");
     assert!(outcome.message.contains("nfs4"));
 }
+
+#[test]
+fn a_data_root_on_btrfs_gets_the_btrfs_driver_first() {
+    let mut f = facts(setup(), Driver::Auto);
+    f.data_root_fs = Some("btrfs".into());
+    let outcome = judge(&f, &healthy(), &debian());
+    assert_eq!(engine(&outcome).storage_driver.as_deref(), Some("btrfs"));
+    assert_eq!(engine(&outcome).verdict, Verdict::Works, "{outcome:?}");
+    // A driver named in daemon.json still wins.
+    let mut f = facts(setup(), Driver::Named("vfs".into()));
+    f.data_root_fs = Some("btrfs".into());
+    let outcome = judge(&f, &healthy(), &debian());
+    assert_eq!(engine(&outcome).storage_driver.as_deref(), Some("vfs"));
+}

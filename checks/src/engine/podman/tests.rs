@@ -75,6 +75,7 @@ fn facts(conf: Podman, runtimes: Outcome) -> Facts {
         subject: "alice".into(),
         path: "/usr/bin/podman".into(),
         version: Some("4.3.1".into()),
+        version_from: "dpkg",
         conf,
         storage: Some(Storage {
             engine: storage::Engine::Podman,
@@ -311,4 +312,85 @@ fn the_reported_driver_is_what_podman_info_says() {
     f.store_drivers.clear();
     f.storage.as_mut().unwrap().driver = Driver::Auto;
     assert_eq!(driver_name(&f).as_deref(), Some("overlay"));
+}
+
+/// A finding of a check that judges engines one by one, about `engine`.
+fn for_engine(engine: &'static str, status: Status, code: impl Into<crate::model::Code>) -> Fact {
+    Fact::ForEngine(crate::check::EngineFinding {
+        engine,
+        status,
+        code: Some(code.into()),
+    })
+}
+
+fn passes_for(engine: &'static str) -> Fact {
+    Fact::ForEngine(crate::check::EngineFinding {
+        engine,
+        status: Status::Pass,
+        code: None,
+    })
+}
+
+#[test]
+fn rootless_dockers_helper_or_storage_failing_is_not_podmans() {
+    let mut f = facts(conf("runc", Some("/usr/sbin/runc")), runtimes_hybrid());
+    // rootless Docker's vpnkit is missing; podman's slirp4netns started.
+    set(
+        &mut f,
+        &network::HELPER,
+        Outcome::fail(network::Code::HelperMissing, "rootless docker uses vpnkit")
+            .stating(passes_for("podman"))
+            .stating(for_engine(
+                "docker",
+                Status::Fail,
+                network::Code::HelperMissing,
+            )),
+    );
+    // Docker's data-root is on NFS; podman's graphroot is fine.
+    set(
+        &mut f,
+        &crate::storage::GRAPHROOT,
+        Outcome::fail(
+            crate::storage::Code::NetworkFilesystem,
+            "rootless docker on nfs",
+        )
+        .stating(passes_for("podman"))
+        .stating(for_engine(
+            "docker",
+            Status::Fail,
+            crate::storage::Code::NetworkFilesystem,
+        )),
+    );
+    let out = judge(&f, &debian());
+    assert_eq!(engine(&out).verdict, Verdict::Works, "{out:?}");
+    assert!(engine(&out).blocked_by.is_empty(), "{out:?}");
+}
+
+#[test]
+fn podmans_own_helper_failing_is_named_with_its_own_code() {
+    let mut f = facts(conf("runc", Some("/usr/sbin/runc")), runtimes_hybrid());
+    set(
+        &mut f,
+        &network::HELPER,
+        Outcome::fail(network::Code::HelperMissing, "rootless docker uses vpnkit")
+            .also([network::Code::HelperStartFailed])
+            .stating(for_engine(
+                "podman",
+                Status::Fail,
+                network::Code::HelperStartFailed,
+            ))
+            .stating(for_engine(
+                "docker",
+                Status::Fail,
+                network::Code::HelperMissing,
+            )),
+    );
+    let out = judge(&f, &debian());
+    assert_eq!(engine(&out).verdict, Verdict::Fails);
+    assert_eq!(engine(&out).blocked_by, vec![&network::HELPER]);
+    assert!(
+        out.message.contains("network.helper: helper-start-failed"),
+        "{}",
+        out.message
+    );
 }

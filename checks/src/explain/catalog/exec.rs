@@ -133,6 +133,10 @@ pub(super) const CAUSES: &[Cause] = &[
             mount, is owned by an unmapped id with a restrictive mode, or an LSM denies it.",
         patterns: &[
             specific("the path \"…\" exists but it is not executable"),
+            // Go's exec.LookPath skips a file on $PATH that has no x bit and
+            // reports it as not found: a script's name said so is usually a
+            // script copied into the image without chmod +x.
+            specific(".sh\": executable file not found in $path"),
             specific("does not have correct permissions"),
             EXEC_EACCES_OLD,
             EXEC_EACCES_LOOKPATH,

@@ -421,8 +421,9 @@ fn field_rows_are_distinct() {
 
 /// The share of rows whose settled cause `explain` ranks first, in percent,
 /// rounded down: 102 of 121 (84%) when the table was written, 107 of 121
-/// (88%) with the field weights and evidence decoders.
-const FLOOR_PERCENT: usize = 88;
+/// (88%) with the field weights and evidence decoders, 111 of 121 (91%) once
+/// a shell script's name "not found in $PATH" weighed its missing x bit.
+const FLOOR_PERCENT: usize = 91;
 
 #[test]
 // The measurement is this test's output (`--nocapture` shows it).
