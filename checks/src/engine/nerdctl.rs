@@ -101,7 +101,15 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
             .as_ref()
             .map(|x| x.join("containerd-rootless"))
     });
-    let state_dir_exists = state_dir.as_ref().is_some_and(|d| host.metadata(d).is_ok());
+    // nerdctl's os.Stat follows links; root acting for another user only
+    // lstats the user's directory (docs/privileges.md).
+    let state_dir_exists = state_dir.as_ref().is_some_and(|d| {
+        if subject.is_invoker {
+            host.metadata(d).is_ok()
+        } else {
+            host.symlink_metadata(d).is_ok()
+        }
+    });
     let child = match &state_dir {
         Some(dir) if state_dir_exists => child(host, subject, dir.join("child_pid")),
         _ => Child::NoPidFile,
