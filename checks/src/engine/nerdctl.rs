@@ -89,6 +89,19 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
     let nerdctl = host
         .look_path("nerdctl", &subject.path)
         .or_else(|| host.look_path("nerdctl", SYSTEM_DIRS));
+    let systemd = host.exists("/run/systemd/system");
+    if nerdctl.is_none() || subject.is_root() {
+        // Not judged: nothing of the user's is read.
+        return Facts {
+            user: subject.name.clone(),
+            nerdctl,
+            is_root: subject.is_root(),
+            state_dir: None,
+            state_dir_exists: false,
+            child: Child::NoPidFile,
+            systemd,
+        };
+    }
     // $ROOTLESSKIT_STATE_DIR is known for the doctor's own user only.
     let from_env = (subject.is_invoker && host.is_real())
         .then(|| std::env::var("ROOTLESSKIT_STATE_DIR").ok())
@@ -121,7 +134,7 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
         state_dir,
         state_dir_exists,
         child,
-        systemd: host.exists("/run/systemd/system"),
+        systemd,
     }
 }
 
