@@ -570,3 +570,28 @@ fn a_reused_pause_pid_and_a_tmp_dir_from_an_earlier_boot_are_named() {
     ));
     assert_eq!(c["status"], "pass", "{c:#}");
 }
+
+#[test]
+fn a_private_root_warns_on_mount_bind_and_bind_mounts_still_work() {
+    let private = Test::new()
+        .probes(LIVE_OK)
+        .file(
+            "proc/self/mountinfo",
+            "22 1 254:1 / / rw,relatime master:3 - ext4 /dev/vda1 rw\n",
+        )
+        .args(&["--only", "userns.create,mount.bind"]);
+    let (_, report) = private.json();
+    assert_eq!(status(&report, "mount.bind"), "warn", "{report:#}");
+    let c = check(&report, "mount.bind");
+    assert_eq!(c["code"], "root-not-shared", "{c:#}");
+    assert!(c["remediation"]
+        .to_string()
+        .contains("mount --make-rshared /"));
+    assert_eq!(report["capabilities"]["bind_mount"], true, "{report:#}");
+    // The healthy fixture's / is shared: a pass.
+    let (_, report) = Test::new()
+        .probes(LIVE_OK)
+        .args(&["--only", "userns.create,mount.bind"])
+        .json();
+    assert_eq!(status(&report, "mount.bind"), "pass", "{report:#}");
+}

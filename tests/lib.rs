@@ -20,6 +20,7 @@ mod live;
 mod live_privsafe;
 mod live_probes;
 mod live_sandbox;
+mod mount_truth;
 mod network_truth;
 mod session_fixtures;
 mod session_truth;

@@ -391,6 +391,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bind_mount_warning_on_a_private_root_changes_no_verdict() {
+        let mut results = healthy();
+        replace(
+            &mut results,
+            &mount::BIND,
+            Outcome::warn(mount::Code::RootNotShared, "/ is not a shared mount"),
+        );
+        let engines = derive(&results);
+        assert_eq!(entry(&engines, "runc").verdict, Verdict::Works);
+        assert_eq!(entry(&engines, "bwrap").verdict, Verdict::Works);
+        assert_eq!(ids(entry(&engines, "crun")), ["runtime.oci-runtime"]);
+        assert_eq!(crate::capabilities::derive(&results).bind_mount, Some(true));
+    }
+
+    #[test]
     fn evidence_not_gathered_is_unknown_never_a_guess() {
         let mut results = healthy();
         replace(

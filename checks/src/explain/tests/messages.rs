@@ -318,8 +318,9 @@ static ROWS: &[Row] = &[
     row("[issue: docker/docker-install#260]", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     row("[src: podman cmd/podman/root.go]", "Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     // ---------------- root-mount-not-shared
-    row("[src: podman rootless_linux.go] [issue: microsoft/WSL#8922]", "WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], NONE),
-    row("[src: rootlesskit warn.go]", "The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], NONE),
+    row("[src: podman rootless_linux.go] [issue: microsoft/WSL#8922]", "WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], &["mount.bind"]),
+    row("[src: rootlesskit warn.go]", "The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], &["mount.bind"]),
+    row("[src: rootlesskit warn.go]", "WARN[0000] The host root filesystem is mounted as \"\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], &["mount.bind"]),
     // ---------------- cgroup-v1-rootless-no-limits
     row("[issue: podman#17582]", "WARN[0000] Resource limits are not supported and ignored on cgroups V1 rootless systems", &[CGROUP_V1], CGROUP),
     row("[issue: podman#6084]", "Error: invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd", &[CGROUP_V1], CGROUP),
