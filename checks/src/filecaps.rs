@@ -1,4 +1,7 @@
-//! File capabilities: the `security.capability` extended attribute decoded.
+//! File capabilities: the `security.capability` extended attribute, read
+//! through [`HostFs`] ([`read`]) and decoded ([`decode`]). A host fact below
+//! the families: `idmap.newuidmap`/`idmap.newgidmap` judge the helpers' caps,
+//! `runtime.oci-runtime` bwrap's.
 //!
 //! The value is a `struct vfs_cap_data` (linux/capability.h), little endian:
 //! a `magic_etc` word whose high byte is the revision and whose bit 0 is the
@@ -8,7 +11,10 @@
 //! kernel, [`decode`] accepts only the exact size of each revision. It is a
 //! pure function over bytes and never panics: garbage is an error value.
 
+use crate::host::HostFs;
 use std::fmt;
+use std::io;
+use std::path::Path;
 
 /// `VFS_CAP_REVISION_MASK`: the revision lives in the high byte of `magic_etc`.
 const REVISION_MASK: u32 = 0xFF00_0000;
@@ -142,6 +148,31 @@ impl fmt::Display for FileCaps {
             write!(f, " [rootid={rootid}]")?;
         }
         Ok(())
+    }
+}
+
+/// The file capability attribute of one file, as far as it could be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CapsState {
+    /// No `security.capability` (or a filesystem without extended attributes).
+    None,
+    Decoded(FileCaps),
+    /// Present but not a valid `vfs_cap_data`; the kernel ignores it.
+    Invalid(CapsError),
+    /// Reading the attribute failed.
+    Unreadable(String),
+}
+
+/// Reads and decodes the `security.capability` of `path` (symlinks followed).
+pub fn read(host: &HostFs, path: &Path) -> CapsState {
+    match host.xattr(path, "security.capability") {
+        Ok(None) => CapsState::None,
+        Ok(Some(bytes)) => match decode(&bytes) {
+            Ok(caps) => CapsState::Decoded(caps),
+            Err(e) => CapsState::Invalid(e),
+        },
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => CapsState::None,
+        Err(e) => CapsState::Unreadable(e.to_string()),
     }
 }
 
