@@ -19,6 +19,7 @@ const ALL_IDS: &[&str] = &[
     "mount.fuse-overlayfs",
     "runtime.xdg-runtime-dir",
     "runtime.oci-runtime",
+    "runtime.bwrap",
     "cgroup.delegation",
     "network.helper",
     "network.tun",

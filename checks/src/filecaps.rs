@@ -176,6 +176,56 @@ pub fn read(host: &HostFs, path: &Path) -> CapsState {
     }
 }
 
+/// What of this process's `/proc/self/status` decides the capabilities a
+/// program it executes starts with; each `None` when the field is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProcessCaps {
+    /// `NoNewPrivs` (Linux 4.10+): set, exec grants no file capabilities.
+    pub no_new_privs: Option<bool>,
+    /// `CapInh`: kept at exec where the file's inheritable set allows.
+    pub inheritable: Option<u64>,
+    /// `CapAmb` (Linux 4.3+): kept at exec of a program without file caps.
+    pub ambient: Option<u64>,
+}
+
+impl ProcessCaps {
+    /// Reads `/proc/self/status` through `host`.
+    pub fn read(host: &HostFs) -> Self {
+        host.read_text("/proc/self/status")
+            .map(|text| Self::parse(&text))
+            .unwrap_or_default()
+    }
+
+    /// Parses the text of a `/proc/PID/status`.
+    pub fn parse(status: &str) -> Self {
+        let field = |name: &str| {
+            status.lines().find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                (key == name).then(|| value.trim().to_string())
+            })
+        };
+        let mask = |name: &str| field(name).and_then(|v| u64::from_str_radix(&v, 16).ok());
+        ProcessCaps {
+            no_new_privs: field("NoNewPrivs").and_then(|v| match v.as_str() {
+                "0" => Some(false),
+                "1" => Some(true),
+                _ => None,
+            }),
+            inheritable: mask("CapInh"),
+            ambient: mask("CapAmb"),
+        }
+    }
+}
+
+/// The names of the capabilities in `mask`, comma-joined (`cap_net_admin`).
+pub fn names(mask: u64) -> String {
+    (0..64)
+        .filter(|bit| mask & (1u64 << bit) != 0)
+        .map(cap_name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Why a `security.capability` value could not be decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CapsError {
@@ -259,6 +309,22 @@ mod tests {
     // `setcap cap_setuid+ep` run as root of a user namespace whose root is
     // host uid 100000 (getcap: `cap_setuid=ep [rootid=100000]`).
     const SETUID_EP_ROOTID: &str = "0100000380000000000000000000000000000000a0860100";
+
+    #[test]
+    fn process_status_fields() {
+        let caps = ProcessCaps::parse(
+            "Name:\tbash\nCapInh:\t0000000000000000\nCapAmb:\t0000000000001000\n\
+             NoNewPrivs:\t1\n",
+        );
+        assert_eq!(caps.no_new_privs, Some(true));
+        assert_eq!(caps.inheritable, Some(0));
+        assert_eq!(caps.ambient, Some(1 << 12));
+        assert_eq!(names(1 << 12 | 1 << 21), "cap_net_admin,cap_sys_admin");
+        assert_eq!(
+            ProcessCaps::parse("NoNewPrivs:\tx\n"),
+            ProcessCaps::default()
+        );
+    }
 
     #[test]
     fn decodes_setcap_output() {

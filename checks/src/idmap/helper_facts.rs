@@ -162,7 +162,7 @@ pub(crate) fn gather(host: &HostFs, subject: &Subject, tool: MapTool) -> HelperF
         subject_gid: subject.gid,
         on_path,
         elsewhere,
-        no_new_privs: read_no_new_privs(host),
+        no_new_privs: filecaps::ProcessCaps::read(host).no_new_privs,
     }
 }
 
@@ -194,17 +194,4 @@ fn inspect(host: &HostFs, mounts: &[Mount], path: PathBuf) -> Located {
         canonical,
         file,
     }
-}
-
-/// `NoNewPrivs:\t1` in /proc/self/status (Linux 4.10+).
-fn read_no_new_privs(host: &HostFs) -> Option<bool> {
-    let status = host.read_text("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("NoNewPrivs:"))
-        .and_then(|value| match value.trim() {
-            "0" => Some(false),
-            "1" => Some(true),
-            _ => None,
-        })
 }

@@ -6,7 +6,7 @@ use super::{
     confirmed_by_codes, named, root, shared, specific, user, Cause, LSETXATTR_ENOTSUP,
     MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN, MOUNT_PROC_RUNC, MOUNT_PROC_RUNC12, MOUNT_PROC_SHELL,
 };
-use crate::bundle;
+use crate::{bundle, runtime};
 
 pub(super) const CAUSES: &[Cause] = &[
     Cause {
@@ -58,19 +58,32 @@ pub(super) const CAUSES: &[Cause] = &[
     Cause {
         id: "bwrap-unexpected-capabilities",
         title: "bwrap started with capabilities but not setuid",
-        explanation: "A non-setuid bwrap refuses to run when its caller already holds \
-            capabilities (systemd services, compositors with ambient caps, nested sandboxes).",
+        explanation: "A non-setuid bwrap refuses to run when it starts with capabilities: \
+            file capabilities on the bwrap binary (an old file-caps install), or a caller \
+            that holds ambient capabilities (systemd services, compositors, nested sandboxes).",
         patterns: &[
             specific("unexpected capabilities but not setuid"),
             specific("dropping capability…from bounds"),
             shared("capset failed: operation not permitted"),
         ],
-        checks: &[],
-        remediation: &[root(
-            "start the caller without capabilities (empty CapabilityBoundingSet= and \
-             AmbientCapabilities= in its unit)",
-            &[],
+        checks: &[confirmed_by_codes(
+            &runtime::BWRAP,
+            &[
+                runtime::Code::BwrapFileCaps.code(),
+                runtime::Code::BwrapAmbientCaps.code(),
+            ],
         )],
+        remediation: &[
+            root(
+                "remove bwrap's file capabilities (setuid root or none are supported)",
+                &["setcap -r /usr/bin/bwrap"],
+            ),
+            root(
+                "start the caller without capabilities (empty CapabilityBoundingSet= and \
+                 AmbientCapabilities= in its unit)",
+                &[],
+            ),
+        ],
         yields_to: &[],
     },
     Cause {

@@ -437,7 +437,7 @@ parent failed
     row("[issue: opencontainers/runc#3970]", r#"Error: runc: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: rootfs_linux.go:75: mounting "sysfs" to rootfs at "/sys" caused: mount through procfd: operation not permitted: OCI permission denied"#, &[SYSFS], &["bundle.mounts"]),
     row("[issue: moby#42166]", "WARN[0000] failed to mount sysfs, falling back to read-only mount: operation not permitted", &[SYSFS], &["bundle.mounts"]),
     // ---------------- bwrap-unexpected-capabilities / selinux-relabel-denied / rootless-privileged-device-limits
-    row("[src: bubblewrap.c] [issue: NixOS/nixpkgs#312195]", "bwrap: Unexpected capabilities but not setuid, old file caps config?", &[BWRAP_CAPS], NONE),
+    row("[src: bubblewrap.c] [issue: NixOS/nixpkgs#312195]", "bwrap: Unexpected capabilities but not setuid, old file caps config?", &[BWRAP_CAPS], &["runtime.bwrap"]),
     row("[doc: podman troubleshooting §45]", "Error: lsetxattr(label=system_u:object_r:container_file_t:s0) /var/test: operation not permitted", &[SELINUX], NONE),
     row("[issue: podman#12492]", "Error: lsetxattr /mnt/mynfs/: operation not supported", &[NETWORK_FS, SELINUX], &["storage.graphroot"]),
     row("[issue: podman#4371]", r#"Error: container_linux.go:346: starting container process caused "process_linux.go:449: container init caused \"open /dev/console: permission denied\"": OCI runtime permission denied error"#, &[DEVICES], NONE),
