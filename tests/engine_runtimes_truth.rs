@@ -450,3 +450,84 @@ fn a_bwrap_copy_without_capabilities_works() {
         },
     );
 }
+
+/// `(major, minor, patch)` of `runc --version`'s first line
+/// (`runc version 1.1.5+ds1`), and the version word itself.
+fn runc_version(stdout: &str) -> Option<((u64, u64, u64), String)> {
+    let word = stdout.lines().next()?.strip_prefix("runc version ")?.trim();
+    let core = word.split(['+', '~', '-']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    let version = (
+        parts.next()??,
+        parts.next()??,
+        parts.next().flatten().unwrap_or(0),
+    );
+    Some((version, word.to_string()))
+}
+
+#[test]
+fn the_live_runc_version_is_read_and_below_the_procfs_hardening() {
+    let test = "the_live_runc_version_is_read_and_below_the_procfs_hardening";
+    let Some(live) = live(test) else {
+        return;
+    };
+    if installed("runc").is_none() {
+        eprintln!("skipped {test}: runc is not installed");
+        return;
+    }
+    let state = State::HEALTHY;
+    let real = as_user(&live, state, &["runc", "--version"]);
+    let stdout = String::from_utf8_lossy(&real.stdout);
+    let (version, word) = runc_version(&stdout).expect("runc --version prints its version");
+    let exe = live.exe();
+    let output = as_user(
+        &live,
+        state,
+        &[
+            exe.to_str().unwrap(),
+            "--format",
+            "json",
+            "--only",
+            "runtime.oci-runtime",
+        ],
+    );
+    let report = parse_report(&output);
+    assert_valid_report(&report);
+    let check = &report["checks"][0];
+    // The version the doctor read is the one the installed runc prints.
+    let evidence = check["evidence"].to_string();
+    assert!(
+        evidence.contains(&format!("version {word}")),
+        "{word}: {check:#}"
+    );
+    let shown = format!("{}.{}.{}", version.0, version.1, version.2);
+    assert_eq!(
+        entry(&report, "runc").unwrap()["version"],
+        shown.as_str(),
+        "{report:#}"
+    );
+    // Its procfs hardening came with 1.2.8, 1.3.3 and 1.4.0-rc.3.
+    let hardened = match (version.0, version.1) {
+        (1, 0 | 1) | (0, _) => false,
+        (1, 2) => version.2 >= 8,
+        (1, 3) => version.2 >= 3,
+        _ => true,
+    };
+    let codes: Vec<&str> = std::iter::once(&check["code"])
+        .chain(check["also"].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    eprintln!(
+        "runc --version: {word}; hardened: {hardened}; /proc/self/setgroups: {}; doctor: {} {codes:?}",
+        Path::new("/proc/self/setgroups").exists(),
+        check["status"]
+    );
+    if hardened {
+        eprintln!("{test}: runc {word} has the hardening; the no-code half is not checked");
+        return;
+    }
+    assert!(
+        !codes.iter().any(|c| c.starts_with("runc-procfs-")),
+        "runc {word} predates the hardening: {check:#}"
+    );
+}

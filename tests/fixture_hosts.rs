@@ -595,3 +595,70 @@ fn a_private_root_warns_on_mount_bind_and_bind_mounts_still_work() {
         .json();
     assert_eq!(status(&report, "mount.bind"), "pass", "{report:#}");
 }
+
+// ---------------- runtime.oci-runtime: runc's hardened /proc access
+
+/// A fixture with Debian's runc package at `version`, vouched for by dpkg.
+fn packaged_runc(version: &str) -> Test {
+    Test::new()
+        .file("usr/sbin/runc", "")
+        .mode("usr/sbin/runc", 0o755)
+        .file(
+            "var/lib/dpkg/status",
+            &format!("Package: runc\nStatus: install ok installed\nVersion: {version}-1\n"),
+        )
+        .file("var/lib/dpkg/info/runc.md5sums", "0123  usr/sbin/runc\n")
+        .args(&["--only", "runtime.oci-runtime"])
+}
+
+/// `runtime.oci-runtime`'s status and code, and runc's engine verdict.
+fn runc_verdict(test: Test) -> (String, String, String) {
+    let (_, report) = test.json();
+    let c = check(&report, "runtime.oci-runtime");
+    let runc = report["engines"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["name"] == "runc"))
+        .map(|e| e["verdict"].as_str().unwrap_or("?").to_string())
+        .unwrap_or_default();
+    (
+        c["status"].as_str().unwrap_or("?").to_string(),
+        c["code"].as_str().unwrap_or("-").to_string(),
+        runc,
+    )
+}
+
+#[test]
+fn runc_procfs_hardening_matrix_on_fixture_hosts() {
+    let v = |s: &str, c: &str, r: &str| (s.to_string(), c.to_string(), r.to_string());
+    // The fixture has no /proc/self/setgroups unless a case writes it.
+    let setgroups = |t: Test| t.file("proc/self/setgroups", "allow\n");
+    let lxc = |t: Test| {
+        t.file(
+            "proc/self/attr/current",
+            "lxc-container-default-cgns (enforce)\n",
+        )
+    };
+    // Hardened runc, no setgroups: every container fails, and runc fails
+    // on runtime.oci-runtime whatever else is unknown.
+    for version in ["1.2.8", "1.3.3", "1.4.0~rc.3"] {
+        assert_eq!(
+            runc_verdict(packaged_runc(version)),
+            v("fail", "runc-procfs-no-setgroups", "fails"),
+            "{version}"
+        );
+    }
+    // Fixed (1.4.1), older (Debian 12's 1.1.5, 1.3.2) or setgroups present: a pass.
+    for version in ["1.1.5+ds1", "1.3.2", "1.4.1"] {
+        let (status, _, _) = runc_verdict(packaged_runc(version));
+        assert_eq!(status, "pass", "{version}");
+    }
+    assert_eq!(runc_verdict(setgroups(packaged_runc("1.3.3"))).0, "pass");
+    // Inside an LXC container: a warning, runc still counted as running.
+    let (status, code, _) = runc_verdict(lxc(setgroups(packaged_runc("1.3.3"))));
+    assert_eq!(
+        (status.as_str(), code.as_str()),
+        ("warn", "runc-procfs-in-lxc")
+    );
+    let (status, _, _) = runc_verdict(lxc(setgroups(packaged_runc("1.1.5+ds1"))));
+    assert_eq!(status, "pass");
+}

@@ -55,6 +55,15 @@ crate::finding_codes! {
         /// could be created (a seccomp filter refusing `clone3`, a process
         /// limit), so the rootless limits of that version are unknown.
         VersionNotStarted = "version-not-started",
+        /// Fail or warn: runc's hardened /proc access (1.2.8, 1.3.3,
+        /// 1.4.0-rc.3 up to 1.4.0) and no /proc/self/setgroups on this
+        /// kernel: every container fails ("unable to setup user: unsafe procfs
+        /// detected"); fail when no other runtime can run.
+        RuncProcfsNoSetgroups = "runc-procfs-no-setgroups",
+        /// Warn: runc's hardened /proc access (1.2.8, 1.3.3, 1.4.0-rc.3 and
+        /// later) inside an LXC/Incus/LXD container, whose AppArmor profile
+        /// may refuse its private procfs.
+        RuncProcfsInLxc = "runc-procfs-in-lxc",
 
         // runtime.bwrap
         /// Skip: bwrap is not on the subject's PATH nor in the system

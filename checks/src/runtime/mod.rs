@@ -6,6 +6,7 @@
 //! on this host's cgroup layout (read through [`crate::cgroupfs`]).
 //! [`tools`] finds bwrap, apptainer and nerdctl for the report's engines;
 //! [`bwrap`] judges whether that bwrap starts at all (its capabilities).
+//! [`procfs`] knows runc's hardened /proc access and what breaks it.
 //! [`version`] parses and safely runs `NAME --version`; [`codes`] holds the
 //! family's finding codes.
 //!
@@ -14,6 +15,7 @@
 pub mod bwrap;
 pub mod codes;
 pub mod oci_runtime;
+pub mod procfs;
 pub mod tools;
 pub mod version;
 pub mod xdg_runtime_dir;
