@@ -588,6 +588,26 @@ fn a_private_root_warns_on_mount_bind_and_bind_mounts_still_work() {
         .to_string()
         .contains("mount --make-rshared /"));
     assert_eq!(report["capabilities"]["bind_mount"], true, "{report:#}");
+    // setup offers `mount --make-rshared /` commented out only: it changes
+    // every mount of the machine.
+    let script = Test::new()
+        .probes(LIVE_OK)
+        .file(
+            "proc/self/mountinfo",
+            "22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw\n",
+        )
+        .args(&["setup", "--only", "userns.create,mount.bind"])
+        .run()
+        .code(0)
+        .stdout;
+    assert!(
+        script.contains("#     { mount --make-rshared /; } &&"),
+        "{script}"
+    );
+    assert!(
+        !script.contains("\n    { mount --make-rshared /"),
+        "{script}"
+    );
     // The healthy fixture's / is shared: a pass.
     let (_, report) = Test::new()
         .probes(LIVE_OK)
