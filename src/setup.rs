@@ -21,6 +21,11 @@ const OPT_IN_CHECKS: &[&str] = &[
     "network.ping",
 ];
 
+/// Findings (check id, code) whose fixes change the whole machine's mounts
+/// (`mount --make-rshared /` for `mount.bind`'s `root-not-shared`): offered
+/// commented out like the boot changes.
+const OPT_IN_FINDINGS: &[(&str, &str)] = &[("mount.bind", "root-not-shared")];
+
 /// The script for `subject`, from a host report's results.
 pub(crate) fn script(results: &[CheckResult], subject: &Subject, distro_name: &str) -> String {
     let mut out = String::new();
@@ -58,7 +63,10 @@ pub(crate) fn script(results: &[CheckResult], subject: &Subject, distro_name: &s
     let mut seen: Vec<&[String]> = Vec::new();
     let mut manual = Vec::new();
     for result in &problems {
-        let opt_in = OPT_IN_CHECKS.contains(&result.def.id);
+        let opt_in = OPT_IN_CHECKS.contains(&result.def.id)
+            || OPT_IN_FINDINGS.iter().any(|(id, code)| {
+                *id == result.def.id && result.outcome.code.is_some_and(|c| c.as_str() == *code)
+            });
         for fix in result.outcome.remediation.iter().filter(|f| !f.alternative) {
             if !fix.requires_root || fix.commands.is_empty() {
                 manual.push((result, fix));
@@ -107,7 +115,7 @@ fn step(out: &mut String, result: &CheckResult, fix: &Remediation, opt_in: bool)
     let prefix = if opt_in {
         let _ = writeln!(
             out,
-            "# Optional, changes how the machine boots: remove the '#' to apply."
+            "# Optional, changes how the machine boots or mounts: remove the '#' to apply."
         );
         "# "
     } else {

@@ -20,6 +20,7 @@ const ALL_IDS: &[&str] = &[
     "mount.fuse-overlayfs",
     "runtime.xdg-runtime-dir",
     "runtime.oci-runtime",
+    "runtime.bwrap",
     "cgroup.delegation",
     "network.helper",
     "network.tun",

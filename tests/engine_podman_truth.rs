@@ -33,14 +33,14 @@ const IMAGE: &str = "localhost/rd-engine-bb";
 
 /// One state's private HOME and XDG directories, removed when dropped
 /// (after the processes running from them are killed).
-struct Scratch {
+pub(crate) struct Scratch {
     root: PathBuf,
     /// `CONTAINERS_CONF` for every run, when the state sets it.
     containers_conf: Option<PathBuf>,
 }
 
 impl Scratch {
-    fn new(live: &Live, name: &str) -> Scratch {
+    pub(crate) fn new(live: &Live, name: &str) -> Scratch {
         let root = live.dir.path().join(format!("podman-{name}"));
         for dir in ["home", "config/containers", "data", "run"] {
             fs::create_dir_all(root.join(dir)).unwrap();
@@ -67,7 +67,22 @@ impl Scratch {
 
     /// Runs `argv` as the test user with this state's environment.
     fn run(&self, live: &Live, argv: &[&str]) -> Output {
-        Command::new("runuser")
+        self.run_in(live, &[], argv)
+    }
+
+    /// Like [`Scratch::run`], with root's `wrapper` (e.g. `unshare --mount
+    /// ...`) around runuser.
+    pub(crate) fn run_in(&self, live: &Live, wrapper: &[&str], argv: &[&str]) -> Output {
+        let (program, before) = match wrapper.split_first() {
+            Some((program, rest)) => (*program, rest),
+            None => ("runuser", &[][..]),
+        };
+        let mut command = Command::new(program);
+        command.args(before);
+        if !wrapper.is_empty() {
+            command.arg("runuser");
+        }
+        command
             .current_dir("/")
             .args(["-u", &live.user, "--", "env", "-i"])
             .arg(format!("PATH={PATH}"))

@@ -26,12 +26,22 @@
 //! - `unreadable`: first on the user's PATH, a copy of runc owned by root
 //!   with mode 0711: runc 1.1.5 must read its own binary to clone it ("you
 //!   have no read access to runc binary file"), so it fails, while crun and
-//!   bwrap are as healthy.
+//!   bwrap are as healthy;
+//! - `bwrap-caps`: first on the user's PATH, a copy of bwrap (never
+//!   /usr/bin/bwrap itself) given `setcap cap_net_admin+ep`: not setuid but
+//!   holding a capability, bwrap 0.8.0 refuses to start ("Unexpected
+//!   capabilities but not setuid, old file caps config?"), so the doctor
+//!   must fail bwrap on `runtime.bwrap` and leave runc and crun as they were;
+//! - `bwrap-copy`: the same copy without capabilities, which works.
+//!
+//! The copies live in the test's scratch directory, removed with it when
+//! the test ends, failed or not.
 //!
 //! An agreement table is printed (`--nocapture` shows it). Skipped with a
 //! reason when not root, without `ROOTLESS_DOCTOR_TEST_USER`, for a runtime
 //! that is not installed, and for `no-userns` without python3's seccomp
-//! module (python3-seccomp).
+//! module (python3-seccomp), and for `bwrap-caps` without `setcap`
+//! (libcap2-bin).
 
 use crate::harness::assert_valid_report;
 use crate::live::{live, parse_report, Live, PATH};
@@ -75,6 +85,19 @@ struct State {
     no_userns: bool,
     /// A copy of runc the user may execute but not read comes first on PATH.
     unreadable_runc: bool,
+    /// A copy of bwrap comes first on PATH: `Some(true)` with
+    /// `cap_net_admin+ep`, `Some(false)` without capabilities.
+    bwrap_copy: Option<bool>,
+}
+
+impl State {
+    const HEALTHY: State = State {
+        name: "healthy",
+        xdg: true,
+        no_userns: false,
+        unreadable_runc: false,
+        bwrap_copy: None,
+    };
 }
 
 /// The directory with the unreadable copy of runc.
@@ -82,10 +105,17 @@ fn unreadable_dir(live: &Live) -> PathBuf {
     live.dir.path().join("unreadable-bin")
 }
 
+/// The directory with the copy of bwrap.
+fn bwrap_dir(live: &Live) -> PathBuf {
+    live.dir.path().join("bwrap-bin")
+}
+
 /// The PATH of the user's runs in `state`.
 fn path_of(live: &Live, state: State) -> String {
     if state.unreadable_runc {
         format!("{}:{PATH}", unreadable_dir(live).display())
+    } else if state.bwrap_copy.is_some() {
+        format!("{}:{PATH}", bwrap_dir(live).display())
     } else {
         PATH.to_string()
     }
@@ -121,7 +151,9 @@ fn as_user(live: &Live, state: State, argv: &[&str]) -> Output {
 /// The check a runtime's error names, by its own wording (runc 1.1.5,
 /// crun 1.8.1, bwrap 0.8.0); `None` for an error this table does not know.
 fn expected_check(stderr: &str) -> Option<&'static str> {
-    if stderr.contains("cgroups in hybrid mode not supported")
+    if stderr.contains("Unexpected capabilities but not setuid") {
+        Some("runtime.bwrap")
+    } else if stderr.contains("cgroups in hybrid mode not supported")
         || stderr.contains("no read access to runc binary")
     {
         Some("runtime.oci-runtime")
@@ -251,6 +283,12 @@ fn compare(live: &Live, state: State, bundle: &Path) -> Vec<String> {
             Ok(()) => "works".to_string(),
             Err((error, _)) => format!("fails: {error}"),
         };
+        if runtime == "bwrap" && state.bwrap_copy.is_some() {
+            // The doctor judged the copy the user ran, not /usr/bin/bwrap.
+            let copy = bwrap_dir(live).join("bwrap");
+            let path = entry.and_then(|e| e["path"].as_str());
+            assert_eq!(path, copy.to_str(), "{}: {report:#}", state.name);
+        }
         rows.push(format!(
             "{:<10} {:<6} {:<3} {:<100} {}",
             state.name,
@@ -309,6 +347,24 @@ fn run_state(test: &str, state: State) {
         fs::copy(installed("runc").unwrap(), &copy).unwrap();
         fs::set_permissions(&copy, fs::Permissions::from_mode(0o711)).unwrap();
     }
+    if let Some(caps) = state.bwrap_copy {
+        let dir = bwrap_dir(&live);
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = dir.join("bwrap");
+        fs::copy(installed("bwrap").unwrap(), &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+        if caps {
+            let set = Command::new("setcap")
+                .arg("cap_net_admin+ep")
+                .arg(&copy)
+                .status();
+            if !set.is_ok_and(|s| s.success()) {
+                eprintln!("skipped {test}: setcap failed (apt-get install libcap2-bin)");
+                return;
+            }
+        }
+    }
     let bundle = live.bundle(&format!("engines-{}", state.name), false);
     let disagreements = compare(&live, state, &bundle);
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
@@ -316,15 +372,7 @@ fn run_state(test: &str, state: State) {
 
 #[test]
 fn bare_runtimes_agree_on_a_healthy_host() {
-    run_state(
-        "bare_runtimes_agree_on_a_healthy_host",
-        State {
-            name: "healthy",
-            xdg: true,
-            no_userns: false,
-            unreadable_runc: false,
-        },
-    );
+    run_state("bare_runtimes_agree_on_a_healthy_host", State::HEALTHY);
 }
 
 #[test]
@@ -336,6 +384,7 @@ fn bare_runtimes_agree_without_xdg_runtime_dir() {
             xdg: false,
             no_userns: false,
             unreadable_runc: false,
+            ..State::HEALTHY
         },
     );
 }
@@ -349,6 +398,7 @@ fn bare_runtimes_agree_without_user_namespaces() {
             xdg: true,
             no_userns: true,
             unreadable_runc: false,
+            ..State::HEALTHY
         },
     );
 }
@@ -362,6 +412,122 @@ fn bare_runtimes_agree_with_an_unreadable_runc() {
             xdg: true,
             no_userns: false,
             unreadable_runc: true,
+            ..State::HEALTHY
         },
+    );
+}
+
+#[test]
+fn bwrap_with_file_capabilities_fails_bwrap_alone() {
+    let test = "bwrap_with_file_capabilities_fails_bwrap_alone";
+    if installed("bwrap").is_none() {
+        eprintln!("skipped {test}: bwrap is not installed");
+        return;
+    }
+    run_state(
+        test,
+        State {
+            name: "bwrap-caps",
+            bwrap_copy: Some(true),
+            ..State::HEALTHY
+        },
+    );
+}
+
+#[test]
+fn a_bwrap_copy_without_capabilities_works() {
+    let test = "a_bwrap_copy_without_capabilities_works";
+    if installed("bwrap").is_none() {
+        eprintln!("skipped {test}: bwrap is not installed");
+        return;
+    }
+    run_state(
+        test,
+        State {
+            name: "bwrap-copy",
+            bwrap_copy: Some(false),
+            ..State::HEALTHY
+        },
+    );
+}
+
+/// `(major, minor, patch)` of `runc --version`'s first line
+/// (`runc version 1.1.5+ds1`), and the version word itself.
+fn runc_version(stdout: &str) -> Option<((u64, u64, u64), String)> {
+    let word = stdout.lines().next()?.strip_prefix("runc version ")?.trim();
+    let core = word.split(['+', '~', '-']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    let version = (
+        parts.next()??,
+        parts.next()??,
+        parts.next().flatten().unwrap_or(0),
+    );
+    Some((version, word.to_string()))
+}
+
+#[test]
+fn the_live_runc_version_is_read_and_below_the_procfs_hardening() {
+    let test = "the_live_runc_version_is_read_and_below_the_procfs_hardening";
+    let Some(live) = live(test) else {
+        return;
+    };
+    if installed("runc").is_none() {
+        eprintln!("skipped {test}: runc is not installed");
+        return;
+    }
+    let state = State::HEALTHY;
+    let real = as_user(&live, state, &["runc", "--version"]);
+    let stdout = String::from_utf8_lossy(&real.stdout);
+    let (version, word) = runc_version(&stdout).expect("runc --version prints its version");
+    let exe = live.exe();
+    let output = as_user(
+        &live,
+        state,
+        &[
+            exe.to_str().unwrap(),
+            "--format",
+            "json",
+            "--only",
+            "runtime.oci-runtime",
+        ],
+    );
+    let report = parse_report(&output);
+    assert_valid_report(&report);
+    let check = &report["checks"][0];
+    // The version the doctor read is the one the installed runc prints.
+    let evidence = check["evidence"].to_string();
+    assert!(
+        evidence.contains(&format!("version {word}")),
+        "{word}: {check:#}"
+    );
+    let shown = format!("{}.{}.{}", version.0, version.1, version.2);
+    assert_eq!(
+        entry(&report, "runc").unwrap()["version"],
+        shown.as_str(),
+        "{report:#}"
+    );
+    // Its procfs hardening came with 1.2.8, 1.3.3 and 1.4.0-rc.3.
+    let hardened = match (version.0, version.1) {
+        (1, 0 | 1) | (0, _) => false,
+        (1, 2) => version.2 >= 8,
+        (1, 3) => version.2 >= 3,
+        _ => true,
+    };
+    let codes: Vec<&str> = std::iter::once(&check["code"])
+        .chain(check["also"].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    eprintln!(
+        "runc --version: {word}; hardened: {hardened}; /proc/self/setgroups: {}; doctor: {} {codes:?}",
+        Path::new("/proc/self/setgroups").exists(),
+        check["status"]
+    );
+    if hardened {
+        eprintln!("{test}: runc {word} has the hardening; the no-code half is not checked");
+        return;
+    }
+    assert!(
+        !codes.iter().any(|c| c.starts_with("runc-procfs-")),
+        "runc {word} predates the hardening: {check:#}"
     );
 }

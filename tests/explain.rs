@@ -129,3 +129,36 @@ fn requested_ids_against_the_subjects_ranges() {
     );
     assert_eq!(first(&doc), "subuid-range-insufficient", "{doc:#}");
 }
+
+/// The cause's state for `id`: `Some(true)` confirmed, `Some(false)` ruled out.
+fn verdict_of(doc: &Value, id: &str) -> Option<bool> {
+    doc["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .and_then(|c| c["confirmed"].as_bool())
+}
+
+#[test]
+fn podman_s_shared_mount_warning_is_confirmed_on_a_private_root_only() {
+    const WARNING: &str = "WARN[0000] \"/\" is not a shared mount, this could cause issues \
+                           or missing mounts with rootless containers";
+    const BIND_OK: &str = r#"{"userns-create": {"report": {"ok": true, "facts": {"cap_sys_admin": "yes"}}},
+        "bind-mount": {"report": {"ok": true}}}"#;
+    let private = Test::new()
+        .file(
+            "proc/self/mountinfo",
+            "22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw\n",
+        )
+        .probes(BIND_OK);
+    let doc = explain(private, WARNING);
+    assert_eq!(confirmed(&doc), ["root-mount-not-shared"], "{doc:#}");
+    // The healthy fixture's / is shared: mount.bind passes and rules it out.
+    let doc = explain(Test::new().probes(BIND_OK), WARNING);
+    assert_eq!(
+        verdict_of(&doc, "root-mount-not-shared"),
+        Some(false),
+        "{doc:#}"
+    );
+}

@@ -656,4 +656,113 @@ fn nerdctl_without_rootless_containerd_fails_its_engine_entry_first() {
     let (_, report) = Test::new().args(&only).json();
     assert_eq!(check(&report, "engine.nerdctl")["code"], "not-installed");
     assert!(nerdctl(&report).is_null());
+fn a_private_root_warns_on_mount_bind_and_bind_mounts_still_work() {
+    let private = Test::new()
+        .probes(LIVE_OK)
+        .file(
+            "proc/self/mountinfo",
+            "22 1 254:1 / / rw,relatime master:3 - ext4 /dev/vda1 rw\n",
+        )
+        .args(&["--only", "userns.create,mount.bind"]);
+    let (_, report) = private.json();
+    assert_eq!(status(&report, "mount.bind"), "warn", "{report:#}");
+    let c = check(&report, "mount.bind");
+    assert_eq!(c["code"], "root-not-shared", "{c:#}");
+    assert!(c["remediation"]
+        .to_string()
+        .contains("mount --make-rshared /"));
+    assert_eq!(report["capabilities"]["bind_mount"], true, "{report:#}");
+    // setup offers `mount --make-rshared /` commented out only: it changes
+    // every mount of the machine.
+    let script = Test::new()
+        .probes(LIVE_OK)
+        .file(
+            "proc/self/mountinfo",
+            "22 1 254:1 / / rw,relatime - ext4 /dev/vda1 rw\n",
+        )
+        .args(&["setup", "--only", "userns.create,mount.bind"])
+        .run()
+        .code(0)
+        .stdout;
+    assert!(
+        script.contains("#     { mount --make-rshared /; } &&"),
+        "{script}"
+    );
+    assert!(
+        !script.contains("\n    { mount --make-rshared /"),
+        "{script}"
+    );
+    // The healthy fixture's / is shared: a pass.
+    let (_, report) = Test::new()
+        .probes(LIVE_OK)
+        .args(&["--only", "userns.create,mount.bind"])
+        .json();
+    assert_eq!(status(&report, "mount.bind"), "pass", "{report:#}");
+}
+
+// ---------------- runtime.oci-runtime: runc's hardened /proc access
+
+/// A fixture with Debian's runc package at `version`, vouched for by dpkg.
+fn packaged_runc(version: &str) -> Test {
+    Test::new()
+        .file("usr/sbin/runc", "")
+        .mode("usr/sbin/runc", 0o755)
+        .file(
+            "var/lib/dpkg/status",
+            &format!("Package: runc\nStatus: install ok installed\nVersion: {version}-1\n"),
+        )
+        .file("var/lib/dpkg/info/runc.md5sums", "0123  usr/sbin/runc\n")
+        .args(&["--only", "runtime.oci-runtime"])
+}
+
+/// `runtime.oci-runtime`'s status and code, and runc's engine verdict.
+fn runc_verdict(test: Test) -> (String, String, String) {
+    let (_, report) = test.json();
+    let c = check(&report, "runtime.oci-runtime");
+    let runc = report["engines"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["name"] == "runc"))
+        .map(|e| e["verdict"].as_str().unwrap_or("?").to_string())
+        .unwrap_or_default();
+    (
+        c["status"].as_str().unwrap_or("?").to_string(),
+        c["code"].as_str().unwrap_or("-").to_string(),
+        runc,
+    )
+}
+
+#[test]
+fn runc_procfs_hardening_matrix_on_fixture_hosts() {
+    let v = |s: &str, c: &str, r: &str| (s.to_string(), c.to_string(), r.to_string());
+    // The fixture has no /proc/self/setgroups unless a case writes it.
+    let setgroups = |t: Test| t.file("proc/self/setgroups", "allow\n");
+    let lxc = |t: Test| {
+        t.file(
+            "proc/self/attr/current",
+            "lxc-container-default-cgns (enforce)\n",
+        )
+    };
+    // Hardened runc, no setgroups: every container fails, and runc fails
+    // on runtime.oci-runtime whatever else is unknown.
+    for version in ["1.2.8", "1.3.3", "1.4.0~rc.3"] {
+        assert_eq!(
+            runc_verdict(packaged_runc(version)),
+            v("fail", "runc-procfs-no-setgroups", "fails"),
+            "{version}"
+        );
+    }
+    // Fixed (1.4.1), older (Debian 12's 1.1.5, 1.3.2) or setgroups present: a pass.
+    for version in ["1.1.5+ds1", "1.3.2", "1.4.1"] {
+        let (status, _, _) = runc_verdict(packaged_runc(version));
+        assert_eq!(status, "pass", "{version}");
+    }
+    assert_eq!(runc_verdict(setgroups(packaged_runc("1.3.3"))).0, "pass");
+    // Inside an LXC container: a warning, runc still counted as running.
+    let (status, code, _) = runc_verdict(lxc(setgroups(packaged_runc("1.3.3"))));
+    assert_eq!(
+        (status.as_str(), code.as_str()),
+        ("warn", "runc-procfs-in-lxc")
+    );
+    let (status, _, _) = runc_verdict(lxc(setgroups(packaged_runc("1.1.5+ds1"))));
+    assert_eq!(status, "pass");
 }

@@ -22,6 +22,7 @@ mod live_privsafe;
 mod live_probes;
 mod live_sandbox;
 mod nerdctl_truth;
+mod mount_truth;
 mod network_truth;
 mod session_fixtures;
 mod session_truth;

@@ -148,6 +148,9 @@ pub struct Tool {
     /// Owned by root with the setuid bit (a setuid bwrap needs no
     /// unprivileged user namespaces).
     pub setuid_root: bool,
+    /// Its `security.capability` (a non-setuid bwrap with file capabilities
+    /// refuses to run: `runtime.bwrap`).
+    pub file_caps: crate::filecaps::CapsState,
 }
 
 /// Whether an engine will start a container for the subject.

@@ -4,7 +4,7 @@
 //! that import only downwards:
 //!
 //! 1. host facts and plain data: [`model`], [`host`], [`subject`], [`accounts`],
-//!    [`pam_limits`], [`os_release`], [`distro`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
+//!    [`pam_limits`], [`os_release`], [`distro`], [`filecaps`], [`mountinfo`], [`cgroupfs`], [`subordinate`],
 //!    [`spec`], [`shell`], [`privdrop`], [`container`], [`spawn`];
 //! 2. live probes: [`probe`];
 //! 3. what a check is: [`check`]; what the live checks share: [`live`],
@@ -32,6 +32,7 @@ pub mod distro;
 pub mod engine;
 pub mod engines;
 pub mod explain;
+pub mod filecaps;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod host;

@@ -13,6 +13,10 @@ pub struct Mount {
     pub mount_point: PathBuf,
     /// Per-mount options (`rw,nosuid,nodev`).
     pub options: Vec<String>,
+    /// The optional fields before ` - `: the propagation (`shared:1`,
+    /// `master:3`, `propagate_from:2`, `unbindable`); empty for a private
+    /// mount.
+    pub optional: Vec<String>,
     pub fs_type: String,
     pub source: String,
     /// Per-superblock options.
@@ -23,6 +27,12 @@ impl Mount {
     /// True when the per-mount options contain `option`.
     pub fn has_option(&self, option: &str) -> bool {
         self.options.iter().any(|o| o == option)
+    }
+
+    /// True when the mount is in a shared peer group (a `shared:N` field),
+    /// the test podman and RootlessKit make on `/`.
+    pub fn is_shared(&self) -> bool {
+        self.optional.iter().any(|o| o.starts_with("shared:"))
     }
 }
 
@@ -48,6 +58,11 @@ fn parse_line(line: &str) -> Option<Mount> {
     Some(Mount {
         mount_point: PathBuf::from(unescape(fields[4])),
         options: fields[5].split(',').map(str::to_string).collect(),
+        optional: fields[6..]
+            .iter()
+            .filter(|o| !o.is_empty())
+            .map(|o| o.to_string())
+            .collect(),
         fs_type: tail.next()?.to_string(),
         source: unescape(tail.next().unwrap_or("")),
         super_options: tail
@@ -83,6 +98,12 @@ pub fn unescape(field: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The first mount whose mount point is `/`: the one podman 4 (its rootless
+/// start-up) and RootlessKit (`warnPropagation`) read the propagation of.
+pub fn root(mounts: &[Mount]) -> Option<&Mount> {
+    mounts.iter().find(|m| m.mount_point == Path::new("/"))
 }
 
 /// The mount that holds `path` (an absolute, already canonical host path).
@@ -129,6 +150,23 @@ garbage line
         // A path component prefix is not a path prefix.
         let m = mount_of(&mounts, Path::new("/usr/localx")).unwrap();
         assert_eq!(m.mount_point, PathBuf::from("/"));
+    }
+
+    #[test]
+    fn optional_fields_give_the_propagation_of_root() {
+        let mounts = parse(SAMPLE);
+        assert_eq!(mounts[0].optional, ["shared:1"]);
+        assert!(root(&mounts).unwrap().is_shared());
+        assert!(!mounts[2].is_shared());
+        assert!(mounts[2].optional.is_empty());
+        let slave = parse(
+            "1 0 0:1 / / rw master:363 - overlay overlay rw\n\
+             2 1 0:2 / / rw shared:9 - tmpfs tmpfs rw\n",
+        );
+        // The first line for / is the one podman and RootlessKit read.
+        assert_eq!(root(&slave).unwrap().optional, ["master:363"]);
+        assert!(!root(&slave).unwrap().is_shared());
+        assert!(root(&parse("2 1 0:2 / /usr rw - tmpfs tmpfs rw\n")).is_none());
     }
 
     #[test]

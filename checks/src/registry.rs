@@ -25,6 +25,7 @@ pub static HOST_CHECKS: &[&CheckDef] = &[
     &mount::FUSE_OVERLAYFS,
     &runtime::XDG_RUNTIME_DIR,
     &runtime::OCI_RUNTIME,
+    &runtime::BWRAP,
     &cgroup::DELEGATION,
     &network::HELPER,
     &network::TUN,

@@ -27,7 +27,9 @@
 //!   hybrid cgroup host), and `mount.bind` (done in the container after the
 //!   cgroups) last.
 //! - bwrap (`bwrap --unshare-user --ro-bind / / true`): works when it is
-//!   setuid root; else `userns.create`, then `mount.bind`.
+//!   setuid root; else it must start without capabilities
+//!   (`runtime.bwrap`: file capabilities or inherited ones make it refuse
+//!   before anything else), then `userns.create`, then `mount.bind`.
 //! - apptainer (its unprivileged mode): `userns.create`, then `mount.bind`.
 //! - nerdctl (rootless containerd through RootlessKit): first rootless
 //!   containerd running for the subject (`engine.nerdctl`, which nerdctl
@@ -223,6 +225,7 @@ fn tool(results: &[CheckResult], tool: &Tool, runtimes: &[&OciRuntime]) -> Engin
     let runc = runtimes.iter().find(|rt| rt.name == "runc");
     let (gates, runtime) = match tool.name {
         "bwrap" if tool.setuid_root => (vec![], None),
+        "bwrap" => (vec![gate(results, &runtime::BWRAP), userns, bind], None),
         "nerdctl" => (
             vec![
                 rootless_containerd(results),
@@ -279,6 +282,7 @@ mod tests {
             name,
             path: format!("/usr/bin/{name}").into(),
             setuid_root,
+            file_caps: crate::filecaps::CapsState::None,
         })
     }
 
@@ -295,6 +299,7 @@ mod tests {
             result(&mount::BIND, Outcome::pass("ok")),
             result(&runtime::XDG_RUNTIME_DIR, Outcome::pass("ok")),
             result(&runtime::OCI_RUNTIME, found),
+            result(&runtime::BWRAP, Outcome::pass("ok")),
         ]
     }
 
@@ -401,6 +406,55 @@ mod tests {
         );
         let engines = derive(&results);
         assert_eq!(entry(&engines, "bwrap").verdict, Verdict::Works);
+    }
+
+    #[test]
+    fn a_bind_mount_warning_on_a_private_root_changes_no_verdict() {
+        let mut results = healthy();
+        replace(
+            &mut results,
+            &mount::BIND,
+            Outcome::warn(mount::Code::RootNotShared, "/ is not a shared mount"),
+        );
+        let engines = derive(&results);
+        assert_eq!(entry(&engines, "runc").verdict, Verdict::Works);
+        assert_eq!(entry(&engines, "bwrap").verdict, Verdict::Works);
+        assert_eq!(ids(entry(&engines, "crun")), ["runtime.oci-runtime"]);
+        assert_eq!(crate::capabilities::derive(&results).bind_mount, Some(true));
+    }
+
+    #[test]
+    fn bwrap_with_capabilities_fails_bwrap_only_and_first() {
+        let mut results = healthy();
+        replace(
+            &mut results,
+            &runtime::BWRAP,
+            Outcome::fail(runtime::Code::BwrapFileCaps, "x"),
+        );
+        let engines = derive(&results);
+        assert_eq!(ids(entry(&engines, "bwrap")), ["runtime.bwrap"]);
+        assert_eq!(entry(&engines, "runc").verdict, Verdict::Works);
+        assert_eq!(ids(entry(&engines, "crun")), ["runtime.oci-runtime"]);
+        // bwrap refuses before it creates the user namespace.
+        replace(
+            &mut results,
+            &userns::CREATE,
+            Outcome::fail(Code::new("x"), "x"),
+        );
+        assert_eq!(
+            ids(entry(&derive(&results), "bwrap")),
+            ["runtime.bwrap", "userns.create"]
+        );
+        // Not gathered: unknown; a setuid bwrap needs none of it.
+        let mut results = healthy();
+        results.retain(|r| r.def != &runtime::BWRAP);
+        assert_eq!(entry(&derive(&results), "bwrap").verdict, Verdict::Unknown);
+        replace(
+            &mut results,
+            &runtime::OCI_RUNTIME,
+            Outcome::pass("x").stating(tool("bwrap", true)),
+        );
+        assert_eq!(entry(&derive(&results), "bwrap").verdict, Verdict::Works);
     }
 
     #[test]

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("os_release", 1),
     ("distro", 2),
     ("mountinfo", 1),
+    ("filecaps", 1),
     ("container", 1),
     ("cgroupfs", 3),
     ("subordinate", 3),

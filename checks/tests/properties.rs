@@ -273,6 +273,7 @@ mod engine_verdicts {
             runc_runs in any::<bool>(),
             crun_runs in any::<bool>(),
             bwrap_setuid in any::<bool>(),
+            bwrap_end in end(),
             warn in any::<bool>(),
         ) {
             // userns.create is never blocked by itself.
@@ -309,8 +310,17 @@ mod engine_verdicts {
                     name: "bwrap",
                     path: "/usr/bin/bwrap".into(),
                     setuid_root: bwrap_setuid,
+                    file_caps: checks::filecaps::CapsState::None,
                 }));
             results.push(result(&runtime::OCI_RUNTIME, found));
+            // runtime.bwrap is never blocked by userns.create.
+            let bwrap_end = match bwrap_end {
+                End::BlockedByUserns => End::Fails,
+                other => other,
+            };
+            if let Some(o) = outcome(bwrap_end, false) {
+                results.push(result(&runtime::BWRAP, o));
+            }
 
             let engines = verdicts::derive(&results);
             let names: Vec<&str> = engines.iter().map(|e| e.name).collect();
@@ -332,7 +342,11 @@ mod engine_verdicts {
                 if bwrap_setuid {
                     (Verdict::Works, vec![])
                 } else {
-                    model(&[("userns.create", userns_end), ("mount.bind", bind_end)])
+                    model(&[
+                        ("runtime.bwrap", bwrap_end),
+                        ("userns.create", userns_end),
+                        ("mount.bind", bind_end),
+                    ])
                 },
             ];
             for (engine, (verdict, blocked)) in engines.iter().zip(expected) {

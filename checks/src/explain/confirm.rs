@@ -13,7 +13,9 @@
 //! - **inconclusive**: the check did not run, ended in `error`, or was skipped
 //!   because another check blocked it (`blocked_by` is set), because its live
 //!   probe was not run (code `probe-not-run`), or because it judges root's
-//!   engines and the subject is not root (code `root-only`).
+//!   engines and the subject is not root (code `root-only`); or the reference
+//!   has a `rules_out` test (over the outcome's typed facts) that an outcome
+//!   otherwise against the cause does not pass.
 //!
 //! A cause is confirmed (`Some(true)`) when at least one check supports it,
 //! ruled out (`Some(false)`) when it has checks, all of them are against it,
@@ -141,6 +143,14 @@ fn verdict(check: &CheckRef, outcome: Option<&Outcome>) -> Verdict {
     let Some(outcome) = outcome else {
         return Verdict::Inconclusive;
     };
+    match (read(check, outcome), check.rules_out) {
+        (Verdict::Against, Some(rules_out)) if !rules_out(outcome) => Verdict::Inconclusive,
+        (verdict, _) => verdict,
+    }
+}
+
+/// The verdict of the outcome's status and codes alone.
+fn read(check: &CheckRef, outcome: &Outcome) -> Verdict {
     match outcome.status {
         Status::Error => Verdict::Inconclusive,
         Status::Pass => Verdict::Against,

@@ -98,6 +98,12 @@ pub struct CheckRef {
     /// one of these codes (codes the check declares); empty means any fail or
     /// warn supports it.
     pub codes: &'static [Code],
+    /// When set, an outcome that would count against the cause (a pass, a
+    /// skip of its own, a fail or warn with another code) does so only when
+    /// this returns true, read from the outcome's typed facts; otherwise it
+    /// is inconclusive. For a check whose pass cannot rule the cause out
+    /// everywhere (it sees only some of the cause's triggers).
+    pub rules_out: Option<fn(&crate::check::Outcome) -> bool>,
 }
 
 impl CheckRef {

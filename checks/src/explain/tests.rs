@@ -1018,3 +1018,51 @@ fn every_cause_names_a_check_or_says_why_not() {
         );
     }
 }
+
+#[test]
+fn runc_procfs_hardening_is_ruled_out_only_where_runc_predates_it() {
+    use crate::check::{Fact, OciRuntime};
+    use crate::runtime;
+    let e = explain(
+        "runc create failed: unable to start container process: error during container init: \
+         unable to setup user: unsafe procfs detected: openat2 fsmount:fscontext:proc/self/\
+         setgroups: no such file or directory",
+    );
+    let id = "runc-procfs-hardening-regression";
+    let runc = |version: Option<(u64, u64, u64)>, runs_here: bool| {
+        Fact::OciRuntime(OciRuntime {
+            name: "runc",
+            path: "/usr/sbin/runc".into(),
+            version,
+            runs_here,
+        })
+    };
+    let verdict_on = |outcome: &Outcome| {
+        confirm_outcomes(&e, &[(&runtime::OCI_RUNTIME, outcome)])
+            .into_iter()
+            .find(|c| c.cause().id == id)
+            .unwrap()
+            .confirmed
+    };
+    // The hardened runc and no setgroups: confirmed.
+    let fail = Outcome::fail(runtime::Code::RuncProcfsNoSetgroups, "x")
+        .stating(runc(Some((1, 3, 3)), false));
+    assert_eq!(verdict_on(&fail), Some(true));
+    let lxc =
+        Outcome::warn(runtime::Code::RuncProcfsInLxc, "x").stating(runc(Some((1, 2, 8)), true));
+    assert_eq!(verdict_on(&lxc), Some(true));
+    // runc 1.1.5 (this host), or no runc at all: ruled out, whatever else
+    // the check found.
+    let old = Outcome::pass("x").stating(runc(Some((1, 1, 5)), true));
+    assert_eq!(verdict_on(&old), Some(false));
+    let crun_only = Outcome::warn(runtime::Code::CrunRefusesHybrid, "x");
+    assert_eq!(verdict_on(&crun_only), Some(false));
+    // A hardened runc with none of the triggers the check reads (a seccomp
+    // or LSM denial it cannot see), or a version unknown: undecided.
+    let hardened = Outcome::pass("x").stating(runc(Some((1, 3, 3)), true));
+    assert_eq!(verdict_on(&hardened), None);
+    let unknown = Outcome::warn(runtime::Code::CrunRefusesHybrid, "x").stating(runc(None, true));
+    assert_eq!(verdict_on(&unknown), None);
+    let rc = Outcome::pass("x").stating(runc(Some((1, 4, 0)), true));
+    assert_eq!(verdict_on(&rc), None);
+}

@@ -8,11 +8,11 @@
 //! the mount holding it found in mountinfo. NoNewPrivs comes from
 //! /proc/self/status. Everything goes through [`HostFs`]; nothing here judges.
 
-use super::filecaps::{self, CapsError, FileCaps};
+use crate::filecaps;
+pub(crate) use crate::filecaps::CapsState;
 use crate::host::HostFs;
 use crate::mountinfo::{self, Mount};
 use crate::subject::Subject;
-use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -65,18 +65,6 @@ pub(crate) enum FileKind {
     Regular,
     Directory,
     Other,
-}
-
-/// The file capability attribute, as far as it could be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum CapsState {
-    /// No `security.capability` (or a filesystem without extended attributes).
-    None,
-    Decoded(FileCaps),
-    /// Present but not a valid `vfs_cap_data`; the kernel ignores it.
-    Invalid(CapsError),
-    /// Reading the attribute failed.
-    Unreadable(String),
 }
 
 /// The facts about the mount holding a helper.
@@ -174,7 +162,7 @@ pub(crate) fn gather(host: &HostFs, subject: &Subject, tool: MapTool) -> HelperF
         subject_gid: subject.gid,
         on_path,
         elsewhere,
-        no_new_privs: read_no_new_privs(host),
+        no_new_privs: filecaps::ProcessCaps::read(host).no_new_privs,
     }
 }
 
@@ -196,7 +184,7 @@ fn inspect(host: &HostFs, mounts: &[Mount], path: PathBuf) -> Located {
                 uid: meta.uid(),
                 gid: meta.gid(),
                 mode: meta.mode() & 0o7777,
-                caps: read_caps(host, &target),
+                caps: filecaps::read(host, &target),
                 mount: mountinfo::mount_of(mounts, &target).map(MountFacts::from_mount),
             }
         })
@@ -206,29 +194,4 @@ fn inspect(host: &HostFs, mounts: &[Mount], path: PathBuf) -> Located {
         canonical,
         file,
     }
-}
-
-fn read_caps(host: &HostFs, path: &Path) -> CapsState {
-    match host.xattr(path, "security.capability") {
-        Ok(None) => CapsState::None,
-        Ok(Some(bytes)) => match filecaps::decode(&bytes) {
-            Ok(caps) => CapsState::Decoded(caps),
-            Err(e) => CapsState::Invalid(e),
-        },
-        Err(e) if e.kind() == io::ErrorKind::Unsupported => CapsState::None,
-        Err(e) => CapsState::Unreadable(e.to_string()),
-    }
-}
-
-/// `NoNewPrivs:\t1` in /proc/self/status (Linux 4.10+).
-fn read_no_new_privs(host: &HostFs) -> Option<bool> {
-    let status = host.read_text("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("NoNewPrivs:"))
-        .and_then(|value| match value.trim() {
-            "0" => Some(false),
-            "1" => Some(true),
-            _ => None,
-        })
 }

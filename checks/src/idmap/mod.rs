@@ -7,7 +7,7 @@
 //! docs/checks/idmap.md and docs/checks/idmap-multi-map.md.
 
 pub mod codes;
-pub mod filecaps;
+pub use crate::filecaps;
 mod helper_facts;
 mod helper_judge;
 mod multi_map;

@@ -2,10 +2,16 @@
 //! directory onto another inside a new user and mount namespace (what every
 //! runtime does for /etc/resolv.conf, volumes and the rootfs itself).
 //!
+//! Beside the probe it reads the propagation of `/` ([`RootPropagation`]):
+//! a working bind mount on a `/` without a shared peer group warns
+//! (`root-not-shared`), and a failed one names it among its further problems.
+//! A warn still counts as a working bind mount (capabilities, engines).
+//!
 //! Decisions: docs/checks/mount.md, section `mount.bind`.
 
 use super::common::{self, before_mount, sandbox_fix};
 use super::env::MountEnv;
+use super::propagation::RootPropagation;
 use super::Code;
 use crate::check::{CheckDef, Context, Finding, Outcome};
 use crate::distro::Distro;
@@ -24,6 +30,7 @@ pub static BIND: CheckDef = CheckDef {
         Code::MountDenied.code(),
         Code::BindNotVisible.code(),
         Code::UnexpectedFailure.code(),
+        Code::RootNotShared.code(),
     ],
     probes: &[ProbeKind::BindMount, ProbeKind::UsernsCreate],
     run,
@@ -34,26 +41,43 @@ fn run(ctx: &Context<'_>) -> Outcome {
         return outcome;
     }
     let env = MountEnv::gather(ctx.host, ctx.subject);
-    judge(&Live::get(ctx, ProbeKind::BindMount), &env, &ctx.distro)
+    let root = RootPropagation::gather(ctx.host);
+    judge(
+        &Live::get(ctx, ProbeKind::BindMount),
+        &env,
+        root.as_ref(),
+        &ctx.distro,
+    )
 }
 
-/// Decides the outcome.
-pub fn judge(probe: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
+/// Decides the outcome; `root` is the propagation of `/`, `None` when
+/// mountinfo could not be read.
+pub fn judge(
+    probe: &Live,
+    env: &MountEnv,
+    root: Option<&RootPropagation>,
+    distro: &Distro,
+) -> Outcome {
     let kind = ProbeKind::BindMount;
     let report = match live::reported(kind, probe) {
         Ok(report) => report,
         Err(outcome) => return outcome,
     };
+    let not_shared = root.and_then(|r| r.finding(distro));
     if report.ok {
+        if let Some(finding) = not_shared {
+            return common::outcome(finding, kind, report);
+        }
         return common::pass(
             "bind mounted a directory inside a new user and mount namespace",
             kind,
             report,
-            [],
+            root.map(RootPropagation::evidence),
         );
     }
+    let also = not_shared.map(|_| Code::RootNotShared);
     if let Some(finding) = before_mount(report, env, distro) {
-        return common::outcome(finding, kind, report);
+        return common::outcome(finding.also(also), kind, report);
     }
     let errno = report.errno.as_deref().unwrap_or("");
     let finding = match (report.step.as_deref().unwrap_or(""), errno) {
@@ -83,7 +107,7 @@ pub fn judge(probe: &Live, env: &MountEnv, distro: &Distro) -> Outcome {
             ),
         ),
     };
-    common::outcome(finding, kind, report)
+    common::outcome(finding.also(also), kind, report)
 }
 
 #[cfg(test)]
@@ -101,7 +125,7 @@ mod tests {
             detail: "bind mount visible".into(),
             ..Default::default()
         });
-        let outcome = judge(&probe, &MountEnv::unknown(), &debian());
+        let outcome = judge(&probe, &MountEnv::unknown(), None, &debian());
         assert_eq!(outcome.status, Status::Pass);
         assert_eq!(outcome.code, None);
         assert!(
@@ -112,15 +136,20 @@ mod tests {
     #[test]
     fn not_run_skips_and_timeouts_error() {
         let env = MountEnv::unknown();
-        let outcome = judge(&Live::NotRun("live probes not run".into()), &env, &debian());
+        let outcome = judge(
+            &Live::NotRun("live probes not run".into()),
+            &env,
+            None,
+            &debian(),
+        );
         assert_eq!(outcome.status, Status::Skip);
         assert!(outcome.is(CommonCode::ProbeNotRun));
         assert_eq!(
-            judge(&Live::TimedOut(5.0), &env, &debian()).status,
+            judge(&Live::TimedOut(5.0), &env, None, &debian()).status,
             Status::Error
         );
         assert_eq!(
-            judge(&Live::Broken("x".into()), &env, &debian()).status,
+            judge(&Live::Broken("x".into()), &env, None, &debian()).status,
             Status::Error
         );
     }
@@ -128,32 +157,80 @@ mod tests {
     #[test]
     fn eperm_at_mount_blames_the_sandbox() {
         let mut env = MountEnv::unknown();
-        let outcome = judge(&failed("mount", "EPERM"), &env, &debian());
+        let outcome = judge(&failed("mount", "EPERM"), &env, None, &debian());
         assert_eq!(outcome.status, Status::Fail);
         assert!(outcome.is(Code::MountDenied));
         assert!(outcome.message.contains("security module"));
         env.sandbox.dockerenv = true;
-        let outcome = judge(&failed("mount", "EPERM"), &env, &debian());
+        let outcome = judge(&failed("mount", "EPERM"), &env, None, &debian());
         assert!(outcome.message.contains("inside a container whose profile"));
         assert!(outcome.remediation[0].commands[0].contains("apparmor=unconfined"));
+    }
+
+    fn root(optional: &[&str]) -> RootPropagation {
+        RootPropagation {
+            optional: optional.iter().map(|o| o.to_string()).collect(),
+            systemd: false,
+        }
+    }
+
+    #[test]
+    fn a_private_root_warns_on_a_working_bind_mount_and_rides_along_a_failure() {
+        let ok = Live::Report(ProbeReport {
+            ok: true,
+            ..Default::default()
+        });
+        let env = MountEnv::unknown();
+        let shared = root(&["shared:1"]);
+        let outcome = judge(&ok, &env, Some(&shared), &debian());
+        assert_eq!(outcome.status, Status::Pass);
+        assert!(outcome
+            .evidence
+            .iter()
+            .any(|e| matches!(e, Evidence::Fact { value, .. } if value == "shared:1")));
+        let private = root(&[]);
+        let outcome = judge(&ok, &env, Some(&private), &debian());
+        assert_eq!(outcome.status, Status::Warn);
+        assert!(outcome.is(Code::RootNotShared));
+        assert!(matches!(
+            &outcome.evidence[0],
+            Evidence::Probe { ok: true, .. }
+        ));
+        assert_eq!(outcome.remediation[0].commands, ["mount --make-rshared /"]);
+        // Unknown propagation: the probe alone decides.
+        assert_eq!(judge(&ok, &env, None, &debian()).status, Status::Pass);
+        // A failed bind mount keeps its own cause and names / among the others.
+        let outcome = judge(&failed("mount", "EPERM"), &env, Some(&private), &debian());
+        assert!(outcome.is(Code::MountDenied));
+        assert!(outcome.names(Code::RootNotShared));
+        let outcome = judge(
+            &failed("unshare", "ENOSPC"),
+            &env,
+            Some(&private),
+            &debian(),
+        );
+        assert!(outcome.is(Code::NamespaceLimit));
+        assert!(outcome.names(Code::RootNotShared));
+        let outcome = judge(&failed("mount", "EPERM"), &env, Some(&shared), &debian());
+        assert!(!outcome.names(Code::RootNotShared));
     }
 
     #[test]
     fn early_steps_verify_and_unknowns() {
         let env = MountEnv::unknown();
-        let outcome = judge(&failed("unshare", "ENOSPC"), &env, &debian());
+        let outcome = judge(&failed("unshare", "ENOSPC"), &env, None, &debian());
         assert_eq!(outcome.status, Status::Fail);
         assert!(outcome.is(Code::NamespaceLimit));
-        let outcome = judge(&failed("map", "EPERM"), &env, &debian());
+        let outcome = judge(&failed("map", "EPERM"), &env, None, &debian());
         assert_eq!(outcome.status, Status::Fail);
         assert!(outcome.is(Code::MappingFailed));
-        let outcome = judge(&failed("verify", ""), &env, &debian());
+        let outcome = judge(&failed("verify", ""), &env, None, &debian());
         assert_eq!(outcome.status, Status::Fail);
         assert!(outcome.is(Code::BindNotVisible));
-        let outcome = judge(&failed("mkdtemp", "ENOSPC"), &env, &debian());
+        let outcome = judge(&failed("mkdtemp", "ENOSPC"), &env, None, &debian());
         assert_eq!(outcome.status, Status::Error);
         assert!(outcome.is(Code::ScratchDirFailed));
-        let outcome = judge(&failed("mount", "ENODEV"), &env, &debian());
+        let outcome = judge(&failed("mount", "ENODEV"), &env, None, &debian());
         assert_eq!(outcome.status, Status::Error);
         assert!(outcome.is(Code::UnexpectedFailure));
         assert!(outcome.message.contains("ENODEV at mount"));

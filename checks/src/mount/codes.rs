@@ -82,5 +82,10 @@ crate::finding_codes! {
         IdmapNotPermitted = "idmap-not-permitted",
         /// Warn (`mount.idmapped`): the probe failed another way.
         IdmapFailed = "idmap-failed",
+        /// Warn (`mount.bind`, or among the further problems of its
+        /// failure): `/` is not in a shared peer group (no `shared:` field
+        /// in mountinfo), which podman warns about and RootlessKit's
+        /// `--propagation=rslave` cannot honour.
+        RootNotShared = "root-not-shared",
     }
 }

@@ -16,6 +16,7 @@ pub mod env;
 pub mod fuse_overlayfs;
 pub mod idmapped;
 pub mod overlay;
+pub mod propagation;
 
 pub use bind::BIND;
 pub use codes::Code;

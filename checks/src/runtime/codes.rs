@@ -55,5 +55,29 @@ crate::finding_codes! {
         /// could be created (a seccomp filter refusing `clone3`, a process
         /// limit), so the rootless limits of that version are unknown.
         VersionNotStarted = "version-not-started",
+        /// Fail or warn: runc's hardened /proc access (1.2.8, 1.3.3,
+        /// 1.4.0-rc.3 up to 1.4.0) and no /proc/self/setgroups on this
+        /// kernel: every container fails ("unable to setup user: unsafe procfs
+        /// detected"); fail when no other runtime can run.
+        RuncProcfsNoSetgroups = "runc-procfs-no-setgroups",
+        /// Warn: runc's hardened /proc access (1.2.8, 1.3.3, 1.4.0-rc.3 and
+        /// later) inside an LXC/Incus/LXD container, whose AppArmor profile
+        /// may refuse its private procfs.
+        RuncProcfsInLxc = "runc-procfs-in-lxc",
+
+        // runtime.bwrap
+        /// Skip: bwrap is not on the subject's PATH nor in the system
+        /// directories.
+        BwrapNotInstalled = "bwrap-not-installed",
+        /// Fail: bwrap is not setuid root but its file capabilities give it
+        /// permitted capabilities at exec, so it refuses to run ("Unexpected
+        /// capabilities but not setuid").
+        BwrapFileCaps = "bwrap-file-caps",
+        /// Fail: the doctor, run as the subject, holds ambient capabilities,
+        /// which bwrap inherits and refuses the same way.
+        BwrapAmbientCaps = "bwrap-ambient-caps",
+        /// Error: bwrap's `security.capability` could not be read or is not
+        /// a valid value.
+        BwrapCapsUnknown = "bwrap-caps-unknown",
     }
 }

@@ -15,6 +15,7 @@
 //!
 //! Decisions: docs/checks/runtime.md, section `runtime.oci-runtime`.
 
+use super::procfs::{self, ProcfsFacts};
 use super::version::{self, CommandRun, Version};
 use super::Code;
 use crate::cgroupfs::{self, unified_hierarchy_fix, Hierarchy, HYBRID_UNIFIED};
@@ -44,6 +45,8 @@ pub static OCI_RUNTIME: CheckDef = CheckDef {
         Code::RuncPredatesCgroupV2.code(),
         Code::RuncPrerelease.code(),
         Code::VersionNotStarted.code(),
+        Code::RuncProcfsNoSetgroups.code(),
+        Code::RuncProcfsInLxc.code(),
     ],
     probes: &[],
     run,
@@ -57,9 +60,11 @@ fn run(ctx: &Context<'_>) -> Outcome {
 
 /// The codes of the notes, most serious first: the outcome carries the first
 /// of them among the notes that stop a runtime, or else among all notes.
-pub const BY_SERIOUSNESS: [Code; 7] = [
+pub const BY_SERIOUSNESS: [Code; 9] = [
     Code::CrunRefusesHybrid,
     Code::RuncUnreadable,
+    Code::RuncProcfsNoSetgroups,
+    Code::RuncProcfsInLxc,
     Code::RuncMapsOneId,
     Code::YoukiMappingPanic,
     Code::RuncGroupReadable,
@@ -139,6 +144,8 @@ pub struct Facts {
     pub subject_is_root: bool,
     pub installed: Vec<Installed>,
     pub hierarchy: Hierarchy,
+    /// What runc's hardened /proc access depends on.
+    pub procfs: ProcfsFacts,
 }
 
 /// Reads the facts. A version comes from the binary's dpkg package when the
@@ -164,6 +171,7 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Facts {
         subject_is_root: subject.is_root(),
         installed,
         hierarchy: cgroupfs::gather(host),
+        procfs: ProcfsFacts::gather(host),
     }
 }
 
@@ -435,6 +443,7 @@ fn assess_runc(
         }
     }
     let Some(v) = version else { return };
+    assess_procfs(a, v, facts, distro);
     if !v.is_before(1, 0, 0) {
         return;
     }
@@ -476,6 +485,56 @@ fn assess_runc(
         );
     }
     a.fixes.push(upgrade);
+}
+
+/// runc's hardened /proc access against what this host shows
+/// ([`procfs`]).
+fn assess_procfs(a: &mut Assessment, v: &Version, facts: &Facts, distro: &Distro) {
+    if !procfs::hardened(v) {
+        return;
+    }
+    let crun = Remediation::root(
+        "use crun instead of runc (podman: runtime = \"crun\" in containers.conf; Docker: \
+         \"default-runtime\" in daemon.json), or a runc that predates or fixes this",
+        vec![distro.install(&[distro.package(Component::Crun)])],
+    )
+    .alternative();
+    if facts.procfs.setgroups == Some(false) && procfs::setgroups_fatal(v) {
+        a.cannot_run(
+            Code::RuncProcfsNoSetgroups,
+            format!(
+                "runc {} opens /proc/self/setgroups through its hardened procfs, and this \
+                 kernel has none: every container fails (\"unable to setup user: unsafe procfs \
+                 detected: ... proc/self/setgroups: no such file or directory\"; fixed in \
+                 1.4.1)",
+                v.raw
+            ),
+        );
+        a.fixes.push(Remediation::root(
+            "upgrade runc to 1.4.1 or later (or use crun)",
+            vec![distro.install(&[distro.package(Component::Runc)])],
+        ));
+        a.fixes.push(crun);
+        a.evidence.extend(facts.procfs.evidence());
+    } else if let Some(lxc) = &facts.procfs.lxc {
+        a.limit(
+            Code::RuncProcfsInLxc,
+            format!(
+                "runc {} reaches /proc through a private procfs, which the AppArmor profile of \
+                 an LXC/Incus container may refuse ({lxc}): \"unsafe procfs detected\" or \
+                 \"reopen fd N: permission denied\" at container init until the host's \
+                 LXC/Incus is updated",
+                v.raw
+            ),
+        );
+        a.fixes.push(Remediation::root(
+            "on the LXC/Incus host: update LXC/Incus (or Proxmox's pve-lxc), whose AppArmor \
+             rules for nested containers allow runc's private procfs since",
+            vec![],
+        ));
+        a.fixes.push(crun);
+        a.evidence.extend(facts.procfs.evidence());
+    }
 }
 
 fn assess_crun(a: &mut Assessment, facts: &Facts, distro: &Distro) {
@@ -746,7 +805,89 @@ mod tests {
             subject_is_root: false,
             installed,
             hierarchy,
+            procfs: ProcfsFacts {
+                setgroups: Some(true),
+                lxc: None,
+            },
         }
+    }
+
+    fn runc(version: &str) -> Installed {
+        installed(
+            Kind::Runc,
+            "/usr/sbin/runc",
+            ran(
+                "/usr/sbin/runc",
+                &format!("runc version {version}\ncommit: v{version}\nspec: 1.2.1\n"),
+            ),
+        )
+    }
+
+    #[test]
+    fn hardened_runc_without_setgroups_cannot_run_and_older_or_fixed_ones_can() {
+        let mut f = facts(vec![runc("1.3.3")], Hierarchy::Unified);
+        f.procfs.setgroups = Some(false);
+        let out = judge(&f, &debian());
+        assert_eq!(out.status, Status::Fail);
+        assert!(out.is(Code::RuncProcfsNoSetgroups));
+        assert!(out
+            .message
+            .contains("unable to setup user: unsafe procfs detected"));
+        assert!(!out.oci_runtimes().next().unwrap().runs_here);
+        assert!(out
+            .evidence
+            .iter()
+            .any(|e| matches!(e, Evidence::Fact { name, .. } if name == "/proc/self/setgroups")));
+        // With crun beside it: a warning, runc alone cannot run.
+        let mut with_crun = facts(vec![runc("1.4.0-rc.3"), crun_181()], Hierarchy::Unified);
+        with_crun.procfs.setgroups = Some(false);
+        let out = judge(&with_crun, &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::RuncProcfsNoSetgroups));
+        let runs: Vec<bool> = out.oci_runtimes().map(|r| r.runs_here).collect();
+        assert_eq!(runs, [false, true]);
+        // Before the hardening, or fixed (1.4.1), or setgroups present: nothing.
+        for (version, setgroups) in [
+            ("1.1.5", Some(false)),
+            ("1.3.2", Some(false)),
+            ("1.4.0-rc.2", Some(false)),
+            ("1.4.1", Some(false)),
+            ("1.3.3", Some(true)),
+            ("1.3.3", None),
+        ] {
+            let mut f = facts(vec![runc(version)], Hierarchy::Unified);
+            f.procfs.setgroups = setgroups;
+            let out = judge(&f, &debian());
+            assert_eq!(
+                out.status,
+                Status::Pass,
+                "{version} {setgroups:?}: {}",
+                out.message
+            );
+        }
+    }
+
+    #[test]
+    fn hardened_runc_in_an_lxc_container_warns() {
+        let mut f = facts(vec![runc("1.2.8")], Hierarchy::Unified);
+        f.procfs.lxc = Some("AppArmor label lxc-container-default-cgns (enforce)".into());
+        let out = judge(&f, &debian());
+        assert_eq!(out.status, Status::Warn);
+        assert!(out.is(Code::RuncProcfsInLxc));
+        assert!(out.message.contains("lxc-container-default-cgns"));
+        assert!(out.oci_runtimes().next().unwrap().runs_here);
+        assert!(out
+            .remediation
+            .iter()
+            .any(|r| r.summary.contains("LXC/Incus")));
+        // runc 1.1.5 inside the same container: no note.
+        f.installed = vec![runc_115()];
+        assert_eq!(judge(&f, &debian()).status, Status::Pass);
+        // Missing setgroups outranks the container: it stops runc.
+        let mut both = facts(vec![runc("1.3.4")], Hierarchy::Unified);
+        both.procfs.lxc = Some("x".into());
+        both.procfs.setgroups = Some(false);
+        assert!(judge(&both, &debian()).is(Code::RuncProcfsNoSetgroups));
     }
 
     #[test]

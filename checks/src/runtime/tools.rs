@@ -3,12 +3,13 @@
 //!
 //! Contract: each is looked up on the subject's PATH, then in the system
 //! directories ([`super::oci_runtime::SYSTEM_DIRS`]), by a stat only (never
-//! executed); what is found is stated as a typed [`Fact::Tool`] on
+//! executed; its file capabilities read); what is found is stated as a typed [`Fact::Tool`] on
 //! `runtime.oci-runtime`'s outcome, which says nothing more about it (no
 //! message, evidence or code changes). Absent tools state nothing.
 
 use super::oci_runtime::SYSTEM_DIRS;
 use crate::check::{Fact, Outcome, Tool};
+use crate::filecaps;
 use crate::host::HostFs;
 use crate::subject::Subject;
 use std::os::unix::fs::MetadataExt;
@@ -27,10 +28,12 @@ pub fn gather(host: &HostFs, subject: &Subject) -> Vec<Tool> {
             let setuid_root = host
                 .metadata(&path)
                 .is_ok_and(|m| m.uid() == 0 && m.mode() & 0o4000 != 0);
+            let file_caps = filecaps::read(host, &path);
             Some(Tool {
                 name,
                 path,
                 setuid_root,
+                file_caps,
             })
         })
         .collect()
@@ -46,6 +49,7 @@ pub fn state(outcome: Outcome, tools: Vec<Tool>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filecaps::CapsState;
     use crate::testing::{alice, put};
     use std::os::unix::fs::PermissionsExt;
 
@@ -74,8 +78,9 @@ mod tests {
                 ("nerdctl", "/usr/local/bin/nerdctl".to_string())
             ]
         );
-        // Mode 0755: no setuid bit, whoever owns them.
+        // Mode 0755: no setuid bit, whoever owns them; no file caps.
         assert!(tools.iter().all(|t| !t.setuid_root));
+        assert!(tools.iter().all(|t| t.file_caps == CapsState::None));
     }
 
     #[test]
@@ -85,11 +90,13 @@ mod tests {
                 name: "bwrap",
                 path: "/usr/bin/bwrap".into(),
                 setuid_root: true,
+                file_caps: CapsState::None,
             },
             Tool {
                 name: "nerdctl",
                 path: "/usr/local/bin/nerdctl".into(),
                 setuid_root: false,
+                file_caps: CapsState::None,
             },
         ];
         let before = Outcome::pass("installed: runc");

@@ -95,7 +95,9 @@ impl Version {
 
     /// The release-candidate number of `rcN` pre-releases.
     pub fn rc(&self) -> Option<u64> {
+        // `rc92` (runc 1.0) and `rc.3` (runc 1.4).
         let pre = self.pre.as_deref()?.strip_prefix("rc")?;
+        let pre = pre.strip_prefix('.').unwrap_or(pre);
         let digits: String = pre.chars().take_while(char::is_ascii_digit).collect();
         digits.parse().ok()
     }
@@ -295,6 +297,7 @@ mod tests {
         assert_eq!(v.raw, "1.1.5+ds1");
         let rc = Version::from_upstream("1.0.0~rc92+dfsg1").unwrap();
         assert_eq!(rc.rc(), Some(92));
+        assert_eq!(Version::parse("1.4.0-rc.3").unwrap().rc(), Some(3));
         assert!(rc.is_before(1, 0, 0));
         assert_eq!(rc.raw, "1.0.0~rc92+dfsg1");
         assert_eq!(

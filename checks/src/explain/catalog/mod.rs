@@ -106,12 +106,34 @@ const fn follow_up(text: &'static str) -> Pattern {
 
 /// `check` confirms the cause with any fail or warn.
 const fn confirmed_by(check: &'static CheckDef) -> CheckRef {
-    CheckRef { check, codes: &[] }
+    CheckRef {
+        check,
+        codes: &[],
+        rules_out: None,
+    }
 }
 
 /// `check` confirms the cause only with a fail or warn carrying one of `codes`.
 const fn confirmed_by_codes(check: &'static CheckDef, codes: &'static [Code]) -> CheckRef {
-    CheckRef { check, codes }
+    CheckRef {
+        check,
+        codes,
+        rules_out: None,
+    }
+}
+
+/// Like [`confirmed_by_codes`], but an outcome against the cause rules it
+/// out only when `rules_out` says so (see [`CheckRef::rules_out`]).
+const fn confirmed_by_codes_ruling_out_if(
+    check: &'static CheckDef,
+    codes: &'static [Code],
+    rules_out: fn(&crate::check::Outcome) -> bool,
+) -> CheckRef {
+    CheckRef {
+        check,
+        codes,
+        rules_out: Some(rules_out),
+    }
 }
 
 const fn root(summary: &'static str, commands: &'static [&'static str]) -> Fix {

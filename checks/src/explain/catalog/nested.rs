@@ -3,10 +3,25 @@
 //! and runc's hardened /proc access.
 
 use super::{
-    confirmed_by_codes, named, root, shared, specific, user, Cause, LSETXATTR_ENOTSUP,
-    MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN, MOUNT_PROC_RUNC, MOUNT_PROC_RUNC12, MOUNT_PROC_SHELL,
+    confirmed_by_codes, confirmed_by_codes_ruling_out_if, named, root, shared, specific, user,
+    Cause, LSETXATTR_ENOTSUP, MOUNT_PROC_BWRAP, MOUNT_PROC_CRUN, MOUNT_PROC_RUNC,
+    MOUNT_PROC_RUNC12, MOUNT_PROC_SHELL,
 };
-use crate::bundle;
+use crate::check::Outcome;
+use crate::{bundle, runtime};
+
+/// No runc `runtime.oci-runtime` found can have the hardened /proc access:
+/// none installed, or each one's version known and older than 1.2.8, 1.3.3
+/// and 1.4.0 (the typed facts carry no pre-release, so 1.4.0 counts).
+fn no_hardened_runc(outcome: &Outcome) -> bool {
+    outcome
+        .oci_runtimes()
+        .filter(|rt| rt.name == "runc")
+        .all(|rt| {
+            rt.version
+                .is_some_and(|v| !runtime::procfs::maybe_hardened(v))
+        })
+}
 
 pub(super) const CAUSES: &[Cause] = &[
     Cause {
@@ -58,19 +73,32 @@ pub(super) const CAUSES: &[Cause] = &[
     Cause {
         id: "bwrap-unexpected-capabilities",
         title: "bwrap started with capabilities but not setuid",
-        explanation: "A non-setuid bwrap refuses to run when its caller already holds \
-            capabilities (systemd services, compositors with ambient caps, nested sandboxes).",
+        explanation: "A non-setuid bwrap refuses to run when it starts with capabilities: \
+            file capabilities on the bwrap binary (an old file-caps install), or a caller \
+            that holds ambient capabilities (systemd services, compositors, nested sandboxes).",
         patterns: &[
             specific("unexpected capabilities but not setuid"),
             specific("dropping capability…from bounds"),
             shared("capset failed: operation not permitted"),
         ],
-        checks: &[],
-        remediation: &[root(
-            "start the caller without capabilities (empty CapabilityBoundingSet= and \
-             AmbientCapabilities= in its unit)",
-            &[],
+        checks: &[confirmed_by_codes(
+            &runtime::BWRAP,
+            &[
+                runtime::Code::BwrapFileCaps.code(),
+                runtime::Code::BwrapAmbientCaps.code(),
+            ],
         )],
+        remediation: &[
+            root(
+                "remove bwrap's file capabilities (setuid root or none are supported)",
+                &["setcap -r /usr/bin/bwrap"],
+            ),
+            root(
+                "start the caller without capabilities (empty CapabilityBoundingSet= and \
+                 AmbientCapabilities= in its unit)",
+                &[],
+            ),
+        ],
         yields_to: &[],
     },
     Cause {
@@ -119,9 +147,18 @@ pub(super) const CAUSES: &[Cause] = &[
             specific("error closing exec fds"),
             specific("can't mask dir \"/proc/acpi\""),
         ],
-        // runtime.oci-runtime does not judge runc's procfs hardening, so no
-        // finding of it tells this cause: the checks leave it undecided.
-        checks: &[],
+        // runtime.oci-runtime sees two of the triggers (no
+        // /proc/self/setgroups, an LXC/Incus container); seccomp and LSM
+        // denials elsewhere it cannot, so its other outcomes rule the cause
+        // out only where runc predates the hardening or is absent.
+        checks: &[confirmed_by_codes_ruling_out_if(
+            &runtime::OCI_RUNTIME,
+            &[
+                runtime::Code::RuncProcfsNoSetgroups.code(),
+                runtime::Code::RuncProcfsInLxc.code(),
+            ],
+            no_hardened_runc,
+        )],
         remediation: &[root(
             "update runc (or containerd.io) to a fixed package; inside LXC/Incus update the \
              host's LXC/Incus AppArmor abstractions; on vendor kernels switch to crun",

@@ -5,7 +5,7 @@ use super::{
     confirmed_by, confirmed_by_codes, named, root, root_now, shared, specific, user, Cause, Fix,
     Pattern, DOCKER_SERVICE, DOCKER_SERVICE_JOB,
 };
-use crate::{cgroup, runtime, session, state};
+use crate::{cgroup, mount, runtime, session, state};
 
 // Session wording shared by xdg-runtime-dir-invalid and
 // no-user-systemd-or-dbus.
@@ -153,7 +153,7 @@ pub(super) const CAUSES: &[Cause] = &[
             named("is not a shared mount"),
             specific("setting child propagation to \"rslave\" is not supported"),
         ],
-        checks: &[],
+        checks: &[confirmed_by_codes(&mount::BIND, &[mount::Code::RootNotShared.code()])],
         remediation: &[root_now("make / shared", &["mount --make-rshared /"])],
         yields_to: &[],
     },

@@ -320,8 +320,9 @@ static ROWS: &[Row] = &[
     row("[issue: docker/docker-install#260]", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     row("[src: podman cmd/podman/root.go]", "Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM", &[CLIENT_ENDPOINT], &["runtime.xdg-runtime-dir", "engine.docker"]),
     // ---------------- root-mount-not-shared
-    row("[src: podman rootless_linux.go] [issue: microsoft/WSL#8922]", "WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], NONE),
-    row("[src: rootlesskit warn.go]", "The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], NONE),
+    row("[src: podman rootless_linux.go] [issue: microsoft/WSL#8922]", "WARN[0000] \"/\" is not a shared mount, this could cause issues or missing mounts with rootless containers", &[NOT_SHARED], &["mount.bind"]),
+    row("[src: rootlesskit warn.go]", "The host root filesystem is mounted as \"master:478\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], &["mount.bind"]),
+    row("[src: rootlesskit warn.go]", "WARN[0000] The host root filesystem is mounted as \"\". Setting child propagation to \"rslave\" is not supported.", &[NOT_SHARED], &["mount.bind"]),
     // ---------------- cgroup-v1-rootless-no-limits
     row("[issue: podman#17582]", "WARN[0000] Resource limits are not supported and ignored on cgroups V1 rootless systems", &[CGROUP_V1], CGROUP),
     row("[issue: podman#6084]", "Error: invalid configuration, cannot specify resource limits without cgroups v2 and --cgroup-manager=systemd", &[CGROUP_V1], CGROUP),
@@ -438,14 +439,16 @@ parent failed
     row("[issue: opencontainers/runc#3970]", r#"Error: runc: container_linux.go:380: starting container process caused: process_linux.go:545: container init caused: rootfs_linux.go:75: mounting "sysfs" to rootfs at "/sys" caused: mount through procfd: operation not permitted: OCI permission denied"#, &[SYSFS], &["bundle.mounts"]),
     row("[issue: moby#42166]", "WARN[0000] failed to mount sysfs, falling back to read-only mount: operation not permitted", &[SYSFS], &["bundle.mounts"]),
     // ---------------- bwrap-unexpected-capabilities / selinux-relabel-denied / rootless-privileged-device-limits
-    row("[src: bubblewrap.c] [issue: NixOS/nixpkgs#312195]", "bwrap: Unexpected capabilities but not setuid, old file caps config?", &[BWRAP_CAPS], NONE),
+    row("[src: bubblewrap.c] [issue: NixOS/nixpkgs#312195]", "bwrap: Unexpected capabilities but not setuid, old file caps config?", &[BWRAP_CAPS], &["runtime.bwrap"]),
     row("[doc: podman troubleshooting §45]", "Error: lsetxattr(label=system_u:object_r:container_file_t:s0) /var/test: operation not permitted", &[SELINUX], NONE),
     row("[issue: podman#12492]", "Error: lsetxattr /mnt/mynfs/: operation not supported", &[NETWORK_FS, SELINUX], &["storage.graphroot"]),
     row("[issue: podman#4371]", r#"Error: container_linux.go:346: starting container process caused "process_linux.go:449: container init caused \"open /dev/console: permission denied\"": OCI runtime permission denied error"#, &[DEVICES], NONE),
     // ---------------- runc-procfs-hardening-regression
-    row("No check judges runc's procfs hardening, so the cause names none. [issue: opencontainers/runc#4963]", "runc create failed: unable to start container process: error during container init: error closing exec fds: get handle to /proc/thread-self/fd: unsafe procfs detected: openat2 fsmount:fscontext:proc/thread-self/fd/: operation not permitted", &[PROCFS_HARDENING], NONE),
-    row("[issue: opencontainers/runc#4968]", "runc create failed: unable to start container process: error during container init: open sysctl net.ipv4.ip_unprivileged_port_start file: reopen fd 8: permission denied: unknown", &[PROCFS_HARDENING], NONE),
-    row("[issue: moby/moby#52972]", "error during container init: can't mask dir \"/proc/acpi\": mount src=tmpfs, dst=/proc/acpi, flags=MS_RDONLY, data=nr_blocks=1,nr_inodes=1: invalid argument", &[PROCFS_HARDENING], NONE),
+    row("[issue: opencontainers/runc#4963]", "runc create failed: unable to start container process: error during container init: error closing exec fds: get handle to /proc/thread-self/fd: unsafe procfs detected: openat2 fsmount:fscontext:proc/thread-self/fd/: operation not permitted", &[PROCFS_HARDENING], &["runtime.oci-runtime"]),
+    row("[issue: opencontainers/runc#4968]", "runc create failed: unable to start container process: error during container init: open sysctl net.ipv4.ip_unprivileged_port_start file: reopen fd 8: permission denied: unknown", &[PROCFS_HARDENING], &["runtime.oci-runtime"]),
+    row("[issue: opencontainers/runc#4984]", "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: unable to setup user: unsafe procfs detected: openat2 fsmount:fscontext:proc/self/setgroups: operation not permitted: unknown", &[PROCFS_HARDENING], &["runtime.oci-runtime"]),
+    row("[issue: telnetdoogie/synology-docker#51] [src: runc libcontainer/init_linux.go]", "runc create failed: unable to start container process: error during container init: unable to setup user: unsafe procfs detected: openat2 fsmount:fscontext:proc/self/setgroups: no such file or directory: unknown", &[PROCFS_HARDENING], &["runtime.oci-runtime"]),
+    row("[issue: moby/moby#52972]", "error during container init: can't mask dir \"/proc/acpi\": mount src=tmpfs, dst=/proc/acpi, flags=MS_RDONLY, data=nr_blocks=1,nr_inodes=1: invalid argument", &[PROCFS_HARDENING], &["runtime.oci-runtime"]),
     // ---------------- engine setup
     row("[issue: apptainer/apptainer#783]", "fakeroot: error while starting the `faked' daemon.", &[APPTAINER], &["subid.subuid", "userns.create"]),
     row("[issue: lxc/lxc PR#265]", "Running with euid of 40000 but not CLONE_NEWUSER, check your config files.", &[LXC], &["subid.subuid", "subid.subgid", "idmap.newuidmap"]),

@@ -1,4 +1,7 @@
-//! File capabilities: the `security.capability` extended attribute decoded.
+//! File capabilities: the `security.capability` extended attribute, read
+//! through [`HostFs`] ([`read`]) and decoded ([`decode`]). A host fact below
+//! the families: `idmap.newuidmap`/`idmap.newgidmap` judge the helpers' caps,
+//! `runtime.oci-runtime` bwrap's.
 //!
 //! The value is a `struct vfs_cap_data` (linux/capability.h), little endian:
 //! a `magic_etc` word whose high byte is the revision and whose bit 0 is the
@@ -8,7 +11,10 @@
 //! kernel, [`decode`] accepts only the exact size of each revision. It is a
 //! pure function over bytes and never panics: garbage is an error value.
 
+use crate::host::HostFs;
 use std::fmt;
+use std::io;
+use std::path::Path;
 
 /// `VFS_CAP_REVISION_MASK`: the revision lives in the high byte of `magic_etc`.
 const REVISION_MASK: u32 = 0xFF00_0000;
@@ -145,6 +151,81 @@ impl fmt::Display for FileCaps {
     }
 }
 
+/// The file capability attribute of one file, as far as it could be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CapsState {
+    /// No `security.capability` (or a filesystem without extended attributes).
+    None,
+    Decoded(FileCaps),
+    /// Present but not a valid `vfs_cap_data`; the kernel ignores it.
+    Invalid(CapsError),
+    /// Reading the attribute failed.
+    Unreadable(String),
+}
+
+/// Reads and decodes the `security.capability` of `path` (symlinks followed).
+pub fn read(host: &HostFs, path: &Path) -> CapsState {
+    match host.xattr(path, "security.capability") {
+        Ok(None) => CapsState::None,
+        Ok(Some(bytes)) => match decode(&bytes) {
+            Ok(caps) => CapsState::Decoded(caps),
+            Err(e) => CapsState::Invalid(e),
+        },
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => CapsState::None,
+        Err(e) => CapsState::Unreadable(e.to_string()),
+    }
+}
+
+/// What of this process's `/proc/self/status` decides the capabilities a
+/// program it executes starts with; each `None` when the field is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProcessCaps {
+    /// `NoNewPrivs` (Linux 4.10+): set, exec grants no file capabilities.
+    pub no_new_privs: Option<bool>,
+    /// `CapInh`: kept at exec where the file's inheritable set allows.
+    pub inheritable: Option<u64>,
+    /// `CapAmb` (Linux 4.3+): kept at exec of a program without file caps.
+    pub ambient: Option<u64>,
+}
+
+impl ProcessCaps {
+    /// Reads `/proc/self/status` through `host`.
+    pub fn read(host: &HostFs) -> Self {
+        host.read_text("/proc/self/status")
+            .map(|text| Self::parse(&text))
+            .unwrap_or_default()
+    }
+
+    /// Parses the text of a `/proc/PID/status`.
+    pub fn parse(status: &str) -> Self {
+        let field = |name: &str| {
+            status.lines().find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                (key == name).then(|| value.trim().to_string())
+            })
+        };
+        let mask = |name: &str| field(name).and_then(|v| u64::from_str_radix(&v, 16).ok());
+        ProcessCaps {
+            no_new_privs: field("NoNewPrivs").and_then(|v| match v.as_str() {
+                "0" => Some(false),
+                "1" => Some(true),
+                _ => None,
+            }),
+            inheritable: mask("CapInh"),
+            ambient: mask("CapAmb"),
+        }
+    }
+}
+
+/// The names of the capabilities in `mask`, comma-joined (`cap_net_admin`).
+pub fn names(mask: u64) -> String {
+    (0..64)
+        .filter(|bit| mask & (1u64 << bit) != 0)
+        .map(cap_name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Why a `security.capability` value could not be decoded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CapsError {
@@ -228,6 +309,22 @@ mod tests {
     // `setcap cap_setuid+ep` run as root of a user namespace whose root is
     // host uid 100000 (getcap: `cap_setuid=ep [rootid=100000]`).
     const SETUID_EP_ROOTID: &str = "0100000380000000000000000000000000000000a0860100";
+
+    #[test]
+    fn process_status_fields() {
+        let caps = ProcessCaps::parse(
+            "Name:\tbash\nCapInh:\t0000000000000000\nCapAmb:\t0000000000001000\n\
+             NoNewPrivs:\t1\n",
+        );
+        assert_eq!(caps.no_new_privs, Some(true));
+        assert_eq!(caps.inheritable, Some(0));
+        assert_eq!(caps.ambient, Some(1 << 12));
+        assert_eq!(names(1 << 12 | 1 << 21), "cap_net_admin,cap_sys_admin");
+        assert_eq!(
+            ProcessCaps::parse("NoNewPrivs:\tx\n"),
+            ProcessCaps::default()
+        );
+    }
 
     #[test]
     fn decodes_setcap_output() {
