@@ -656,6 +656,9 @@ fn nerdctl_without_rootless_containerd_fails_its_engine_entry_first() {
     let (_, report) = Test::new().args(&only).json();
     assert_eq!(check(&report, "engine.nerdctl")["code"], "not-installed");
     assert!(nerdctl(&report).is_null());
+}
+
+#[test]
 fn a_private_root_warns_on_mount_bind_and_bind_mounts_still_work() {
     let private = Test::new()
         .probes(LIVE_OK)
