@@ -19,7 +19,6 @@
 
 use crate::live::{live, parse_report, Restore, PATH};
 use std::fs;
-use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -132,30 +131,6 @@ impl Drop for Store {
     }
 }
 
-fn busybox_tar(base: &Path) -> PathBuf {
-    let rootfs = base.join("auto-userns-rootfs");
-    fs::create_dir_all(rootfs.join("bin")).unwrap();
-    fs::create_dir_all(rootfs.join("etc")).unwrap();
-    fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
-    for applet in ["sh", "true"] {
-        symlink("busybox", rootfs.join("bin").join(applet)).unwrap();
-    }
-    fs::write(rootfs.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
-    fs::write(rootfs.join("etc/group"), "root:x:0:\n").unwrap();
-    let tar = base.join("auto-userns-bb.tar");
-    let ok = Command::new("tar")
-        .arg("-C")
-        .arg(&rootfs)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "tar");
-    tar
-}
-
 /// Writes `line` (or nothing) after the saved contents of both files.
 fn set_entries(subuid: &[u8], subgid: &[u8], line: Option<&str>) {
     for (path, saved) in [("/etc/subuid", subuid), ("/etc/subgid", subgid)] {
@@ -211,7 +186,7 @@ fn auto_userns_agrees_with_rootful_podman() {
     let _uid_guard = Restore::save("/etc/subuid");
     let _gid_guard = Restore::save("/etc/subgid");
     let store = Store::new(live.dir.path());
-    let tar = busybox_tar(live.dir.path());
+    let tar = crate::live::busybox_tar(live.dir.path(), "auto-userns-bb");
     let import = store.podman(&["import", "-q", tar.to_str().unwrap(), IMAGE]);
     assert!(
         import.status.success(),

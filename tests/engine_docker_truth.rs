@@ -319,28 +319,6 @@ fn evidence<'r>(report: &'r Value, id: &str, name: &str) -> Option<&'r str> {
         .as_str()
 }
 
-fn busybox_tar(live: &Live) -> PathBuf {
-    let root = live.dir.path().join("bb");
-    fs::create_dir_all(root.join("bin")).unwrap();
-    fs::copy("/bin/busybox", root.join("bin/busybox")).unwrap();
-    symlink("busybox", root.join("bin/true")).unwrap();
-    let tar = live.dir.path().join("bb.tar");
-    let ok = Command::new("tar")
-        .arg("-C")
-        .arg(&root)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .stdout(Stdio::null())
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
-    chown(&tar, Some(live.uid), Some(live.gid)).unwrap();
-    tar
-}
-
 #[test]
 fn engine_docker_agrees_with_rootless_docker() {
     let Some(live) = live("engine_docker_agrees_with_rootless_docker") else {
@@ -363,7 +341,8 @@ fn engine_docker_agrees_with_rootless_docker() {
         eprintln!("skipped: no {TUN} or no {FUSE}");
         return;
     };
-    let tar = busybox_tar(&live);
+    let tar = crate::live::busybox_tar(live.dir.path(), "bb");
+    chown(&tar, Some(live.uid), Some(live.gid)).unwrap();
     // (name, /dev/net/tun's mode, /dev/fuse's mode, daemon.json, PATH with
     // BIN for the scratch bin dir)
     let no_iptables = "/usr/share/docker.io/contrib:BIN:/usr/bin:/bin";

@@ -23,7 +23,7 @@
 use crate::live::{live, parse_report, Live, RestoreMode, PATH};
 use serde_json::Value;
 use std::fs;
-use std::os::unix::fs::{chown, symlink, PermissionsExt};
+use std::os::unix::fs::{chown, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -191,28 +191,6 @@ impl Drop for Scratch {
     }
 }
 
-fn busybox_tar(live: &Live) -> PathBuf {
-    let rootfs = live.dir.path().join("engine-bb-rootfs");
-    fs::create_dir_all(rootfs.join("bin")).unwrap();
-    fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
-    for applet in ["sh", "true"] {
-        symlink("busybox", rootfs.join("bin").join(applet)).unwrap();
-    }
-    let tar = live.dir.path().join("engine-bb.tar");
-    let ok = Command::new("tar")
-        .arg("-C")
-        .arg(&rootfs)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "tar");
-    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
-    tar
-}
-
 /// The check whose failure explains podman's stderr.
 fn explaining_check(stderr: &str) -> &'static str {
     if stderr.contains("hybrid mode") {
@@ -361,7 +339,7 @@ fn engine_podman_agrees_with_podman_run() {
     }
     let _tun = RestoreMode::save(TUN);
     let _fuse = RestoreMode::save(FUSE);
-    let tar = busybox_tar(&live);
+    let tar = crate::live::busybox_tar(live.dir.path(), "engine-bb");
     let mut table = vec![format!(
         "{:<34} {:<8} {:<8} {:<44} {}",
         "state", "podman", "doctor", "blocked_by", "driver (podman/doctor), runtime"

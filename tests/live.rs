@@ -206,6 +206,35 @@ impl Live {
 }
 
 /// Parses a JSON report, showing the output when it is not one.
+/// A busybox image as the tarball `DIR/NAME.tar`, for `podman import` and
+/// `docker import` (nothing reaches a registry): /bin/busybox with /bin/sh
+/// and /bin/true linked to it, a root-only /etc/passwd and /etc/group, built
+/// in `DIR/NAME-rootfs`; mode 0644, so the test user can read it.
+pub(crate) fn busybox_tar(dir: &Path, name: &str) -> PathBuf {
+    let rootfs = dir.join(format!("{name}-rootfs"));
+    fs::create_dir_all(rootfs.join("bin")).unwrap();
+    fs::create_dir_all(rootfs.join("etc")).unwrap();
+    fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
+    for applet in ["sh", "true"] {
+        symlink("busybox", rootfs.join("bin").join(applet)).unwrap();
+    }
+    fs::write(rootfs.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
+    fs::write(rootfs.join("etc/group"), "root:x:0:\n").unwrap();
+    let tar = dir.join(format!("{name}.tar"));
+    let ok = Command::new("tar")
+        .arg("-C")
+        .arg(&rootfs)
+        .arg("-cf")
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "tar -cf {}", tar.display());
+    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
+    tar
+}
+
 pub(crate) fn parse_report(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(

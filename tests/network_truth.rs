@@ -108,22 +108,7 @@ impl<'a> Podman<'a> {
         fs::create_dir(&store).unwrap();
         fs::set_permissions(&store, fs::Permissions::from_mode(0o700)).unwrap();
         std::os::unix::fs::chown(&store, Some(live.uid), Some(live.gid)).unwrap();
-        let root = live.dir.path().join("bb");
-        fs::create_dir_all(root.join("bin")).unwrap();
-        fs::copy("/bin/busybox", root.join("bin/busybox")).unwrap();
-        std::os::unix::fs::symlink("busybox", root.join("bin/true")).unwrap();
-        let tar: PathBuf = live.dir.path().join("bb.tar");
-        let ok = Command::new("tar")
-            .arg("-C")
-            .arg(&root)
-            .arg("-cf")
-            .arg(&tar)
-            .arg(".")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-        fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
+        let tar = crate::live::busybox_tar(live.dir.path(), "bb");
         let podman = Podman {
             live,
             image: "localhost/rootless-doctor-busybox".into(),

@@ -534,26 +534,6 @@ fn a_single_mapping_made_before_the_range_was_added_is_stale() {
     );
 }
 
-/// A busybox image tar (`/bin/busybox` only).
-fn busybox_tar(user: &User) -> PathBuf {
-    let bin = user.dir.path().join("bb/bin");
-    fs::create_dir_all(&bin).unwrap();
-    fs::copy("/bin/busybox", bin.join("busybox")).unwrap();
-    let tar = user.dir.path().join("bb.tar");
-    let ok = Command::new("tar")
-        .arg("-C")
-        .arg(user.dir.path().join("bb"))
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "tar");
-    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
-    tar
-}
-
 /// Kills every process of the user (as a reboot would) and waits for them.
 fn kill_all(user: &User) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -587,7 +567,7 @@ fn a_tmp_dir_from_an_earlier_boot_warns_and_its_fix_works() {
     };
     let exe = doctor_exe(&user);
     user.set_range(free_start());
-    let tar = busybox_tar(&user);
+    let tar = crate::live::busybox_tar(user.dir.path(), "bb");
     let run = [
         "podman",
         "run",

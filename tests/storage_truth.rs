@@ -131,25 +131,6 @@ fn podman_installed() -> bool {
     Path::new("/usr/bin/podman").exists() && Path::new("/bin/busybox").exists()
 }
 
-fn busybox_tar(live: &Live) -> PathBuf {
-    let rootfs = live.dir.path().join("bb-rootfs");
-    fs::create_dir_all(rootfs.join("bin")).unwrap();
-    fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
-    let tar = live.dir.path().join("bb.tar");
-    let ok = Command::new("tar")
-        .arg("-C")
-        .arg(&rootfs)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    fs::set_permissions(&tar, fs::Permissions::from_mode(0o644)).unwrap();
-    tar
-}
-
 #[test]
 fn storage_verdicts_agree_with_podman() {
     let Some(live) = live("storage_verdicts_agree_with_podman") else {
@@ -160,7 +141,7 @@ fn storage_verdicts_agree_with_podman() {
         return;
     }
     let home = Home::new(&live);
-    let tar = busybox_tar(&live);
+    let tar = crate::live::busybox_tar(live.dir.path(), "bb");
     struct Reset<'a>(&'a Home, &'a Live);
     impl Drop for Reset<'_> {
         fn drop(&mut self) {

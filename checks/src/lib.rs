@@ -51,6 +51,7 @@ pub mod pam_limits;
 pub mod preflight;
 pub mod privdrop;
 pub mod probe;
+pub mod proc_status;
 pub mod registry;
 pub mod runtime;
 pub mod session;

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("distro", 2),
     ("mountinfo", 1),
     ("filecaps", 1),
+    ("proc_status", 1),
     ("container", 1),
     ("cgroupfs", 3),
     ("subordinate", 3),

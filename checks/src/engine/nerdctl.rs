@@ -23,6 +23,7 @@ use crate::check::{CheckDef, Context, Outcome};
 use crate::engines::state::open_subject_file;
 use crate::host::HostFs;
 use crate::model::{Evidence, Remediation};
+use crate::proc_status::ProcStatus;
 use crate::subject::Subject;
 use std::io::Read;
 use std::path::PathBuf;
@@ -149,21 +150,10 @@ fn child(host: &HostFs, subject: &Subject, path: PathBuf) -> Child {
     let Some(pid) = text.trim().parse::<u32>().ok().filter(|p| *p > 0) else {
         return Child::BadPid(text.trim().chars().take(32).collect());
     };
-    let Ok(status) = host.read_text(format!("/proc/{pid}/status")) else {
+    let Some(status) = ProcStatus::read(host, pid).filter(ProcStatus::running) else {
         return Child::Gone(pid);
     };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::trim)
-    };
-    if field("State:").is_some_and(|s| s.starts_with('Z') || s.starts_with('X')) {
-        return Child::Gone(pid);
-    }
-    let uid = field("Uid:")
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok());
+    let uid = status.first("Uid:");
     if uid == Some(subject.uid) {
         Child::Running(pid)
     } else {

@@ -17,6 +17,7 @@ use crate::engines::state::{self, PidFile};
 use crate::engines::storage::{Engine, EngineEnv};
 use crate::host::HostFs;
 use crate::model::{Evidence, Remediation, Status};
+use crate::proc_status::ProcStatus;
 use crate::shell::quote_path;
 use crate::subject::Subject;
 use crate::subordinate::{self, SubidFile};
@@ -151,29 +152,15 @@ fn holder(host: &HostFs, subject: &Subject, file: PidFile) -> Holder {
 /// The process `pid` from /proc, `None` when it is not running or a zombie.
 fn process(host: &HostFs, pid: u32) -> Option<Process> {
     let dir = PathBuf::from(format!("/proc/{pid}"));
-    let status = host.read_text(dir.join("status")).ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::trim)
-    };
-    if field("State:").is_some_and(|s| s.starts_with('Z') || s.starts_with('X')) {
-        return None;
-    }
-    let first = |name: &str| {
-        field(name)
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-    };
+    let status = ProcStatus::read(host, pid).filter(ProcStatus::running)?;
     let map = |name: &str| host.read_text(dir.join(name)).ok().map(|t| parse_map(&t));
     Some(Process {
         comm: host
             .read_text(dir.join("comm"))
             .map(|c| c.trim_end_matches('\n').to_string())
             .unwrap_or_default(),
-        uid: first("Uid:"),
-        ppid: first("PPid:"),
+        uid: status.first("Uid:"),
+        ppid: status.first("PPid:"),
         uid_map: map("uid_map"),
         gid_map: map("gid_map"),
     })
