@@ -650,7 +650,15 @@ fn network_part(
             }
             if helper == Helper::Slirp4netns {
                 if let Some(o) = deps.get(&crate::network::HELPER) {
-                    if o.names(crate::network::Code::HelperStartFailed) {
+                    // network.helper's finding about rootless Docker, when it
+                    // judged engines one by one.
+                    let start_failed = crate::network::Code::HelperStartFailed.code();
+                    let failed = match o.for_engine("docker") {
+                        Some((Status::Fail, code)) => code == Some(start_failed),
+                        Some(_) => false,
+                        None => o.names(start_failed),
+                    };
+                    if failed {
                         v.blocked_by.push(&crate::network::HELPER);
                     }
                 }

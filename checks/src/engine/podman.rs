@@ -242,7 +242,7 @@ const ENTRY: &str = "podman";
 fn said_for_podman(outcome: &Outcome) -> Said {
     match outcome.for_engine(ENTRY) {
         Some((Status::Fail, _)) => Said::Failed,
-        Some((Status::Error, _)) => Said::Undecided(code_text(outcome)),
+        Some((Status::Error, _)) => Said::Undecided(podman_code_text(outcome)),
         Some(_) => Said::Fine,
         None => said(outcome),
     }

@@ -236,14 +236,23 @@ pub fn pid_files(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Vec<PidFi
 }
 
 /// Opens a file in a directory the subject controls. The subject's own run
-/// opens it as the engine would (links followed). When root acts for another
+/// opens it as the engine would (links followed), non-blocking and only when
+/// it is a regular file (a FIFO there cannot hang the run). When root acts for another
 /// user, every step from `/` is opened with O_NOFOLLOW, the directories must
 /// be root's or the subject's, and the file a regular file of the
 /// subject's (owners are checked on the real host only: a fixture's files
 /// belong to whoever runs the tests).
 pub fn open_subject_file(host: &HostFs, subject: &Subject, path: &Path) -> Option<File> {
     if subject.is_invoker {
-        return File::open(host.resolve(path)).ok();
+        // Non-blocking, and only a regular file: a FIFO planted at the path
+        // would otherwise hang the open.
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(host.resolve(path))
+            .ok()?;
+        return file.metadata().is_ok_and(|m| m.is_file()).then_some(file);
     }
     use nix::fcntl::{open, openat, OFlag};
     use nix::sys::stat::Mode;
@@ -475,5 +484,20 @@ mod tests {
         fs::write(tmp.join("pause.pid"), "1").unwrap();
         subject.is_invoker = false;
         assert!(open_subject_file(&host, &subject, path).is_some());
+    }
+
+    #[test]
+    fn the_subjects_own_run_opens_no_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let host = HostFs::rooted(dir.path());
+        let fifo = dir.path().join("child_pid");
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        let mut subject = alice();
+        subject.is_invoker = true;
+        let started = std::time::Instant::now();
+        assert!(open_subject_file(&host, &subject, Path::new("/child_pid")).is_none());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        fs::write(dir.path().join("pid"), "42\n").unwrap();
+        assert!(open_subject_file(&host, &subject, Path::new("/pid")).is_some());
     }
 }

@@ -332,6 +332,9 @@ fn docker(host: &HostFs, subject: &Subject, env: &EngineEnv) -> Storage {
 pub struct Conf {
     pub driver: Option<String>,
     pub graphroot: Option<String>,
+    /// `runroot` of `[storage]` (a transient store keeps its containers
+    /// there).
+    pub runroot: Option<String>,
     pub rootless_storage_path: Option<String>,
     pub mount_program: Option<String>,
     /// `root-auto-userns-user` of `[storage.options]`: whose subordinate ids
@@ -380,6 +383,7 @@ pub fn parse_conf(text: &str) -> Conf {
         match (section.as_str(), key) {
             ("storage", "driver") => conf.driver = Some(value),
             ("storage", "graphroot") => conf.graphroot = Some(value),
+            ("storage", "runroot") => conf.runroot = Some(value),
             ("storage", "rootless_storage_path") => conf.rootless_storage_path = Some(value),
             ("storage.options", "root-auto-userns-user") => {
                 conf.root_auto_userns_user = Some(value).filter(|v| !v.is_empty())

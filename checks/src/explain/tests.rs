@@ -1020,7 +1020,7 @@ fn every_cause_names_a_check_or_says_why_not() {
 }
 
 #[test]
-fn runc_procfs_hardening_is_ruled_out_only_where_runc_predates_it() {
+fn runc_procfs_hardening_is_confirmed_by_its_triggers_and_never_ruled_out() {
     use crate::check::{Fact, OciRuntime};
     use crate::runtime;
     let e = explain(
@@ -1051,18 +1051,49 @@ fn runc_procfs_hardening_is_ruled_out_only_where_runc_predates_it() {
     let lxc =
         Outcome::warn(runtime::Code::RuncProcfsInLxc, "x").stating(runc(Some((1, 2, 8)), true));
     assert_eq!(verdict_on(&lxc), Some(true));
-    // runc 1.1.5 (this host), or no runc at all: ruled out, whatever else
-    // the check found.
+    // runc 1.1.5 (this host: a distribution may have backported the
+    // hardening), no runc on the PATH (k3s bundles its own), a hardened
+    // runc with none of the triggers the check reads (a seccomp or LSM
+    // denial it cannot see), or a version unknown: undecided, never ruled out.
     let old = Outcome::pass("x").stating(runc(Some((1, 1, 5)), true));
-    assert_eq!(verdict_on(&old), Some(false));
+    assert_eq!(verdict_on(&old), None);
     let crun_only = Outcome::warn(runtime::Code::CrunRefusesHybrid, "x");
-    assert_eq!(verdict_on(&crun_only), Some(false));
-    // A hardened runc with none of the triggers the check reads (a seccomp
-    // or LSM denial it cannot see), or a version unknown: undecided.
+    assert_eq!(verdict_on(&crun_only), None);
     let hardened = Outcome::pass("x").stating(runc(Some((1, 3, 3)), true));
     assert_eq!(verdict_on(&hardened), None);
     let unknown = Outcome::warn(runtime::Code::CrunRefusesHybrid, "x").stating(runc(None, true));
     assert_eq!(verdict_on(&unknown), None);
     let rc = Outcome::pass("x").stating(runc(Some((1, 4, 0)), true));
     assert_eq!(verdict_on(&rc), None);
+}
+
+#[test]
+fn bwrap_capabilities_and_rootless_containerd_are_not_ruled_out_by_what_was_not_seen() {
+    use crate::{engine, runtime};
+    let verdict_on = |text: &str, id: &str, def: &'static CheckDef, outcome: &Outcome| {
+        confirm_outcomes(&explain(text), &[(def, outcome)])
+            .into_iter()
+            .find(|c| c.cause().id == id)
+            .unwrap()
+            .confirmed
+    };
+    // bwrap's own file capabilities confirm; a pass says nothing of the
+    // capabilities of the program that started bwrap in the field.
+    let bwrap = "bwrap: Unexpected capabilities but not setuid, old file caps config?";
+    let id = "bwrap-unexpected-capabilities";
+    let caps = Outcome::fail(runtime::Code::BwrapFileCaps, "x");
+    assert_eq!(verdict_on(bwrap, id, &runtime::BWRAP, &caps), Some(true));
+    let clean = Outcome::pass("x");
+    assert_eq!(verdict_on(bwrap, id, &runtime::BWRAP, &clean), None);
+    // engine.nerdctl's skip for root is no verdict on rootless containerd;
+    // its pass for a user rules it out.
+    let nerdctl = "rootless containerd not running? (hint: use `containerd-rootless-setuptool.sh install` to start rootless containerd)";
+    let id = "nerdctl-rootless-not-running";
+    let root = Outcome::skip(engine::Code::NerdctlRootSubject, "root");
+    assert_eq!(verdict_on(nerdctl, id, &engine::NERDCTL, &root), None);
+    let running = Outcome::pass("running");
+    assert_eq!(
+        verdict_on(nerdctl, id, &engine::NERDCTL, &running),
+        Some(false)
+    );
 }

@@ -528,8 +528,8 @@ fn assess_procfs(a: &mut Assessment, v: &Version, facts: &Facts, distro: &Distro
             ),
         );
         a.fixes.push(Remediation::root(
-            "on the LXC/Incus host: update LXC/Incus (or Proxmox's pve-lxc), whose AppArmor \
-             rules for nested containers allow runc's private procfs since",
+            "on the LXC/Incus host: update LXC/Incus (or Proxmox's pve-lxc) to a release whose \
+             AppArmor rules for nested containers allow runc's private procfs",
             vec![],
         ));
         a.fixes.push(crun);

@@ -112,21 +112,6 @@ pub fn setgroups_fatal(v: &Version) -> bool {
     hardened(v) && ((v.major, v.minor) < (1, 4) || (v.major, v.minor, v.patch) == (1, 4, 0))
 }
 
-/// Whether a runc of this `(major, minor, patch)` (the engines' typed fact,
-/// without its pre-release) may have the hardening: 1.4.0 is unknown
-/// (rc.1 and rc.2 predate it), so it counts.
-pub fn maybe_hardened(version: (u64, u64, u64)) -> bool {
-    let (major, minor, patch) = version;
-    let v = Version {
-        major,
-        minor,
-        patch,
-        pre: None,
-        raw: String::new(),
-    };
-    hardened(&v)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,9 +151,6 @@ mod tests {
         for fixed in ["1.1.5", "1.3.2", "1.4.0-rc.2", "1.4.1", "1.5.0"] {
             assert!(!setgroups_fatal(&v(fixed)), "{fixed}");
         }
-        assert!(maybe_hardened((1, 4, 0)));
-        assert!(maybe_hardened((1, 3, 3)));
-        assert!(!maybe_hardened((1, 1, 5)));
     }
 
     #[test]

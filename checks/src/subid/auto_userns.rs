@@ -7,7 +7,8 @@
 //! uid). Without a range in either file it logs `Cannot find mappings for user
 //! "containers": no subuid ranges found…` and has no ids at all. From the
 //! ranges it subtracts the host ids the maps of every container in its store
-//! (`<graphroot>/*-containers/containers.json`) hold, and needs a free block
+//! (`*-containers/containers.json` and `volatile-containers.json` under
+//! the graphroot and the runroot) hold, and needs a free block
 //! of the namespace's size: at least 1024 (`auto-userns-min-size`), as large
 //! as the image's highest id, at most 65536 (`auto-userns-max-size`). Too few
 //! free ids: `could not find enough available IDs` (storage 1.45 and later:
@@ -148,17 +149,28 @@ pub fn gather(host: &HostFs, env: &EngineEnv) -> Facts {
     let passwd = local_accounts(host);
     let mut stores = Vec::new();
     let (mut used_uids, mut used_gids) = (Vec::new(), Vec::new());
-    let mut names = host.read_dir_names(&graphroot).unwrap_or_default();
-    names.sort();
-    for name in names.iter().filter(|n| n.ends_with("-containers")) {
-        let path = PathBuf::from(&graphroot).join(name).join("containers.json");
-        let Ok((text, false)) = host.read_text_up_to(&path, MAX_JSON) else {
-            continue;
-        };
-        let (uids, gids, mapped) = container_maps(&text);
-        used_uids.extend(uids);
-        used_gids.extend(gids);
-        stores.push((path, mapped));
+    let runroot = conf
+        .runroot
+        .filter(|r| r.starts_with('/'))
+        .unwrap_or_else(|| "/run/containers/storage".to_string());
+    // containers/storage 1.45 and later keep `--rm` (volatile) containers in
+    // volatile-containers.json beside containers.json, and a transient store
+    // keeps both under the runroot.
+    for root in [&graphroot, &runroot] {
+        let mut names = host.read_dir_names(root).unwrap_or_default();
+        names.sort();
+        for name in names.iter().filter(|n| n.ends_with("-containers")) {
+            for file in ["containers.json", "volatile-containers.json"] {
+                let path = PathBuf::from(root).join(name).join(file);
+                let Ok((text, false)) = host.read_text_up_to(&path, MAX_JSON) else {
+                    continue;
+                };
+                let (uids, gids, mapped) = container_maps(&text);
+                used_uids.extend(uids);
+                used_gids.extend(gids);
+                stores.push((path, mapped));
+            }
+        }
     }
     let file = |which: SubidFile, used: Vec<(u64, u64)>| {
         let parsed = read(host, which).map(|t| parse(&t)).unwrap_or_default();

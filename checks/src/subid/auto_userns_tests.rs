@@ -192,6 +192,38 @@ fn fixture_a_containers_entry_by_uid_and_a_store_with_a_mapped_container() {
 }
 
 #[test]
+fn fixture_volatile_and_transient_containers_hold_ids_too() {
+    // storage 1.45+: `--rm` containers in volatile-containers.json; a
+    // transient store keeps its files under the runroot.
+    for path in [
+        "var/lib/containers/storage/overlay-containers/volatile-containers.json",
+        "run/containers/storage/overlay-containers/containers.json",
+        "srv/run/overlay-containers/volatile-containers.json",
+    ] {
+        let dir = host(&[
+            ("etc/passwd", PASSWD),
+            ("etc/subuid", "containers:2000000:65536\n"),
+            ("etc/subgid", "containers:2000000:65536\n"),
+            (
+                "etc/containers/storage.conf",
+                "[storage]\nrunroot = \"/srv/run\"\n",
+            ),
+            (
+                path,
+                r#"[{"uidmap":[{"container_id":0,"host_id":2000000,"size":2048}]}]"#,
+            ),
+        ]);
+        let outcome = run_as(&dir, &root());
+        if path.starts_with("run/") {
+            // Not the configured runroot: not podman's store.
+            assert_eq!(outcome.status, Status::Pass, "{path}: {outcome:?}");
+        } else {
+            assert!(outcome.is(Code::ContainersFewIds), "{path}: {outcome:?}");
+        }
+    }
+}
+
+#[test]
 fn fixture_storage_conf_names_another_user_and_graphroot() {
     let dir = host(&[
         ("etc/passwd", PASSWD),

@@ -371,3 +371,35 @@ fn a_data_root_on_btrfs_gets_the_btrfs_driver_first() {
     let outcome = judge(&f, &healthy(), &debian());
     assert_eq!(engine(&outcome).storage_driver.as_deref(), Some("vfs"));
 }
+
+#[test]
+fn podmans_slirp4netns_failing_alone_is_not_dockers() {
+    use crate::check::EngineFinding;
+    let found = |engine, status, code: Option<AnyCode>| {
+        Fact::ForEngine(EngineFinding {
+            engine,
+            status,
+            code,
+        })
+    };
+    let start_failed = network::Code::HelperStartFailed.code();
+    let mut deps = healthy();
+    set(
+        &mut deps,
+        &network::HELPER,
+        Outcome::fail(network::Code::HelperStartFailed, "podman's slirp4netns")
+            .stating(found("podman", Status::Fail, Some(start_failed)))
+            .stating(found("docker", Status::Pass, None)),
+    );
+    let outcome = judge(&facts(setup(), Driver::Auto), &deps, &debian());
+    assert!(blocked_ids(&outcome).is_empty(), "{outcome:?}");
+    set(
+        &mut deps,
+        &network::HELPER,
+        Outcome::fail(network::Code::HelperStartFailed, "slirp4netns")
+            .stating(found("podman", Status::Fail, Some(start_failed)))
+            .stating(found("docker", Status::Fail, Some(start_failed))),
+    );
+    let outcome = judge(&facts(setup(), Driver::Auto), &deps, &debian());
+    assert_eq!(blocked_ids(&outcome), ["network.helper"]);
+}

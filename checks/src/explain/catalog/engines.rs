@@ -3,9 +3,18 @@
 //! the wrong daemon.
 
 use super::{
-    confirmed_by, confirmed_by_codes, root, shared, specific, user, Cause, NEWUIDMAP_EPERM,
+    confirmed_by, confirmed_by_codes, confirmed_by_codes_ruling_out_if, root, shared, specific,
+    user, Cause, NEWUIDMAP_EPERM,
 };
 use crate::{engine, idmap, runtime, subid, userns};
+
+/// engine.nerdctl rules rootless containerd out only when it judged a user:
+/// its skip for a root subject (root's nerdctl uses the system containerd,
+/// and "refusing to install rootless containerd as the root user" is what
+/// root meets) says nothing about the cause.
+fn judged_for_a_user(outcome: &crate::check::Outcome) -> bool {
+    !outcome.is(engine::Code::NerdctlRootSubject)
+}
 
 pub(super) const CAUSES: &[Cause] = &[
     Cause {
@@ -92,12 +101,13 @@ pub(super) const CAUSES: &[Cause] = &[
             // RootlessKit's state dir left behind without its child_pid.
             specific("containerd-rootless/child_pid: no such file or directory"),
         ],
-        checks: &[confirmed_by_codes(
+        checks: &[confirmed_by_codes_ruling_out_if(
             &engine::NERDCTL,
             &[
                 engine::Code::ContainerdNotRunning.code(),
                 engine::Code::ContainerdStale.code(),
             ],
+            judged_for_a_user,
         )],
         remediation: &[user(
             "install and start it",
