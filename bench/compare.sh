@@ -17,8 +17,10 @@ id "$user" >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine time busybox-static runc podman >/dev/null
 cargo build --release --quiet
 work=$(mktemp -d /tmp/rd-bench.XXXXXX)
-# podman leaves its rootless pause process behind; end it with the run.
-trap 'pkill -u "$user" -x catatonit 2>/dev/null || true; rm -rf "$work"' EXIT
+# podman leaves its rootless pause process behind (podman 4.3's is podman
+# itself, "podman pause"); end the one this run's XDG_RUNTIME_DIR started, by
+# its pid file, and nothing else of the user's.
+trap 'pause=$(cat "$work/xdg/libpod/tmp/pause.pid" 2>/dev/null) && kill "$pause" 2>/dev/null; rm -rf "$work"' EXIT
 chmod 755 "$work"
 cp target/release/rootless-doctor "$work/"
 contrib=/usr/share/docker.io/contrib
