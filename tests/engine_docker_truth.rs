@@ -295,9 +295,7 @@ fn doctor(live: &Live, scratch: &Scratch) -> (Value, Value) {
     let exe = live.exe();
     let out = scratch.run(live, &[exe.to_str().unwrap(), "--format", "json"]);
     let report = parse_report(&out);
-    let engine = report["engines"]
-        .as_array()
-        .and_then(|a| a.iter().find(|e| e["name"] == "docker"))
+    let engine = crate::harness::engine(&report, "docker")
         .cloned()
         .unwrap_or_else(|| panic!("no docker in engines: {report:#}"));
     (engine, report)
@@ -377,14 +375,7 @@ fn engine_docker_agrees_with_rootless_docker() {
         let (engine, report) = doctor(&live, &scratch);
         let real = really(&live, &scratch, &tar);
         let verdict = engine["verdict"].as_str().unwrap_or("?").to_string();
-        let blocked: Vec<String> = engine["blocked_by"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let blocked = crate::harness::blocked_by(&engine);
         let code = check(&report, "engine.docker")["code"]
             .as_str()
             .unwrap_or("-")

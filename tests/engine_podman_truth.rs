@@ -368,20 +368,11 @@ fn engine_podman_agrees_with_podman_run() {
         let runtime = scratch.podman_info(&live, "{{.Host.OCIRuntime.Name}}");
         scratch.kill_leftovers();
 
-        let entry = report["engines"]
-            .as_array()
-            .and_then(|a| a.iter().find(|e| e["name"] == "podman"))
+        let entry = crate::harness::engine(&report, "podman")
             .unwrap_or_else(|| panic!("{}: no podman in engines: {report:#}", state.name))
             .clone();
         let verdict = entry["verdict"].as_str().unwrap_or("").to_string();
-        let blocked: Vec<String> = entry["blocked_by"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let blocked = crate::harness::blocked_by(&entry);
         let doctor_driver = entry["storage_driver"].as_str().unwrap_or("").to_string();
         let doctor_runtime = entry["runtime"].as_str().unwrap_or("").to_string();
         table.push(format!(

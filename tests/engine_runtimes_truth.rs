@@ -417,9 +417,9 @@ fn bare_runtimes_agree_with_an_unreadable_runc() {
     );
 }
 
-#[test]
-fn bwrap_with_file_capabilities_fails_bwrap_alone() {
-    let test = "bwrap_with_file_capabilities_fails_bwrap_alone";
+/// The healthy host with a copy of bwrap first on the PATH, given
+/// `cap_net_admin+ep` when `caps`; skipped without bwrap.
+fn run_bwrap_copy(test: &str, name: &'static str, caps: bool) {
     if installed("bwrap").is_none() {
         eprintln!("skipped {test}: bwrap is not installed");
         return;
@@ -427,27 +427,28 @@ fn bwrap_with_file_capabilities_fails_bwrap_alone() {
     run_state(
         test,
         State {
-            name: "bwrap-caps",
-            bwrap_copy: Some(true),
+            name,
+            bwrap_copy: Some(caps),
             ..State::HEALTHY
         },
     );
 }
 
 #[test]
+fn bwrap_with_file_capabilities_fails_bwrap_alone() {
+    run_bwrap_copy(
+        "bwrap_with_file_capabilities_fails_bwrap_alone",
+        "bwrap-caps",
+        true,
+    );
+}
+
+#[test]
 fn a_bwrap_copy_without_capabilities_works() {
-    let test = "a_bwrap_copy_without_capabilities_works";
-    if installed("bwrap").is_none() {
-        eprintln!("skipped {test}: bwrap is not installed");
-        return;
-    }
-    run_state(
-        test,
-        State {
-            name: "bwrap-copy",
-            bwrap_copy: Some(false),
-            ..State::HEALTHY
-        },
+    run_bwrap_copy(
+        "a_bwrap_copy_without_capabilities_works",
+        "bwrap-copy",
+        false,
     );
 }
 

@@ -623,9 +623,7 @@ fn nerdctl_without_rootless_containerd_fails_its_engine_entry_first() {
             .args(&only)
     };
     let nerdctl = |report: &serde_json::Value| {
-        report["engines"]
-            .as_array()
-            .and_then(|a| a.iter().find(|e| e["name"] == "nerdctl"))
+        crate::harness::engine(report, "nerdctl")
             .cloned()
             .unwrap_or_default()
     };

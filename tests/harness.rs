@@ -240,6 +240,29 @@ pub(crate) fn status<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
     check(report, id)["status"].as_str().expect("status string")
 }
 
+/// The `engines` entry named `name` in a JSON report, if the report has one.
+pub(crate) fn engine<'a>(
+    report: &'a serde_json::Value,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    report["engines"]
+        .as_array()?
+        .iter()
+        .find(|e| e["name"] == name)
+}
+
+/// The check ids an `engines` entry names in `blocked_by`, in order.
+pub(crate) fn blocked_by(entry: &serde_json::Value) -> Vec<String> {
+    entry["blocked_by"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl Run {
     /// Asserts the exit code, showing the output when it differs.
     pub(crate) fn code(self, expected: i32) -> Self {

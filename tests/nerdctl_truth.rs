@@ -145,19 +145,10 @@ fn check(report: &Value) -> (String, String) {
 }
 
 fn nerdctl_entry(report: &Value) -> (String, Vec<String>) {
-    let e = report["engines"]
-        .as_array()
-        .and_then(|a| a.iter().find(|e| e["name"] == "nerdctl"))
+    let e = crate::harness::engine(report, "nerdctl")
         .cloned()
         .unwrap_or_default();
-    let blocked = e["blocked_by"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let blocked = crate::harness::blocked_by(&e);
     (e["verdict"].as_str().unwrap_or("").to_string(), blocked)
 }
 
